@@ -1,0 +1,54 @@
+/* fc_alloc.c - allocator wrappers with a countdown fault hook. */
+#include <stdlib.h>
+#include "fc_alloc.h"
+
+static unsigned long alloc_calls;
+static unsigned long fail_at;   /* absolute call number that fails, 0 = off */
+static int fail_sticky;
+
+static int should_fail(void)
+{
+    alloc_calls++;
+    if (fail_at == 0)
+        return 0;
+    if (alloc_calls == fail_at)
+        return 1;
+    return fail_sticky && alloc_calls > fail_at;
+}
+
+void *fc_malloc(size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(n ? n : 1);
+}
+
+void *fc_calloc(size_t nmemb, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(nmemb ? nmemb : 1, size ? size : 1);
+}
+
+void *fc_realloc(void *p, size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+void fc_free(void *p)
+{
+    free(p);
+}
+
+void fc_alloc_fail_at(unsigned long n, int sticky)
+{
+    fail_at = n ? alloc_calls + n : 0;
+    fail_sticky = sticky;
+}
+
+unsigned long fc_alloc_count(void)
+{
+    return alloc_calls;
+}

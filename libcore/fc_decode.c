@@ -1,0 +1,475 @@
+/* fc_decode.c - link layer -> IP -> transport decoding of one frame.
+ *
+ * Each layer reads through an fc_cursor, so a short capture becomes
+ * FC_ETRUNC instead of an out-of-bounds read. Loops over stacked headers
+ * (VLAN tags, MPLS labels, IPv6 extension headers) are bounded so hostile
+ * input cannot spin. No allocation, no global mutable state. */
+#include "fc_decode.h"
+
+#include <string.h>
+
+#include "fc_cursor.h"
+#include "fc_error.h"
+#include "fc_key.h"
+
+/* What the link layer says follows it. */
+enum { DEC_IP4 = 4, DEC_IP6 = 6, DEC_GUESS = 0 };
+
+/* Caps on stacked headers: far above anything real, small enough that a
+ * crafted frame cannot make us loop long. */
+#define DEC_MAX_SHIMS 16  /* VLAN tags + MPLS labels + PPPoE per frame */
+#define DEC_MAX_EXTHDR 16 /* IPv6 extension headers */
+
+enum {
+    ETH_IPV4 = 0x0800,
+    ETH_IPV6 = 0x86dd,
+    ETH_VLAN = 0x8100,
+    ETH_QINQ = 0x88a8,
+    ETH_QINQ_OLD = 0x9100,
+    ETH_MPLS_UC = 0x8847,
+    ETH_MPLS_MC = 0x8848,
+    ETH_PPPOE_SESS = 0x8864,
+    ETH_MIN_TYPE = 0x0600 /* below: 802.3 length field, not a type */
+};
+
+enum { PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057 };
+
+enum {
+    IP6_HOPOPTS = 0,
+    IP6_ROUTING = 43,
+    IP6_FRAGMENT = 44,
+    IP6_DSTOPTS = 60
+};
+
+/* ------------------------------------------------------------ link */
+
+/* Version nibble of the next byte, for MPLS and raw links where nothing
+ * names the IP version. */
+static int dec_guess_ip(const fc_cursor *c, int *l3)
+{
+    uint8_t b;
+    if (!fc_cur_peek_u8(c, 0, &b))
+        return FC_ETRUNC;
+    switch (b >> 4) {
+    case 4: *l3 = DEC_IP4; return FC_OK;
+    case 6: *l3 = DEC_IP6; return FC_OK;
+    default: return FC_EUNSUPP;
+    }
+}
+
+/* MPLS label stack: skip entries up to bottom-of-stack, then guess. */
+static int dec_mpls(fc_cursor *c, unsigned *shims, int *l3)
+{
+    uint32_t e;
+    do {
+        if (++*shims > DEC_MAX_SHIMS)
+            return FC_EFORMAT;
+        if (!fc_cur_be32(c, &e))
+            return FC_ETRUNC;
+    } while (!(e & 0x100));
+    return dec_guess_ip(c, l3);
+}
+
+/* PPPoE session header (ver/type, code, session, length) + PPP proto. */
+static int dec_pppoe(fc_cursor *c, int *l3)
+{
+    uint8_t vt;
+    uint16_t proto;
+    if (!fc_cur_u8(c, &vt) || !fc_cur_skip(c, 5) || !fc_cur_be16(c, &proto))
+        return FC_ETRUNC;
+    if (vt != 0x11)
+        return FC_EUNSUPP; /* only PPPoE version 1, type 1 is defined */
+    if (proto == PPP_IPV4)
+        *l3 = DEC_IP4;
+    else if (proto == PPP_IPV6)
+        *l3 = DEC_IP6;
+    else
+        return FC_EUNSUPP;
+    return FC_OK;
+}
+
+/* Follows an ethertype through VLAN/MPLS/PPPoE shims to IP. */
+static int dec_ethertype(fc_cursor *c, uint16_t type, int *l3)
+{
+    unsigned shims = 0;
+    for (;;) {
+        switch (type) {
+        case ETH_IPV4: *l3 = DEC_IP4; return FC_OK;
+        case ETH_IPV6: *l3 = DEC_IP6; return FC_OK;
+        case ETH_VLAN:
+        case ETH_QINQ:
+        case ETH_QINQ_OLD:
+            if (++shims > DEC_MAX_SHIMS)
+                return FC_EFORMAT;
+            if (!fc_cur_skip(c, 2) || !fc_cur_be16(c, &type))
+                return FC_ETRUNC;
+            break;
+        case ETH_MPLS_UC:
+        case ETH_MPLS_MC:
+            return dec_mpls(c, &shims, l3);
+        case ETH_PPPOE_SESS:
+            return dec_pppoe(c, l3);
+        default:
+            return FC_EUNSUPP;
+        }
+    }
+}
+
+static int dec_ether(fc_cursor *c, int *l3)
+{
+    uint16_t type;
+    if (!fc_cur_skip(c, 12) || !fc_cur_be16(c, &type))
+        return FC_ETRUNC;
+    if (type < ETH_MIN_TYPE)
+        return FC_EUNSUPP; /* 802.3 length + LLC: no IP we handle */
+    return dec_ethertype(c, type, l3);
+}
+
+/* BSD AF values that mean IPv6 differ per OS (24 NetBSD/OpenBSD,
+ * 28 FreeBSD, 30 Darwin). */
+static int dec_af(uint32_t af, int *l3)
+{
+    if (af == 2) {
+        *l3 = DEC_IP4;
+        return 1;
+    }
+    if (af == 24 || af == 28 || af == 30) {
+        *l3 = DEC_IP6;
+        return 1;
+    }
+    return 0;
+}
+
+/* NULL stores the AF in the writer's byte order, which we cannot know:
+ * try big-endian, then little-endian. LOOP is always big-endian. */
+static int dec_null_loop(fc_cursor *c, int loop, int *l3)
+{
+    uint8_t b[4];
+    uint32_t be, le;
+    if (!fc_cur_bytes(c, b, 4))
+        return FC_ETRUNC;
+    be = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+         b[3];
+    le = (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 |
+         b[0];
+    if (dec_af(be, l3) || (!loop && dec_af(le, l3)))
+        return FC_OK;
+    return FC_EUNSUPP;
+}
+
+static int dec_link(int linktype, fc_cursor *c, int *l3)
+{
+    uint16_t proto;
+    switch (linktype) {
+    case FC_LINK_EN10MB:
+        return dec_ether(c, l3);
+    case FC_LINK_NULL:
+        return dec_null_loop(c, 0, l3);
+    case FC_LINK_LOOP:
+        return dec_null_loop(c, 1, l3);
+    case FC_LINK_RAW_DLT:
+    case FC_LINK_RAW_DLT14:
+    case FC_LINK_RAW:
+        return dec_guess_ip(c, l3);
+    case FC_LINK_IPV4:
+        *l3 = DEC_IP4;
+        return FC_OK;
+    case FC_LINK_IPV6:
+        *l3 = DEC_IP6;
+        return FC_OK;
+    case FC_LINK_LINUX_SLL:
+        /* type, ARPHRD, addr len, 8 addr bytes, then the protocol */
+        if (!fc_cur_skip(c, 14) || !fc_cur_be16(c, &proto))
+            return FC_ETRUNC;
+        break;
+    case FC_LINK_LINUX_SLL2:
+        /* protocol first, then 18 bytes of ifindex/ARPHRD/type/addr */
+        if (!fc_cur_be16(c, &proto) || !fc_cur_skip(c, 18))
+            return FC_ETRUNC;
+        break;
+    default:
+        return FC_EUNSUPP;
+    }
+    /* SLL protocol values below 0x0600 are Linux pseudo-protocols */
+    if (proto < ETH_MIN_TYPE)
+        return FC_EUNSUPP;
+    return dec_ethertype(c, proto, l3);
+}
+
+/* ------------------------------------------------------- transport */
+
+/* `c` covers exactly the captured transport bytes, already clipped to the
+ * IP-declared length; `wire` is that declared length. */
+static size_t dec_sub(size_t a, size_t b)
+{
+    return a > b ? a - b : 0;
+}
+
+static int dec_tcp(fc_cursor *c, fc_decoded *out, uint32_t wire)
+{
+    uint8_t off_byte;
+    size_t hl;
+    if (!fc_cur_has(c, 20))
+        return FC_ETRUNC;
+    if (!fc_cur_be16(c, &out->sport) || !fc_cur_be16(c, &out->dport) ||
+        !fc_cur_be32(c, &out->seq) || !fc_cur_be32(c, &out->ack) ||
+        !fc_cur_u8(c, &off_byte) || !fc_cur_u8(c, &out->tcp_flags) ||
+        !fc_cur_be16(c, &out->win) || !fc_cur_skip(c, 4))
+        return FC_ETRUNC;
+    hl = (size_t)(off_byte >> 4) * 4;
+    if (hl < 20)
+        return FC_EFORMAT;
+    if (!fc_cur_skip(c, hl - 20))
+        return FC_ETRUNC; /* options cut short */
+    out->payload_off = out->l4_off + hl;
+    out->payload_wire = (uint32_t)dec_sub(wire, hl);
+    return FC_OK;
+}
+
+static int dec_udp(fc_cursor *c, fc_decoded *out, uint32_t wire)
+{
+    uint16_t ulen;
+    if (!fc_cur_be16(c, &out->sport) || !fc_cur_be16(c, &out->dport) ||
+        !fc_cur_be16(c, &ulen) || !fc_cur_skip(c, 2))
+        return FC_ETRUNC;
+    out->payload_off = out->l4_off + 8;
+    out->payload_wire = (uint32_t)dec_sub(wire, 8);
+    /* trust the UDP length only when it is consistent with IP's (it is 0
+     * in IPv6 jumbograms) */
+    if (ulen >= 8 && ulen <= wire) {
+        out->payload_wire = (uint32_t)ulen - 8;
+        fc_cur_clip(c, out->payload_wire);
+    }
+    return FC_OK;
+}
+
+static int dec_sctp(fc_cursor *c, fc_decoded *out, uint32_t wire)
+{
+    /* ports, verification tag, CRC32c */
+    if (!fc_cur_be16(c, &out->sport) || !fc_cur_be16(c, &out->dport) ||
+        !fc_cur_skip(c, 8))
+        return FC_ETRUNC;
+    out->payload_off = out->l4_off + 12;
+    out->payload_wire = (uint32_t)dec_sub(wire, 12);
+    return FC_OK;
+}
+
+static int dec_icmp(fc_cursor *c, fc_decoded *out, uint32_t wire)
+{
+    /* type, code, checksum, 4 bytes of message-specific header */
+    if (!fc_cur_u8(c, &out->icmp_type) || !fc_cur_u8(c, &out->icmp_code) ||
+        !fc_cur_skip(c, 6))
+        return FC_ETRUNC;
+    out->payload_off = out->l4_off + 8;
+    out->payload_wire = (uint32_t)dec_sub(wire, 8);
+    return FC_OK;
+}
+
+static int dec_l4(fc_cursor *c, const uint8_t *frame, fc_decoded *out,
+                  uint32_t wire)
+{
+    int rc;
+    out->l4_off = (size_t)(c->p - frame);
+    out->payload_off = out->l4_off;
+    out->payload_wire = wire;
+    if (out->frag == FC_FRAG_LATER) {
+        /* fragment data, not a transport header */
+        out->payload_len = fc_cur_left(c);
+        return FC_OK;
+    }
+    switch (out->proto) {
+    case FC_PROTO_TCP: rc = dec_tcp(c, out, wire); break;
+    case FC_PROTO_UDP: rc = dec_udp(c, out, wire); break;
+    case FC_PROTO_SCTP: rc = dec_sctp(c, out, wire); break;
+    case FC_PROTO_ICMP:
+    case FC_PROTO_ICMPV6: rc = dec_icmp(c, out, wire); break;
+    default:
+        out->payload_len = fc_cur_left(c);
+        return FC_OK;
+    }
+    if (rc != FC_OK) {
+        out->sport = out->dport = 0;
+        return rc;
+    }
+    out->has_l4 = 1;
+    out->payload_len = fc_cur_left(c);
+    return FC_OK;
+}
+
+/* -------------------------------------------------------------- IP */
+
+static int dec_ip4_csum_bad(const uint8_t *hdr, size_t hl)
+{
+    uint32_t sum = 0;
+    size_t i;
+    for (i = 0; i + 1 < hl; i += 2)
+        sum += (uint32_t)hdr[i] << 8 | hdr[i + 1];
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum != 0xffff;
+}
+
+static int dec_ip4(fc_cursor *c, const uint8_t *frame, unsigned flags,
+                   fc_decoded *out)
+{
+    const uint8_t *hdr = c->p;
+    uint8_t vihl, proto;
+    uint16_t tot, id, ff;
+    size_t hl;
+    /* version first: a wrong one is malformed whatever the length */
+    if (!fc_cur_peek_u8(c, 0, &vihl))
+        return FC_ETRUNC;
+    if (vihl >> 4 != 4)
+        return FC_EFORMAT;
+    if (!fc_cur_has(c, 20))
+        return FC_ETRUNC;
+    if (!fc_cur_u8(c, &vihl) || !fc_cur_skip(c, 1) ||
+        !fc_cur_be16(c, &tot) || !fc_cur_be16(c, &id) ||
+        !fc_cur_be16(c, &ff) || !fc_cur_u8(c, &out->ttl) ||
+        !fc_cur_u8(c, &proto) || !fc_cur_skip(c, 2) ||
+        !fc_cur_bytes(c, out->src, 4) || !fc_cur_bytes(c, out->dst, 4))
+        return FC_ETRUNC;
+    hl = (size_t)(vihl & 0x0f) * 4;
+    if (hl < 20 || tot < hl)
+        return FC_EFORMAT;
+    if (!fc_cur_skip(c, hl - 20))
+        return FC_ETRUNC; /* options cut short */
+    out->family = FC_AF_INET;
+    out->proto = proto;
+    out->ip_len = tot;
+    if ((flags & FC_DECODE_CHECKSUMS) && dec_ip4_csum_bad(hdr, hl))
+        out->ip_csum_bad = 1;
+    out->frag_id = id;
+    out->frag_off = (uint32_t)(ff & 0x1fff) * 8;
+    out->frag_more = (ff & 0x2000) != 0;
+    if (out->frag_off > 0)
+        out->frag = FC_FRAG_LATER;
+    else if (out->frag_more)
+        out->frag = FC_FRAG_FIRST;
+    /* drop Ethernet padding past the declared datagram */
+    fc_cur_clip(c, tot - hl);
+    return dec_l4(c, frame, out, (uint32_t)(tot - hl));
+}
+
+/* Walks hop-by-hop/routing/destination/fragment headers. On return
+ * out->proto is the first header we do not walk. `*wire` shrinks by the
+ * bytes consumed. */
+static int dec_ip6_ext(fc_cursor *c, fc_decoded *out, uint32_t *wire)
+{
+    unsigned n;
+    uint8_t nh = out->proto, len8;
+    uint16_t offlg;
+    size_t sz;
+    for (n = 0; n < DEC_MAX_EXTHDR; n++) {
+        switch (nh) {
+        case IP6_HOPOPTS:
+        case IP6_ROUTING:
+        case IP6_DSTOPTS:
+            if (!fc_cur_peek_u8(c, 1, &len8))
+                return FC_ETRUNC;
+            sz = 8 * ((size_t)len8 + 1);
+            if (!fc_cur_u8(c, &nh) || !fc_cur_skip(c, sz - 1))
+                return FC_ETRUNC;
+            break;
+        case IP6_FRAGMENT:
+            sz = 8;
+            if (!fc_cur_u8(c, &nh) || !fc_cur_skip(c, 1) ||
+                !fc_cur_be16(c, &offlg) || !fc_cur_be32(c, &out->frag_id))
+                return FC_ETRUNC;
+            out->frag_off = offlg & 0xfff8;
+            out->frag_more = offlg & 1;
+            if (out->frag_off > 0)
+                out->frag = FC_FRAG_LATER;
+            else if (out->frag_more)
+                out->frag = FC_FRAG_FIRST;
+            break;
+        default:
+            out->proto = nh;
+            return FC_OK;
+        }
+        *wire = (uint32_t)dec_sub(*wire, sz);
+        out->proto = nh;
+        if (out->frag == FC_FRAG_LATER)
+            return FC_OK; /* the rest of the chain is in fragment 0 */
+    }
+    return FC_EFORMAT;
+}
+
+static int dec_ip6(fc_cursor *c, const uint8_t *frame, fc_decoded *out)
+{
+    uint8_t vb;
+    uint16_t plen;
+    uint32_t wire;
+    int rc;
+    if (!fc_cur_peek_u8(c, 0, &vb))
+        return FC_ETRUNC;
+    if (vb >> 4 != 6)
+        return FC_EFORMAT;
+    if (!fc_cur_has(c, 40))
+        return FC_ETRUNC;
+    if (!fc_cur_u8(c, &vb) || !fc_cur_skip(c, 3) || !fc_cur_be16(c, &plen) ||
+        !fc_cur_u8(c, &out->proto) || !fc_cur_u8(c, &out->ttl) ||
+        !fc_cur_bytes(c, out->src, 16) || !fc_cur_bytes(c, out->dst, 16))
+        return FC_ETRUNC;
+    out->family = FC_AF_INET6;
+    out->ip_len = 40u + plen;
+    if (plen > 0) {
+        fc_cur_clip(c, plen);
+        wire = plen;
+    } else {
+        /* jumbogram (RFC 2675): the real length lives in a hop-by-hop
+         * option; use what was captured */
+        wire = (uint32_t)fc_cur_left(c);
+    }
+    rc = dec_ip6_ext(c, out, &wire);
+    if (rc != FC_OK)
+        return rc;
+    return dec_l4(c, frame, out, wire);
+}
+
+/* ------------------------------------------------------------- API */
+
+int fc_decode(int linktype, const uint8_t *frame, size_t caplen,
+              unsigned flags, fc_decoded *out)
+{
+    static const uint8_t empty[1];
+    fc_cursor c;
+    int l3 = DEC_GUESS, rc;
+    if (out == NULL || (frame == NULL && caplen > 0))
+        return FC_EINVAL;
+    if (frame == NULL)
+        frame = empty; /* keep pointer arithmetic defined */
+    memset(out, 0, sizeof(*out));
+    if (!fc_decode_linktype_supported(linktype))
+        return FC_EUNSUPP;
+    fc_cur_init(&c, frame, caplen);
+    rc = dec_link(linktype, &c, &l3);
+    if (rc != FC_OK)
+        return rc;
+    out->l3_off = (size_t)(c.p - frame);
+    if (l3 == DEC_IP4)
+        return dec_ip4(&c, frame, flags, out);
+    return dec_ip6(&c, frame, out);
+}
+
+int fc_decode_linktype_supported(int linktype)
+{
+    return fc_linktype_name(linktype) != NULL;
+}
+
+const char *fc_linktype_name(int linktype)
+{
+    switch (linktype) {
+    case FC_LINK_NULL: return "NULL";
+    case FC_LINK_EN10MB: return "EN10MB";
+    case FC_LINK_RAW_DLT:
+    case FC_LINK_RAW_DLT14:
+    case FC_LINK_RAW: return "RAW";
+    case FC_LINK_LOOP: return "LOOP";
+    case FC_LINK_LINUX_SLL: return "LINUX_SLL";
+    case FC_LINK_IPV4: return "IPV4";
+    case FC_LINK_IPV6: return "IPV6";
+    case FC_LINK_LINUX_SLL2: return "LINUX_SLL2";
+    default: return NULL;
+    }
+}

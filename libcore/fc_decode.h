@@ -1,0 +1,89 @@
+/* fc_decode.h - stateless decoding of one captured frame.
+ *
+ * fc_decode() walks link layer -> IP -> transport through a bounds-checked
+ * cursor over exactly `caplen` bytes; it never reads past them. It keeps
+ * no state: mapping non-first IP fragments to their flow is the fragment
+ * table's job (fc_fragtab.h), driven by the tracker. */
+#ifndef FC_DECODE_H
+#define FC_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Link types, numbered as LINKTYPE_* in pcap files (and the DLT_ values
+ * libpcap hands out for them). */
+enum {
+    FC_LINK_NULL = 0,       /* BSD loopback, host-order AF */
+    FC_LINK_EN10MB = 1,     /* Ethernet */
+    FC_LINK_RAW_DLT = 12,   /* DLT_RAW on most platforms */
+    FC_LINK_RAW_DLT14 = 14, /* DLT_RAW on OpenBSD */
+    FC_LINK_RAW = 101,      /* LINKTYPE_RAW */
+    FC_LINK_LOOP = 108,     /* OpenBSD loopback, network-order AF */
+    FC_LINK_LINUX_SLL = 113,
+    FC_LINK_IPV4 = 228,
+    FC_LINK_IPV6 = 229,
+    FC_LINK_LINUX_SLL2 = 276
+};
+
+/* TCP flag bits, as on the wire. */
+enum {
+    FC_TH_FIN = 0x01,
+    FC_TH_SYN = 0x02,
+    FC_TH_RST = 0x04,
+    FC_TH_PSH = 0x08,
+    FC_TH_ACK = 0x10,
+    FC_TH_URG = 0x20,
+    FC_TH_ECE = 0x40,
+    FC_TH_CWR = 0x80
+};
+
+/* Fragment position of the IP datagram this frame carries. */
+typedef enum {
+    FC_FRAG_NONE = 0,  /* not a fragment */
+    FC_FRAG_FIRST,     /* offset 0, more fragments follow: has L4 header */
+    FC_FRAG_LATER      /* offset > 0: no L4 header, ports unknown */
+} fc_frag_pos;
+
+typedef struct fc_decoded {
+    uint8_t family;        /* FC_AF_INET / FC_AF_INET6 */
+    uint8_t proto;         /* final IP protocol number */
+    uint8_t has_l4;        /* transport header decoded (ports valid) */
+    uint8_t tcp_flags;     /* valid when proto == TCP && has_l4 */
+    uint8_t src[16], dst[16];
+    uint16_t sport, dport; /* TCP/UDP/SCTP ports; ICMP type/code not here */
+    uint32_t seq, ack;     /* TCP */
+    uint16_t win;          /* TCP window (raw) */
+    uint8_t icmp_type, icmp_code; /* ICMP/ICMPv6 when has_l4 */
+    uint8_t ttl;           /* IPv4 TTL / IPv6 hop limit */
+    uint8_t frag;          /* fc_frag_pos */
+    uint8_t frag_more;     /* IPv4 MF / IPv6 M flag */
+    uint32_t frag_id;      /* IPv4 id (16 bits) or IPv6 fragment id */
+    uint32_t frag_off;     /* fragment offset in bytes */
+    size_t l3_off;         /* offset of the IP header in the frame */
+    uint32_t ip_len;       /* IP total length as declared (v6: 40+payload) */
+    size_t l4_off;         /* offset of the transport header */
+    size_t payload_off;    /* offset of transport payload (TCP/UDP) */
+    size_t payload_len;    /* captured payload bytes, clipped to IP length */
+    uint32_t payload_wire; /* payload length as declared by IP headers */
+    uint8_t ip_csum_bad;   /* IPv4 header checksum wrong (checked only
+                              when FC_DECODE_CHECKSUMS is passed) */
+} fc_decoded;
+
+/* Flags for fc_decode. */
+enum { FC_DECODE_CHECKSUMS = 1 };
+
+/* Decodes one frame of link type `linktype`.
+ * Returns FC_OK with *out filled; FC_ETRUNC when a header is cut short
+ * by caplen; FC_EUNSUPP for frames carrying no IPv4/IPv6 (ARP, unknown
+ * link types, other ethertypes); FC_EFORMAT for impossible header
+ * values. On error *out is partly written and must be ignored. */
+int fc_decode(int linktype, const uint8_t *frame, size_t caplen,
+              unsigned flags, fc_decoded *out);
+
+/* True if fc_decode knows this link type. */
+int fc_decode_linktype_supported(int linktype);
+
+/* Short name of a link type for messages ("EN10MB", ...) or NULL. */
+const char *fc_linktype_name(int linktype);
+
+#endif

@@ -1,0 +1,95 @@
+/* fc_flowtab.h - storage for live flows (internal to libflowcore).
+ *
+ * Flows live in one array (the pool) addressed by 32-bit indices, so
+ * growing the pool never invalidates links. Three intrusive lists thread
+ * through it:
+ *   - hash chains from a power-of-two bucket array (seeded hash);
+ *   - the recency list (most recently used at the head): eviction takes
+ *     the tail, iteration walks from the head;
+ *   - one list per timeout class (TCP, UDP, other), kept sorted by
+ *     last_seen, newest at the head: the flows a sweep ends form a tail,
+ *     so a sweep costs O(flows that expire), not O(live flows).
+ * The pool and buckets grow by doubling up to max_flows and never shrink
+ * while the table lives: no allocation per packet in steady state. */
+#ifndef FC_FLOWTAB_H
+#define FC_FLOWTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fc_event.h"
+#include "fc_key.h"
+
+#define FC_NIL UINT32_MAX
+
+enum { FC_CLASS_TCP = 0, FC_CLASS_UDP, FC_CLASS_OTHER, FC_CLASS_COUNT };
+
+typedef struct fc_flow {
+    fc_key key;
+    fc_flow_stats stats;
+    uint64_t touch;      /* recency stamp: larger = used more recently */
+    fc_history history;
+    uint8_t state;       /* fc_state */
+    uint8_t orient;      /* fc_orient of the initiator's packets */
+    uint8_t cls;         /* FC_CLASS_* */
+    uint8_t fin_sent;    /* bit per fc_side: that side sent a FIN */
+    uint32_t hnext;      /* hash chain, or free list when unused */
+    uint32_t rprev, rnext; /* recency list */
+    uint32_t cprev, cnext; /* timeout-class list */
+} fc_flow;
+
+typedef struct fc_list {
+    uint32_t head, tail;
+} fc_list;
+
+typedef struct fc_flowtab {
+    fc_flow *pool;
+    uint32_t *bucket;
+    unsigned char *user; /* user_size bytes per pool slot, or NULL */
+    size_t user_size;
+    uint32_t cap;        /* pool slots allocated */
+    uint32_t used;       /* pool slots ever handed out (high water) */
+    uint32_t count;      /* live flows */
+    uint32_t free_head;  /* recycled slots */
+    uint32_t nbucket;    /* power of two */
+    uint64_t seed;
+    uint64_t next_touch;
+    fc_list recency;
+    fc_list cls[FC_CLASS_COUNT];
+} fc_flowtab;
+
+/* Allocates the pool (initial slots) and buckets. Returns FC_OK or
+ * FC_ENOMEM. */
+int fc__flowtab_init(fc_flowtab *ft, size_t initial, size_t user_size, uint64_t seed);
+void fc__flowtab_destroy(fc_flowtab *ft);
+
+static inline fc_flow *fc__flow(const fc_flowtab *ft, uint32_t i)
+{
+    return &ft->pool[i];
+}
+
+static inline void *fc__flow_user(const fc_flowtab *ft, uint32_t i)
+{
+    return ft->user ? ft->user + (size_t)i * ft->user_size : NULL;
+}
+
+/* Index of the live flow with this key (hash = fc_key_hash(key, seed)),
+ * or FC_NIL. */
+uint32_t fc__flowtab_find(const fc_flowtab *ft, const fc_key *key, uint64_t hash);
+
+/* Adds a flow at the head of the recency and class lists. The caller has
+ * checked the key is absent and made room under max_flows. `limit` caps
+ * pool growth. Returns the index, or FC_NIL when growing failed. The new
+ * flow is zeroed except key, class, touch, stats.started/last_seen. */
+uint32_t fc__flowtab_insert(fc_flowtab *ft, const fc_key *key, uint64_t hash, int cls,
+                            fc_ts ts, size_t limit);
+
+/* Unlinks a flow and recycles its slot. */
+void fc__flowtab_remove(fc_flowtab *ft, uint32_t i);
+
+/* Marks a flow used by a packet at ts: head of the recency list, its
+ * class list kept sorted by last_seen. Sets stats.last_seen. */
+void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts);
+
+size_t fc__flowtab_memory(const fc_flowtab *ft);
+
+#endif

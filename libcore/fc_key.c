@@ -1,0 +1,121 @@
+/* fc_key.c - canonical five-tuple keys, their seeded hash, and address
+ * formatting for output. */
+#include <stdio.h>
+#include <string.h>
+#include "fc_key.h"
+
+fc_orient fc_key_make(fc_key *k, int family, const uint8_t *src, uint16_t sport,
+                      const uint8_t *dst, uint16_t dport, uint8_t proto)
+{
+    size_t alen = family == FC_AF_INET6 ? 16 : 4;
+    int c = memcmp(src, dst, alen);
+    fc_orient o = (c < 0 || (c == 0 && sport <= dport)) ? FC_FORWARD : FC_REVERSE;
+
+    memset(k, 0, sizeof *k);
+    k->family = (uint8_t)(family == FC_AF_INET6 ? FC_AF_INET6 : FC_AF_INET);
+    k->proto = proto;
+    if (o == FC_FORWARD) {
+        memcpy(k->a, src, alen);
+        memcpy(k->b, dst, alen);
+        k->port_a = sport;
+        k->port_b = dport;
+    } else {
+        memcpy(k->a, dst, alen);
+        memcpy(k->b, src, alen);
+        k->port_a = dport;
+        k->port_b = sport;
+    }
+    return o;
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* 64x64->128 multiply folded to 64 bits: a fast mixer whose output an
+ * attacker cannot predict without the seed. */
+static inline uint64_t fold_mul(uint64_t a, uint64_t b)
+{
+    unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)(r >> 64) ^ (uint64_t)r;
+}
+
+uint64_t fc_key_hash(const fc_key *k, uint64_t seed)
+{
+    const uint8_t *p = (const uint8_t *)k;
+    uint64_t s1 = seed ^ UINT64_C(0xa0761d6478bd642f);
+    uint64_t s2 = seed ^ UINT64_C(0xe7037ed1a0b428db);
+    uint64_t s3 = seed ^ UINT64_C(0x8ebc6af09c88c6e3);
+    uint64_t h;
+
+    h = fold_mul(load64(p) ^ s1, load64(p + 8) ^ s2);
+    h ^= fold_mul(load64(p + 16) ^ s3, load64(p + 24) ^ s1);
+    h = fold_mul(h ^ load64(p + 32), s2 ^ UINT64_C(0x589965cc75374cc3));
+    return h;
+}
+
+char *fc_addr_format(int family, const uint8_t *a, char *buf, size_t cap)
+{
+    if (family != FC_AF_INET6) {
+        snprintf(buf, cap, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+        return buf;
+    }
+    /* RFC 5952: lower case, no leading zeros, the longest run (>= 2) of
+     * zero groups shortened to "::" (first one on ties); IPv4-mapped
+     * addresses keep the dotted tail. */
+    uint16_t g[8];
+    int best = -1, best_len = 0, run = -1, run_len = 0, i;
+    size_t n = 0;
+    for (i = 0; i < 8; i++)
+        g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+    for (i = 0; i < 8; i++) {
+        if (g[i] == 0) {
+            if (run < 0)
+                run = i, run_len = 0;
+            run_len++;
+            if (run_len > best_len)
+                best = run, best_len = run_len;
+        } else {
+            run = -1;
+        }
+    }
+    if (best_len < 2)
+        best = -1;
+    int mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 &&
+                 g[5] == 0xffff;
+    int last = mapped ? 6 : 8;
+    if (cap == 0)
+        return buf;
+    buf[0] = '\0';
+    for (i = 0; i < last && n < cap; i++) {
+        if (i == best) {
+            n += (size_t)snprintf(buf + n, cap - n, "::");
+            i += best_len - 1;
+            continue;
+        }
+        if (i > 0 && i != best + best_len)
+            n += (size_t)snprintf(buf + n, cap - n, ":");
+        if (n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, "%x", g[i]);
+    }
+    if (mapped && n < cap)
+        snprintf(buf + n, cap - n, "%s%u.%u.%u.%u", best + best_len == 6 ? "" : ":",
+                 a[12], a[13], a[14], a[15]);
+    return buf;
+}
+
+const char *fc_proto_name(uint8_t proto, char *buf, size_t cap)
+{
+    switch (proto) {
+    case FC_PROTO_TCP: return "tcp";
+    case FC_PROTO_UDP: return "udp";
+    case FC_PROTO_ICMP: return "icmp";
+    case FC_PROTO_ICMPV6: return "icmp6";
+    case FC_PROTO_SCTP: return "sctp";
+    }
+    snprintf(buf, cap, "%u", proto);
+    return buf;
+}

@@ -1,0 +1,369 @@
+/* flowdiff_read.c - opening an input (file, stdin or a replayed capture),
+ * telling CSV from JSONL, reading it line by line, and the value checks
+ * both parsers share. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "flowdiff_read.h"
+
+#define FD_BUFSZ (1u << 20)
+
+int fd__rd_err(fd_reader *r, uint64_t line, uint64_t col, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "flowdiff: %s:%" PRIu64 ":%" PRIu64 ": ", r->name, line,
+            col);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+int fd__append(char **buf, size_t *used, size_t *cap, const char *s, size_t n)
+{
+    if (*used + n > *cap) {
+        size_t nc = *cap ? *cap : 256;
+        char *nb;
+        while (nc < *used + n)
+            nc *= 2;
+        nb = realloc(*buf, nc);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = nc;
+    }
+    memcpy(*buf + *used, s, n);
+    *used += n;
+    return 0;
+}
+
+/* Reads more input after the unread bytes. 1 got some, 0 EOF, -1 error. */
+static int fill(fd_reader *r)
+{
+    ssize_t k;
+
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+        r->end -= r->pos;
+        r->pos = 0;
+    }
+    if (r->end == r->cap) {
+        char *nb = realloc(r->buf, r->cap * 2);
+        if (!nb) {
+            fprintf(stderr, "flowdiff: %s: out of memory\n", r->name);
+            return -1;
+        }
+        r->buf = nb;
+        r->cap *= 2;
+    }
+    for (;;) {
+        k = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (k >= 0)
+            break;
+        if (errno != EINTR) {
+            fprintf(stderr, "flowdiff: %s: %s\n", r->name, strerror(errno));
+            return -1;
+        }
+    }
+    if (k == 0) {
+        r->eof = 1;
+        if (r->pid > 0) {
+            int pid = r->pid;
+            r->pid = 0;
+            if (fd_spawn_wait(pid, r->capture) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    r->end += (size_t)k;
+    return 1;
+}
+
+int fd__rd_line(fd_reader *r, const char **p, size_t *n, int *nl)
+{
+    size_t scanned = 0;
+
+    for (;;) {
+        const char *s = r->buf + r->pos + scanned;
+        const char *e = memchr(s, '\n', r->end - r->pos - scanned);
+        if (e) {
+            *p = r->buf + r->pos;
+            *n = (size_t)(e - *p) + 1;
+            *nl = 1;
+            r->pos += *n;
+            r->lineno++;
+            return 1;
+        }
+        scanned = r->end - r->pos;
+        if (r->eof) {
+            if (scanned == 0)
+                return 0;
+            *p = r->buf + r->pos;
+            *n = scanned;
+            *nl = 0;
+            r->pos = r->end;
+            r->lineno++;
+            return 1;
+        }
+        if (fill(r) < 0)
+            return -1;
+    }
+}
+
+static int is_pcap(const unsigned char *b, size_t n)
+{
+    static const unsigned char magic[5][4] = {
+        {0xa1, 0xb2, 0xc3, 0xd4}, {0xd4, 0xc3, 0xb2, 0xa1},
+        {0xa1, 0xb2, 0x3c, 0x4d}, {0x4d, 0x3c, 0xb2, 0xa1},
+        {0x0a, 0x0d, 0x0d, 0x0a},
+    };
+    if (n < 4)
+        return 0;
+    for (int i = 0; i < 5; i++)
+        if (memcmp(b, magic[i], 4) == 0)
+            return 1;
+    return 0;
+}
+
+/* Copies a capture arriving on stdin to a temp file flowreplay can open. */
+static int stdin_to_temp(fd_reader *r)
+{
+    const char *dir = getenv("TMPDIR");
+    int tfd;
+
+    snprintf(r->tmp, sizeof r->tmp, "%s/flowdiff-XXXXXX",
+             dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
+    tfd = mkstemp(r->tmp);
+    if (tfd < 0) {
+        fprintf(stderr, "flowdiff: %s: %s\n", r->tmp, strerror(errno));
+        r->tmp[0] = '\0';
+        return -1;
+    }
+    for (;;) {
+        size_t off = r->pos;
+        while (off < r->end) {
+            ssize_t k = write(tfd, r->buf + off, r->end - off);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                fprintf(stderr, "flowdiff: %s: %s\n", r->tmp, strerror(errno));
+                close(tfd);
+                return -1;
+            }
+            off += (size_t)k;
+        }
+        r->pos = r->end = 0;
+        if (r->eof)
+            break;
+        if (fill(r) < 0) {
+            close(tfd);
+            return -1;
+        }
+    }
+    close(tfd);
+    return 0;
+}
+
+static int start_replay(fd_reader *r, const char *path, const fd_replay *rp)
+{
+    size_t n = strlen(path) + 16;
+
+    if (r->fd == 0 && stdin_to_temp(r) != 0)
+        return -1;
+    if (r->fd != 0)
+        close(r->fd);
+    r->fd = -1;
+    r->capture = strdup(r->tmp[0] ? "<stdin>" : path);
+    free(r->name);
+    r->name = malloc(n);
+    if (!r->capture || !r->name)
+        return -1;
+    snprintf(r->name, n, "%s (replayed)", path);
+    r->fd = fd_spawn_replay(r->tmp[0] ? r->tmp : path, rp, &r->pid);
+    if (r->fd < 0)
+        return -1;
+    r->pos = r->end = 0;
+    r->eof = 0;
+    r->kind = FD_KIND_CSV;
+    return fd__csv_init(r);
+}
+
+fd_reader *fd_reader_open(const char *path, const fd_replay *rp)
+{
+    fd_reader *r = calloc(1, sizeof *r);
+    int is_stdin = strcmp(path, "-") == 0;
+    size_t i;
+
+    if (!r)
+        return NULL;
+    r->fmt = -1;
+    r->name = strdup(is_stdin ? "<stdin>" : path);
+    r->buf = malloc(FD_BUFSZ);
+    r->cap = FD_BUFSZ;
+    if (!r->name || !r->buf) {
+        fprintf(stderr, "flowdiff: out of memory\n");
+        goto fail;
+    }
+    r->fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0) {
+        fprintf(stderr, "flowdiff: %s: %s\n", path, strerror(errno));
+        goto fail;
+    }
+    while (!r->eof && r->end < 4)
+        if (fill(r) < 0)
+            goto fail;
+    if (r->end == 0) {
+        fd__rd_err(r, 1, 1, "empty file");
+        goto fail;
+    }
+    if (is_pcap((const unsigned char *)r->buf, r->end)) {
+        if (start_replay(r, path, rp) != 0)
+            goto fail;
+        return r;
+    }
+    for (i = 0; i < r->end && strchr(" \t\r\n", r->buf[i]); i++)
+        ;
+    r->kind = i < r->end && r->buf[i] == '{' ? FD_KIND_JSONL : FD_KIND_CSV;
+    if (r->kind == FD_KIND_CSV && fd__csv_init(r) != 0)
+        goto fail;
+    return r;
+fail:
+    fd_reader_close(r);
+    return NULL;
+}
+
+int fd_reader_next(fd_reader *r, fd_event *ev)
+{
+    return r->kind == FD_KIND_CSV ? fd__csv_next(r, ev) : fd__jsonl_next(r, ev);
+}
+
+const char *fd_reader_name(const fd_reader *r)
+{
+    return r->name;
+}
+
+uint64_t fd_reader_fields(const fd_reader *r)
+{
+    return r->seen;
+}
+
+int fd_reader_fmt(const fd_reader *r)
+{
+    return r->fmt;
+}
+
+void fd_reader_close(fd_reader *r)
+{
+    if (!r)
+        return;
+    if (r->fd > 0)
+        close(r->fd);
+    if (r->pid > 0) {
+        /* Stopped early: the pipe is closed, so the child gets EPIPE. */
+        kill((pid_t)r->pid, SIGTERM);
+        waitpid((pid_t)r->pid, NULL, 0);
+    }
+    if (r->tmp[0])
+        unlink(r->tmp);
+    fd__csv_free(r);
+    free(r->sb);
+    free(r->buf);
+    free(r->name);
+    free(r->capture);
+    free(r);
+}
+
+/* Strict unsigned decimal: digits only, no sign, no overflow. */
+static int parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (n == 0 || n > 20)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > 9 || v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int bad(fd_reader *r, fd__loc_fn *loc, int id, const char *what,
+               const fd_event *ev)
+{
+    uint64_t line, col;
+    size_t n;
+    const char *v = fd_ev_val(ev, id, &n);
+
+    loc(r, id, &line, &col);
+    return fd__rd_err(r, line, col, "%s in column %s: '%.*s'", what,
+                      fd_field_name(id), (int)(n > 60 ? 60 : n), v);
+}
+
+int fd__rd_validate(fd_reader *r, fd_event *ev, fd__loc_fn *loc)
+{
+    static const int must[] = {FD_F_PROTO, FD_F_ORIG_H, FD_F_RESP_H};
+    static const int ints[] = {FD_F_LEN, FD_F_ORIG_PKTS, FD_F_RESP_PKTS,
+                               FD_F_ORIG_BYTES, FD_F_RESP_BYTES};
+    const char *v;
+    size_t n;
+    uint64_t u;
+    int i;
+
+    v = fd_ev_val(ev, FD_F_SEQ, &n);
+    if (parse_u64(v, n, &ev->seq) != 0)
+        return bad(r, loc, FD_F_SEQ, "bad number", ev);
+    if (ev->seq != r->last_seq + 1)
+        return bad(r, loc, FD_F_SEQ, r->last_seq ? "seq does not follow the previous row"
+                                                 : "seq does not start at 1", ev);
+    v = fd_ev_val(ev, FD_F_TS, &n);
+    if (fc_ts_parse(v, n, &ev->ts) != 0)
+        return bad(r, loc, FD_F_TS, "bad timestamp", ev);
+    v = fd_ev_val(ev, FD_F_EVENT, &n);
+    for (i = 0; i < 5; i++)
+        if (strlen(fd_event_names[i]) == n && memcmp(v, fd_event_names[i], n) == 0)
+            break;
+    if (i == 5)
+        return bad(r, loc, FD_F_EVENT, "unknown event name", ev);
+    ev->type = i;
+    for (i = 0; i < 3; i++)
+        if (ev->len[must[i]] == 0)
+            return bad(r, loc, must[i], "empty value", ev);
+    v = fd_ev_val(ev, FD_F_ORIG_P, &n);
+    if (parse_u64(v, n, &u) != 0 || u > 65535)
+        return bad(r, loc, FD_F_ORIG_P, "bad port", ev);
+    v = fd_ev_val(ev, FD_F_RESP_P, &n);
+    if (parse_u64(v, n, &u) != 0 || u > 65535)
+        return bad(r, loc, FD_F_RESP_P, "bad port", ev);
+    v = fd_ev_val(ev, FD_F_SIDE, &n);
+    if (n != 0 && !(n == 4 && (memcmp(v, "orig", 4) == 0 || memcmp(v, "resp", 4) == 0)))
+        return bad(r, loc, FD_F_SIDE, "bad side", ev);
+    for (i = 0; i < 5; i++) {
+        v = fd_ev_val(ev, ints[i], &n);
+        if (n != 0 && parse_u64(v, n, &u) != 0)
+            return bad(r, loc, ints[i], "bad number", ev);
+    }
+    v = fd_ev_val(ev, FD_F_START, &n);
+    if (fc_ts_parse(v, n, &ev->start) != 0)
+        return bad(r, loc, FD_F_START, "bad timestamp", ev);
+    v = fd_ev_val(ev, FD_F_FMT, &n);
+    if (parse_u64(v, n, &u) != 0 || u > 1000000)
+        return bad(r, loc, FD_F_FMT, "bad format version", ev);
+    if (r->fmt < 0)
+        r->fmt = (int)u;
+    else if ((int)u != r->fmt)
+        return bad(r, loc, FD_F_FMT, "format version differs from earlier rows", ev);
+    r->last_seq = ev->seq;
+    return 1;
+}

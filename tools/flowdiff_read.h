@@ -1,0 +1,63 @@
+/* flowdiff_read.h - reader internals shared by the line buffer
+ * (flowdiff_read.c) and the two parsers (flowdiff_csv.c,
+ * flowdiff_jsonl.c). Not for the aligner or the reports. */
+#ifndef FLOWDIFF_READ_H
+#define FLOWDIFF_READ_H
+
+#include <csv.h>
+#include "flowdiff.h"
+
+#define FD_MAXCOLS 256
+
+enum { FD_KIND_CSV, FD_KIND_JSONL };
+
+struct fd_reader {
+    char *name;             /* for messages */
+    char *capture;          /* set when the input is replayed */
+    char tmp[64];           /* temp copy of a capture read from stdin */
+    int fd, pid;
+    char *buf;
+    size_t cap, pos, end;
+    int eof;
+    uint64_t lineno;        /* number of the line last returned */
+    int kind;
+    uint64_t seen;          /* bitmask of field ids the file has */
+    int fmt;
+    uint64_t last_seq;
+
+    /* CSV */
+    struct csv_parser csv;
+    int csv_ready, header_done, ncols;
+    int colid[FD_MAXCOLS];
+    int idcol[FD_MAXF];
+    char *row;
+    size_t rowused, rowcap;
+    uint32_t foff[FD_MAXCOLS], flen[FD_MAXCOLS];
+    int nrowf, toomany, row_ready, oom;
+    char *rt;               /* raw text of the current row */
+    size_t rtused, rtcap;
+    uint64_t rowline;
+
+    /* JSONL */
+    uint32_t jcol[FD_MAXF];
+    char *sb;               /* decoded string scratch */
+    size_t sbused, sbcap;
+};
+
+/* Prints "flowdiff: NAME:LINE:COL: ..." and returns -1. */
+int fd__rd_err(fd_reader *r, uint64_t line, uint64_t col, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+/* Next line with its newline: 1 (nl says if it ended in '\n'), 0 EOF,
+ * -1 error. The bytes stay valid until the next call. */
+int fd__rd_line(fd_reader *r, const char **p, size_t *n, int *nl);
+/* Checks an event's values; loc(r, id, &line, &col) places errors. */
+typedef void fd__loc_fn(fd_reader *r, int id, uint64_t *line, uint64_t *col);
+int fd__rd_validate(fd_reader *r, fd_event *ev, fd__loc_fn *loc);
+int fd__append(char **buf, size_t *used, size_t *cap, const char *s, size_t n);
+
+int fd__csv_init(fd_reader *r);
+int fd__csv_next(fd_reader *r, fd_event *ev);
+void fd__csv_free(fd_reader *r);
+int fd__jsonl_next(fd_reader *r, fd_event *ev);
+
+#endif
