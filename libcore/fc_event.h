@@ -51,7 +51,8 @@ typedef struct fc_event {
     fc_state state;      /* flow state after this event */
     fc_flow_stats stats; /* ENDED only: the final counters */
     fc_history history;  /* ENDED only: the final history */
-    const void *ext;     /* extension record (Zeek fields) or NULL */
+    const void *user;    /* ENDED: the flow's user state (NULL if none);
+                            valid as long as the event */
 } fc_event;
 
 /* Output names: "started", "packet", "established", "state_change",

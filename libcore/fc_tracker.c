@@ -32,6 +32,10 @@ struct fc_tracker {
     void *timeout_ctx;
     fc_payload_fn payload_fn;
     void *payload_ctx;
+    fc_packet_fn packet_fn;
+    void *packet_ctx;
+    unsigned char *ev_user; /* FC_MAX_EVENTS copies of user state for
+                               events whose flow is gone */
     uint32_t hot;          /* index of the last flow touched, or FC_NIL */
     fc_key hot_key;
     uint32_t *scratch;     /* sweep: indices of expiring flows */
@@ -105,6 +109,10 @@ fc_tracker *fc_tracker_new(const fc_tracker_config *cfg, size_t user_size,
         initial = t->cfg.max_flows;
     if (fc__flowtab_init(&t->tab, initial, user_size, t->cfg.hash_seed) != FC_OK)
         goto nomem;
+    if (user_size && !(t->ev_user = fc_malloc(user_size * FC_MAX_EVENTS))) {
+        fc__flowtab_destroy(&t->tab);
+        goto nomem;
+    }
     t->init = init;
     t->init_ctx = init_ctx;
     t->hot = FC_NIL;
@@ -123,6 +131,7 @@ void fc_tracker_free(fc_tracker *t)
     fc__flowtab_destroy(&t->tab);
     fc__fragtab_free(t->frags);
     fc_free(t->scratch);
+    fc_free(t->ev_user);
     fc_free(t);
 }
 
@@ -140,9 +149,11 @@ static fc_ts class_timeout(const fc_tracker *t, int cls)
                                : t->cfg.idle_timeout_other;
 }
 
-static void fill_ended(fc_event *ev, const fc_flow *f, fc_end_reason reason, fc_ts ts)
+static void fill_ended(fc_event *ev, const fc_flow *f, fc_end_reason reason, fc_ts ts,
+                       const void *user)
 {
     memset(ev, 0, sizeof *ev);
+    ev->user = user;
     ev->type = FC_EV_ENDED;
     ev->ts = ts;
     ev->key = f->key;
@@ -165,6 +176,17 @@ static void fill_basic(fc_event *ev, fc_event_type type, const fc_flow *f, fc_ts
     ev->len = 0;
     ev->from = ev->to = (fc_state)f->state;
     ev->stats.started = f->stats.started; /* the rest of stats: ENDED only */
+}
+
+/* Copies a flow's user state into event slot n's buffer, since the flow's
+ * slot may be reused before the caller reads the event. */
+static const void *keep_user(fc_tracker *t, uint32_t i, int n)
+{
+    if (!t->ev_user)
+        return NULL;
+    unsigned char *dst = t->ev_user + (size_t)n * t->tab.user_size;
+    memcpy(dst, fc__flow_user(&t->tab, i), t->tab.user_size);
+    return dst;
 }
 
 static void end_flow(fc_tracker *t, uint32_t i)
@@ -192,6 +214,10 @@ static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *k
             return 0;
         }
     }
+    /* The seed keys ports for TCP and UDP only; everything else is one
+     * flow per address pair and protocol. */
+    if (d->proto != FC_PROTO_TCP && d->proto != FC_PROTO_UDP)
+        d->sport = d->dport = 0;
     *o = fc_key_make(key, d->family, d->src, d->sport, d->dst, d->dport, d->proto);
     return 1;
 }
@@ -222,7 +248,9 @@ int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **event
         if (i == FC_NIL) { /* step 2: a new flow */
             if (t->tab.count >= t->cfg.max_flows) {
                 uint32_t lru = t->tab.recency.tail;
-                fill_ended(&t->ev[n++], fc__flow(&t->tab, lru), FC_END_EVICTED, pkt->ts);
+                fill_ended(&t->ev[n], fc__flow(&t->tab, lru), FC_END_EVICTED, pkt->ts,
+                           keep_user(t, lru, n));
+                n++;
                 t->stats.flows_evicted++;
                 end_flow(t, lru);
             }
@@ -260,6 +288,10 @@ int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **event
     f->stats.bytes[side] += pkt->wirelen;
     fc__flowtab_touch(&t->tab, i, pkt->ts);
 
+    if (t->packet_fn)
+        t->packet_fn(t->packet_ctx, fc__flow_user(&t->tab, i), &f->key, (fc_orient)f->orient,
+                     &d, pkt, side, f->stats.packets[0] + f->stats.packets[1] == 1);
+
     /* step 6 */
     if (is_tcp) {
         fc_state prev = (fc_state)f->state, next;
@@ -284,8 +316,9 @@ int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **event
 
     /* step 8 */
     if (fc_state_terminal((fc_state)f->state)) {
-        fill_ended(&t->ev[n++], f, f->state == FC_STATE_RESET ? FC_END_RST : FC_END_FIN,
-                   pkt->ts);
+        fill_ended(&t->ev[n], f, f->state == FC_STATE_RESET ? FC_END_RST : FC_END_FIN,
+                   pkt->ts, keep_user(t, i, n));
+        n++;
         end_flow(t, i);
     } else {
         t->hot = i;
@@ -324,7 +357,7 @@ static long end_listed(fc_tracker *t, size_t n, fc_end_reason reason, fc_ts now,
     fc_event ev;
     for (size_t k = 0; k < n; k++) {
         const fc_flow *f = fc__flow(&t->tab, t->scratch[k]);
-        fill_ended(&ev, f, reason, now);
+        fill_ended(&ev, f, reason, now, fc__flow_user(&t->tab, t->scratch[k]));
         if (fn)
             fn(ctx, &ev);
         end_flow(t, t->scratch[k]);
@@ -379,6 +412,33 @@ long fc_tracker_flush(fc_tracker *t, fc_end_reason reason, fc_ts now, fc_event_f
     return end_listed(t, n, reason, now, fn, ctx);
 }
 
+fc_ts fc_tracker_next_expiry(const fc_tracker *t)
+{
+    fc_ts best = INT64_MAX;
+    if (t->timeout_fn) {
+        for (uint32_t i = t->tab.recency.head; i != FC_NIL; i = t->tab.pool[i].rnext) {
+            const fc_flow *f = fc__flow(&t->tab, i);
+            fc_ts to = class_timeout(t, f->cls);
+            t->timeout_fn(t->timeout_ctx, &f->key, f->key.proto, &to);
+            fc_ts e = to <= 0 ? INT64_MIN : f->stats.last_seen + to;
+            if (e < best)
+                best = e;
+        }
+        return best;
+    }
+    for (int c = 0; c < FC_CLASS_COUNT; c++) {
+        uint32_t i = t->tab.cls[c].tail;
+        if (i == FC_NIL)
+            continue;
+        fc_ts to = class_timeout(t, c);
+        /* a zero timeout ends every flow of the class at any sweep */
+        fc_ts e = to <= 0 ? INT64_MIN : t->tab.pool[i].stats.last_seen + to;
+        if (e < best)
+            best = e;
+    }
+    return best;
+}
+
 void fc_tracker_set_timeout_fn(fc_tracker *t, fc_timeout_fn fn, void *ctx)
 {
     t->timeout_fn = fn;
@@ -389,6 +449,12 @@ void fc_tracker_clear_timeout_fn(fc_tracker *t)
 {
     t->timeout_fn = NULL;
     t->timeout_ctx = NULL;
+}
+
+void fc_tracker_set_packet_fn(fc_tracker *t, fc_packet_fn fn, void *ctx)
+{
+    t->packet_fn = fn;
+    t->packet_ctx = ctx;
 }
 
 void fc_tracker_set_payload_fn(fc_tracker *t, fc_payload_fn fn, void *ctx)

@@ -15,6 +15,8 @@
 #include "fc_key.h"
 #include "fc_time.h"
 
+struct fc_decoded;
+
 typedef struct fc_tracker fc_tracker;
 
 typedef struct fc_tracker_config {
@@ -78,6 +80,11 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx);
 long fc_tracker_flush(fc_tracker *t, fc_end_reason reason, fc_ts now, fc_event_fn fn,
                       void *ctx);
 
+/* Earliest time at which a sweep would end at least one flow, or
+ * INT64_MAX when no flow is live. With a timeout callback set this walks
+ * every flow. */
+fc_ts fc_tracker_next_expiry(const fc_tracker *t);
+
 /* Per-key idle-timeout override: return 1 and set *timeout to override
  * the protocol default for this flow, 0 to keep the default. Consulted
  * at every sweep. */
@@ -90,6 +97,17 @@ void fc_tracker_clear_timeout_fn(fc_tracker *t);
 typedef void (*fc_payload_fn)(void *ctx, const fc_key *key, fc_side side,
                               uint32_t seq, const uint8_t *payload, size_t len);
 void fc_tracker_set_payload_fn(fc_tracker *t, fc_payload_fn fn, void *ctx);
+
+/* Called for every packet that belongs to a flow, after its counters are
+ * updated and before its events are returned: `user` is the flow's user
+ * state, `d` the decoded frame (borrowed for the call), `is_new` tells
+ * whether this packet created the flow. Lets an extension (such as the
+ * Zeek-compatible record) keep its own per-flow fields in the user state
+ * without decoding twice. */
+typedef void (*fc_packet_fn)(void *ctx, void *user, const fc_key *key, fc_orient init_orient,
+                             const struct fc_decoded *d, const fc_packet *pkt, fc_side side,
+                             int is_new);
+void fc_tracker_set_packet_fn(fc_tracker *t, fc_packet_fn fn, void *ctx);
 
 /* Replaces the configuration. If max_flows shrinks below the live count,
  * the least recently used flows are dropped without events. Returns FC_OK

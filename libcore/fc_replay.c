@@ -1,0 +1,217 @@
+/* fc_replay.c - the replay loop: sweep ticks in packet time, pacing,
+ * end-of-input flush. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "fc_alloc.h"
+#include "fc_error.h"
+#include "fc_replay.h"
+
+struct fc_replay {
+    fc_replay_opts o;
+    fc_tracker *t;
+    fc_replay_event_fn fn;
+    void *ctx;
+    fc_replay_tick_fn tick_fn;
+    void *tick_ctx;
+    fc_replay_stats st;
+    int have_clock;
+    fc_ts clock;           /* max timestamp seen */
+    fc_ts last_tick;       /* last sweep tick considered run */
+    int stopped;           /* the event callback asked to stop */
+    volatile sig_atomic_t interrupted;
+    struct timespec pace_start;
+    fc_ts pace_first;
+};
+
+void fc_replay_opts_default(fc_replay_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    fc_tracker_config_default(&o->cfg);
+    o->flush_eof = 1;
+}
+
+fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *ctx,
+                         char *errbuf, size_t errcap)
+{
+    fc_replay *r = fc_calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(errbuf, errcap, "%s", fc_strerror(FC_ENOMEM));
+        return NULL;
+    }
+    r->o = *o;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->t = fc_tracker_new(&o->cfg, o->user_size, o->user_init, o->user_ctx, errbuf, errcap);
+    if (!r->t) {
+        fc_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void fc_replay_free(fc_replay *r)
+{
+    if (!r)
+        return;
+    fc_tracker_free(r->t);
+    fc_free(r);
+}
+
+fc_tracker *fc_replay_tracker(fc_replay *r)
+{
+    return r->t;
+}
+
+void fc_replay_set_tick_fn(fc_replay *r, fc_replay_tick_fn fn, void *ctx)
+{
+    r->tick_fn = fn;
+    r->tick_ctx = ctx;
+}
+
+void fc_replay_interrupt(fc_replay *r)
+{
+    r->interrupted = 1;
+}
+
+const fc_replay_stats *fc_replay_stats_get(const fc_replay *r)
+{
+    return &r->st;
+}
+
+static void emit(fc_replay *r, const fc_event *ev)
+{
+    if (ev->type == FC_EV_ENDED && (unsigned)ev->reason < FC_END_COUNT)
+        r->st.ended[ev->reason]++;
+    if (ev->type == FC_EV_STARTED)
+        r->st.flows_created++;
+    if (!r->stopped && r->fn(r->ctx, ev) != 0)
+        r->stopped = 1;
+}
+
+static void emit_cb(void *ctx, const fc_event *ev)
+{
+    emit(ctx, ev);
+}
+
+/* Floor division for possibly negative times. */
+static fc_ts floor_div(fc_ts a, fc_ts b)
+{
+    fc_ts q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Runs, in order, every tick in (last_tick, clock] that ends a flow. */
+static int run_ticks(fc_replay *r)
+{
+    fc_ts iv = r->o.cfg.sweep_interval;
+    fc_ts last = floor_div(r->clock, iv) * iv;
+
+    for (;;) {
+        fc_ts e = fc_tracker_next_expiry(r->t);
+        if (e == INT64_MAX)
+            break;
+        /* the first tick at or after e, and after the last one run */
+        fc_ts k = e == INT64_MIN ? r->last_tick + iv : -floor_div(-e, iv) * iv;
+        if (k <= r->last_tick)
+            k = r->last_tick + iv;
+        if (k > r->clock)
+            break;
+        long n = fc_tracker_sweep(r->t, k, emit_cb, r);
+        if (n < 0)
+            return (int)n;
+        r->last_tick = k;
+    }
+    if (last > r->last_tick)
+        r->last_tick = last;
+    return FC_OK;
+}
+
+static void pace(fc_replay *r, fc_ts ts)
+{
+    struct timespec now, dl;
+    if (!r->st.packets) {
+        clock_gettime(CLOCK_MONOTONIC, &r->pace_start);
+        r->pace_first = ts;
+        return;
+    }
+    fc_ts rel = ts - r->pace_first;
+    if (rel <= 0)
+        return;
+    /* scaled offset = rel * den / num, exact in 128-bit integers */
+    __int128 off = (__int128)rel * (__int128)r->o.speed_den / (__int128)r->o.speed_num;
+    __int128 abs_ns = (__int128)r->pace_start.tv_sec * FC_NSEC_PER_SEC +
+                      r->pace_start.tv_nsec + off;
+    dl.tv_sec = (time_t)(abs_ns / FC_NSEC_PER_SEC);
+    dl.tv_nsec = (long)(abs_ns % FC_NSEC_PER_SEC);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL) == EINTR && !r->interrupted)
+        ;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t late = ((int64_t)now.tv_sec - dl.tv_sec) * FC_NSEC_PER_SEC + (now.tv_nsec - dl.tv_nsec);
+    if (late < 0)
+        late = 0;
+    r->st.late_count++;
+    r->st.late_sum_ns += late;
+    if (late > r->st.late_max_ns)
+        r->st.late_max_ns = late;
+}
+
+int fc_replay_run(fc_replay *r, fc_source *src)
+{
+    fc_rec rec;
+    int rc;
+
+    while ((rc = fc_source_next(src, &rec)) == FC_OK) {
+        const fc_event *ev;
+        if (r->o.speed_num)
+            pace(r, rec.ts);
+        r->st.packets++;
+        if (!r->have_clock) {
+            r->have_clock = 1;
+            r->clock = rec.ts;
+            r->st.first_ts = rec.ts;
+            r->last_tick = floor_div(rec.ts, r->o.cfg.sweep_interval) * r->o.cfg.sweep_interval;
+        } else if (rec.ts < r->clock) {
+            r->st.backwards++;
+        } else {
+            r->clock = rec.ts;
+            if ((rc = run_ticks(r)) != FC_OK)
+                break;
+        }
+        fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
+        int n = fc_tracker_track(r->t, &p, &ev);
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        if (n == 0)
+            r->st.unmatched++;
+        else
+            r->st.matched++;
+        for (int i = 0; i < n; i++)
+            emit(r, &ev[i]);
+        if (r->tick_fn)
+            r->tick_fn(r->tick_ctx, &r->st, r->t);
+        if (r->stopped) {
+            rc = FC_EIO;
+            break;
+        }
+        if (r->interrupted) {
+            rc = FC_EINVAL;
+            break;
+        }
+    }
+    r->st.last_ts = r->clock;
+    if (rc == FC_DONE)
+        rc = FC_OK;
+    if (r->o.flush_eof && !r->stopped) {
+        long n = fc_tracker_flush(r->t, FC_END_EOF, r->clock, emit_cb, r);
+        if (n < 0 && rc == FC_OK)
+            rc = (int)n;
+        if (r->stopped && rc == FC_OK)
+            rc = FC_EIO;
+    }
+    return rc;
+}

@@ -1,0 +1,63 @@
+/* fc_source.h - reading capture files (pcap, pcapng) through libpcap,
+ * several merged into one stream in timestamp order.
+ *
+ * The only module that includes <pcap.h>. Files are opened with
+ * nanosecond precision; "-" is standard input. Records are merged like
+ * mergecap: earliest timestamp first, ties in the order the files were
+ * given. A damaged file stops the stream with an error naming the file
+ * and packet number; what came before stays delivered. */
+#ifndef FC_SOURCE_H
+#define FC_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fc_time.h"
+
+typedef struct fc_source fc_source;
+
+typedef struct fc_rec {
+    const uint8_t *data; /* valid until the next fc_source_next() */
+    uint32_t caplen;
+    uint32_t wirelen;
+    fc_ts ts;
+    int linktype;
+    unsigned file;       /* index into the paths given to open */
+    uint64_t pktno;      /* 1-based record number within that file */
+} fc_rec;
+
+/* Per-file facts, filled while reading. */
+typedef struct fc_source_file {
+    const char *path;    /* as given; borrowed from the caller */
+    int linktype;
+    uint64_t packets;    /* records read (those passing the filter) */
+    fc_ts first_ts, last_ts; /* of records read; 0 when none */
+    uint64_t size;       /* file size in bytes, 0 if unknown (a pipe) */
+} fc_source_file;
+
+#define FC_SOURCE_ERRBUF 512
+
+/* Opens every path. `filter` (may be NULL) is a BPF expression compiled
+ * for each file's link type. Returns NULL on failure with a one-line
+ * message "PATH: reason" in errbuf (FC_SOURCE_ERRBUF bytes); nothing
+ * stays open then. The paths must outlive the source. */
+fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *filter,
+                          char *errbuf);
+
+/* Next record in merged order: FC_OK with *rec filled; FC_DONE at the end
+ * of every file; FC_EIO/FC_EFORMAT when a file is damaged (message from
+ * fc_source_errmsg, e.g. "x.pcap: packet 7: truncated record"). After an
+ * error the stream is over. */
+int fc_source_next(fc_source *src, fc_rec *rec);
+
+const char *fc_source_errmsg(const fc_source *src);
+size_t fc_source_nfiles(const fc_source *src);
+const fc_source_file *fc_source_file_info(const fc_source *src, size_t i);
+/* Bytes consumed so far across files (for progress), and their total
+ * size (0 when unknown). */
+uint64_t fc_source_bytes_read(const fc_source *src);
+uint64_t fc_source_bytes_total(const fc_source *src);
+
+/* Closes every file. NULL is ok. */
+void fc_source_close(fc_source *src);
+
+#endif

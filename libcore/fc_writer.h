@@ -1,0 +1,59 @@
+/* fc_writer.h - event files: CSV (through libcsv) and JSON Lines, format
+ * version 1 (docs/format-csv.md, docs/format-jsonl.md).
+ *
+ * Rows are assembled whole in the writer's buffer and the buffer is only
+ * written out at row boundaries, so an interrupted writer leaves whole
+ * rows (at worst a missing final newline-terminated row, which readers
+ * reject as truncated). Output depends only on the events given. */
+#ifndef FC_WRITER_H
+#define FC_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fc_event.h"
+
+#define FC_EVENT_FORMAT_VERSION 1
+
+typedef enum { FC_FMT_CSV = 0, FC_FMT_JSONL } fc_format;
+
+/* Parses "csv" / "jsonl"; -1 if unknown. */
+int fc_format_parse(const char *s);
+
+typedef struct fc_writer fc_writer;
+
+enum {
+    FC_WRITER_LIFECYCLE = 1 /* drop per-packet events */
+};
+
+/* Extra columns after the standard ones (e.g. Zeek-compatible fields).
+ * `names` lists them; `fill` writes the values for one event: for each
+ * column, a string (NULL or "" = empty / omitted). `json_num[i]` says
+ * column i is written as a JSON number. */
+typedef struct fc_writer_ext {
+    size_t ncols;
+    const char *const *names;
+    const unsigned char *json_num;
+    void (*fill)(void *ctx, const fc_event *ev, const char **vals, char *scratch,
+                 size_t scratch_cap);
+    void *ctx;
+} fc_writer_ext;
+
+/* Writes to file descriptor fd (not closed by the writer). ext may be NULL;
+ * it is copied. Returns NULL on allocation failure. The CSV header row is
+ * written with the first event (or at close when there is none). */
+fc_writer *fc_writer_new(int fd, fc_format fmt, unsigned flags, const fc_writer_ext *ext);
+
+/* Appends one event (numbered from 1 in the order written). Returns FC_OK,
+ * or FC_EIO when writing failed (errno kept; later calls fail too). */
+int fc_writer_event(fc_writer *w, const fc_event *ev);
+
+/* Writes out buffered rows. FC_OK or FC_EIO. */
+int fc_writer_flush(fc_writer *w);
+
+/* Events written so far (the last seq). */
+uint64_t fc_writer_count(const fc_writer *w);
+
+/* Flushes and frees. Returns FC_OK or FC_EIO. NULL is ok. */
+int fc_writer_close(fc_writer *w);
+
+#endif

@@ -1,0 +1,213 @@
+/* flowreplay - replays captures through the flow tracker in packet time
+ * and writes the event sequence (CSV or JSON Lines). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fc_error.h"
+#include "fc_writer.h"
+#include "fk_cli.h"
+#include "flowcore.h"
+
+#define PROG "flowreplay"
+
+enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_HELP, OPT_VERSION };
+
+static const struct option longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"speed", required_argument, NULL, FK_OPT_SPEED},
+    {"stats", required_argument, NULL, OPT_STATS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    FK_REPLAY_LONGOPTS,
+    {NULL, 0, NULL, 0}};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: " PROG " [OPTION]... FILE...\n"
+            "Replay capture files (pcap, pcapng; - for standard input) through the flow\n"
+            "tracker in packet time and write the flow events. Several files are merged\n"
+            "in timestamp order.\n\n"
+            "  -o, --output FILE       write events to FILE (default: standard output)\n"
+            "      --format FMT        csv (default) or jsonl\n"
+            "      --events WHICH      all (default) or lifecycle (no per-packet events)\n"
+            "      --speed X           replay in real time scaled by X (1 = original pace)\n"
+            "      --stats FILE        write the run summary as JSON to FILE\n"
+            "  -q, --quiet             no progress line, no summary\n"
+            FK_REPLAY_HELP
+            "      --help              show this help\n"
+            "      --version           show the version\n\n"
+            "Exit status: 0 on success, 1 when an input broke after output was written,\n"
+            "2 for usage errors and files that cannot be opened.\n");
+}
+
+typedef struct out_ctx {
+    fc_writer *w;
+    int failed;
+} out_ctx;
+
+static int on_event(void *ctx, const fc_event *ev)
+{
+    out_ctx *o = ctx;
+    if (fc_writer_event(o->w, ev) != FC_OK) {
+        o->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct tick_ctx {
+    fk_progress prog;
+} tick_ctx;
+
+static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
+{
+    tick_ctx *tc = ctx;
+    fk_progress_update(&tc->prog, st, fc_tracker_count(t));
+}
+
+static fc_replay *volatile current;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (current)
+        fc_replay_interrupt(current);
+}
+
+int main(int argc, char **argv)
+{
+    fk_replay_cli cli;
+    const char *outpath = NULL, *statspath = NULL;
+    int fmt = FC_FMT_CSV, quiet = 0, c;
+    unsigned wflags = 0;
+    char err[FC_SOURCE_ERRBUF];
+
+    fk_replay_cli_init(&cli);
+    while ((c = getopt_long(argc, argv, "o:f:q", longopts, NULL)) != -1) {
+        int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
+        if (r < 0)
+            return 2;
+        if (r > 0)
+            continue;
+        switch (c) {
+        case 'o':
+            outpath = optarg;
+            break;
+        case OPT_FORMAT:
+            if ((fmt = fc_format_parse(optarg)) < 0) {
+                fprintf(stderr, PROG ": --format: '%s' is not csv or jsonl\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_EVENTS:
+            if (strcmp(optarg, "lifecycle") == 0)
+                wflags |= FC_WRITER_LIFECYCLE;
+            else if (strcmp(optarg, "all") != 0) {
+                fprintf(stderr, PROG ": --events: '%s' is not all or lifecycle\n", optarg);
+                return 2;
+            }
+            break;
+        case FK_OPT_SPEED:
+            if (fk_parse_speed(optarg, &cli.ro.speed_num, &cli.ro.speed_den) != 0) {
+                fprintf(stderr, PROG ": --speed: '%s' is not a positive number\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_STATS:
+            statspath = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            printf(PROG " (flowkit) " FC_VERSION "\n");
+            return 0;
+        default:
+            fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, PROG ": no capture file given (use - for standard input)\n");
+        fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+        return 2;
+    }
+
+    fc_source *src = fc_source_open((const char *const *)argv + optind, (size_t)(argc - optind),
+                                    cli.filter, err);
+    if (!src) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 2;
+    }
+    int fd = STDOUT_FILENO;
+    if (outpath && strcmp(outpath, "-") != 0) {
+        fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            fprintf(stderr, PROG ": %s: %s\n", outpath, strerror(errno));
+            fc_source_close(src);
+            return 2;
+        }
+    }
+    FILE *stats = NULL;
+    if (statspath && !(stats = fopen(statspath, "w"))) {
+        fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
+        fc_source_close(src);
+        return 2;
+    }
+    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, NULL), 0};
+    fc_replay *rp = oc.w ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
+    if (!rp) {
+        fprintf(stderr, PROG ": %s\n", oc.w ? err : fc_strerror(FC_ENOMEM));
+        fc_writer_close(oc.w);
+        fc_source_close(src);
+        return 2;
+    }
+    tick_ctx tc;
+    fk_progress_init(&tc.prog, src, quiet);
+    if (tc.prog.on)
+        fc_replay_set_tick_fn(rp, on_tick, &tc);
+    current = rp;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = fc_replay_run(rp, src), status = 0;
+    fk_progress_done(&tc.prog);
+    int wrc = fc_writer_close(oc.w);
+    if (fd != STDOUT_FILENO && close(fd) != 0)
+        wrc = FC_EIO;
+    if (oc.failed || wrc != FC_OK) {
+        fprintf(stderr, PROG ": %s: write error: %s\n", outpath ? outpath : "standard output",
+                strerror(errno));
+        status = 1;
+    } else if (rc == FC_EINVAL) {
+        fprintf(stderr, PROG ": interrupted\n");
+        status = 1;
+    } else if (rc != FC_OK) {
+        fprintf(stderr, PROG ": %s\n",
+                fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(rc));
+        status = 1;
+    }
+    if (!quiet || stats)
+        fk_summary(PROG, fc_replay_stats_get(rp), fk_elapsed_ns(&tc.prog.start),
+                   quiet ? NULL : stderr, stats);
+    if (stats && fclose(stats) != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
+        status = status ? status : 1;
+    }
+    current = NULL;
+    fc_replay_free(rp);
+    fc_source_close(src);
+    return status;
+}
