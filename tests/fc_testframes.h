@@ -89,7 +89,9 @@ size_t tf_ip4(uint8_t *buf, const tf_ip4_spec *s, const void *l4,
 
 /* IPv6 header, then `ext` (an already built extension header chain whose
  * last next-header is `l4proto`), then l4 bytes. `first_nh` is the next
- * header written into the fixed header (== l4proto when extlen is 0). */
+ * header written into the fixed header (== l4proto when extlen is 0).
+ * The TCP/UDP/ICMPv6 checksum is fixed for `l4proto`, so for data of a
+ * non-first fragment pass a protocol without one (e.g. 253). */
 size_t tf_ip6(uint8_t *buf, const uint8_t src[16], const uint8_t dst[16],
               uint8_t first_nh, const uint8_t *ext, size_t extlen,
               uint8_t l4proto, const void *l4, size_t l4len);

@@ -12,6 +12,10 @@ static int no_space(unsigned char c)
     return 0;
 }
 
+/* For lines without blanks: libcsv's default test, never true there,
+ * but without the per-byte call (a NULL hook means "space or tab"). */
+#define never_space NULL
+
 int fd__csv_init(fd_reader *r)
 {
     if (csv_init(&r->csv, CSV_STRICT) != 0) {
@@ -58,15 +62,16 @@ static void on_row(int c, void *data)
  * the last field, where the row ends). */
 static void field_pos(fd_reader *r, int idx, uint64_t *line, uint64_t *col)
 {
-    size_t i = 0, lim = r->rtused;
+    size_t i = 0, lim = r->rtn;
+    const char *rt = r->rtp;
     int f = 0, inq = 0;
 
-    while (lim > 0 && (r->rt[lim - 1] == '\n' || r->rt[lim - 1] == '\r'))
+    while (lim > 0 && (rt[lim - 1] == '\n' || rt[lim - 1] == '\r'))
         lim--;
     *line = r->rowline;
     *col = 1;
     for (; f < idx && i < lim; i++) {
-        char c = r->rt[i];
+        char c = rt[i];
         if (c == '\n') {
             ++*line;
             *col = 1;
@@ -132,9 +137,24 @@ static int row(fd_reader *r, fd_event *ev)
                           r->toomany ? "over " : "", n, r->ncols);
     }
     fd_ev_reset(ev);
-    for (int j = 0; j < r->ncols; j++)
-        if (fd_ev_set(ev, r->colid[j], r->row + r->foff[j], r->flen[j]) != 0)
+    /* One copy of the whole row; fields keep their offsets. */
+    if (r->rowused > ev->cap) {
+        char *nd = realloc(ev->data, r->rowused);
+        if (!nd || r->rowused > UINT32_MAX)
             return fd__rd_err(r, r->rowline, 1, "out of memory");
+        ev->data = nd;
+        ev->cap = (uint32_t)r->rowused;
+    }
+    if (r->rowused)
+        memcpy(ev->data, r->row, r->rowused);
+    ev->used = (uint32_t)r->rowused;
+    for (int j = 0; j < r->ncols; j++) {
+        int id = r->colid[j];
+        ev->off[id] = r->foff[j];
+        ev->len[id] = r->flen[j];
+        if (id >= ev->nf)
+            ev->nf = id + 1;
+    }
     ev->line = r->rowline;
     return fd__rd_validate(r, ev, csv_loc);
 }
@@ -150,7 +170,7 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
         if (rc < 0)
             return -1;
         if (rc == 0) {
-            if (r->rtused > 0)
+            if (r->in_row)
                 return fd__rd_err(r, r->rowline, 1,
                                   "row cut short: quoted field not closed at end of file");
             if (!r->header_done)
@@ -160,29 +180,44 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
         if (!nl)
             return fd__rd_err(r, r->lineno, n + 1,
                               "last row has no newline (file truncated?)");
-        if (r->rtused == 0) {
+        if (!r->in_row) {
             if (n == 1 || (n == 2 && p[0] == '\r'))
                 return fd__rd_err(r, r->lineno, 1, "empty line");
             if (p[0] == '{')
                 return fd__rd_err(r, r->lineno, 1,
                                   "JSON object in a CSV file (a file must not mix formats)");
             r->rowline = r->lineno;
+            r->in_row = 1;
         }
-        if (fd__append(&r->rt, &r->rtused, &r->rtcap, p, n) != 0)
-            return fd__rd_err(r, r->lineno, 1, "out of memory");
+        /* Single-line rows are read in place; only a row that goes on
+         * (a quoted newline) is copied, for the messages. */
+        /* libcsv calls the space hook for every byte; only lines that
+         * have a blank need it (to keep blanks instead of trimming). */
+        csv_set_space_func(&r->csv, memchr(p, ' ', n) || memchr(p, '\t', n)
+                                        ? no_space : never_space);
         k = csv_parse(&r->csv, p, n, on_field, on_row, r);
         if (r->oom)
             return fd__rd_err(r, r->lineno, 1, "out of memory");
         if (k < n)
             return fd__rd_err(r, r->lineno, k + 1, "malformed CSV: %s",
                               csv_strerror(csv_error(&r->csv)));
-        if (!r->row_ready)
-            continue;
+        if (r->rtused || !r->row_ready) {
+            if (fd__append(&r->rt, &r->rtused, &r->rtcap, p, n) != 0)
+                return fd__rd_err(r, r->lineno, 1, "out of memory");
+            if (!r->row_ready)
+                continue;
+            r->rtp = r->rt;
+            r->rtn = r->rtused;
+        } else {
+            r->rtp = p;
+            r->rtn = n;
+        }
         rc = r->header_done ? row(r, ev) : header(r);
         r->row_ready = 0;
         r->nrowf = 0;
         r->rowused = 0;
         r->rtused = 0;
+        r->in_row = 0;
         if (rc < 0)
             return -1;
         if (r->header_done && rc == 1)

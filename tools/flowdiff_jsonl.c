@@ -111,7 +111,7 @@ static int escape(jcur *c)
     return put_utf8(c->r, cp);
 }
 
-/* At an opening quote. Sets *s/*len to the decoded text: a slice of the
+/* At an opening quote. Sets *s and *len to the decoded text: a slice of the
  * line when there are no escapes, else the reader's scratch buffer. */
 static int string(jcur *c, const char **s, size_t *len)
 {

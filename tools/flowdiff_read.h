@@ -34,8 +34,11 @@ struct fd_reader {
     size_t rowused, rowcap;
     uint32_t foff[FD_MAXCOLS], flen[FD_MAXCOLS];
     int nrowf, toomany, row_ready, oom;
-    char *rt;               /* raw text of the current row */
+    char *rt;               /* raw text of a row spanning lines */
     size_t rtused, rtcap;
+    const char *rtp;        /* raw text of the current row */
+    size_t rtn;
+    int in_row;
     uint64_t rowline;
 
     /* JSONL */

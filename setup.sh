@@ -1,0 +1,35 @@
+#!/bin/sh
+# setup.sh - the first command on a fresh Debian 12 machine: installs what
+# flowkit needs (apt-get; sudo when not root), builds everything, and runs
+# the main job, flowreplay, on a bundled capture.
+set -eu
+cd "$(dirname "$0")"
+
+PKGS="build-essential autoconf automake libtool pkg-config libpcap-dev \
+libsqlite3-dev sqlite3 check libcsv-dev tcpdump python3"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup: installing$missing"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
+fi
+
+[ -x configure ] || ./autogen.sh
+[ -f Makefile ] || ./configure --enable-werror
+make -j"$(nproc 2>/dev/null || echo 2)"
+
+echo
+echo "== flowreplay: the flow events of fixtures/real/http-download.pcap =="
+echo "   (a curl download from a local HTTP server, recorded on loopback)"
+echo
+tools/flowreplay --events lifecycle fixtures/real/http-download.pcap fixtures/real/refused.pcap |
+    cut -d, -f2-8,11-18 | column -s, -t
+echo
+echo "setup: done. Run the tests with: make check"

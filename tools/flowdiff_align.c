@@ -1,0 +1,747 @@
+/* flowdiff_align.c - streams both inputs, groups events per flow and
+ * compares each flow's events in order. A flow is released as soon as it
+ * has ended on both sides, so memory follows the flows open at once.
+ * Reading is merged by event time to keep the two sides in step. */
+#include <stdlib.h>
+#include <string.h>
+#include "flowdiff.h"
+
+typedef struct flow {
+    struct flow *hnext;
+    uint32_t hash;
+    uint64_t id;
+    char *k;                  /* "proto|orig_h|orig_p|resp_h|resp_p" */
+    size_t klen;
+    fc_ts start[2];
+    char start_txt[32];
+    unsigned char present[2], ended[2];
+    fd_event *qh[2], *qt[2];  /* events not yet paired */
+    fd_event *ctx[3];         /* last compared events, for context */
+    int nctx, changed;
+    uint64_t nev[2], ncmp, index;
+    fd_detail *detail;
+} flow;
+
+typedef struct oent {
+    uint64_t fid;
+    fd_order_ev ev;
+} oent;
+
+typedef struct state {
+    const fd_opts *o;
+    fd_reader *rd[2];
+    uint64_t extras;          /* extra columns both files have */
+    flow **tab;
+    size_t mask, count;
+    uint64_t next_id;
+    fd_event *pool;
+    char *kb;
+    size_t kbcap;
+    oent *oq[2];              /* strict order: unmatched positions */
+    size_t oh[2], on[2], ocap;
+    uint64_t opos;
+    int order_on;
+    size_t *kept, nkept;      /* results holding details, sorted */
+    size_t rescap;
+    fd_summary *sum;
+} state;
+
+static fd_event *ev_get(state *st)
+{
+    fd_event *e = st->pool;
+
+    if (e) {
+        st->pool = e->next;
+        e->next = NULL;
+        return e;
+    }
+    return calloc(1, sizeof *e);
+}
+
+static void ev_put(state *st, fd_event *e)
+{
+    if (!e)
+        return;
+    e->next = st->pool;
+    st->pool = e;
+}
+
+void fd_event_free(fd_event *e)
+{
+    if (e) {
+        free(e->data);
+        free(e);
+    }
+}
+
+static void detail_free(state *st, fd_detail *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < d->nctx; i++)
+        ev_put(st, d->ctx[i]);
+    ev_put(st, d->exp);
+    ev_put(st, d->act);
+    free(d);
+}
+
+int fd_field_equal(const fd_event *a, const fd_event *b, int id, fc_ts tol)
+{
+    size_t na, nb;
+    const char *va, *vb;
+
+    if (id == FD_F_TS || id == FD_F_START) {
+        /* Compare instants, not text: "1.5" equals "1.500000000". */
+        fc_ts x = id == FD_F_TS ? a->ts : a->start;
+        fc_ts y = id == FD_F_TS ? b->ts : b->start;
+        return (x > y ? x - y : y - x) <= tol;
+    }
+    va = fd_ev_val(a, id, &na);
+    vb = fd_ev_val(b, id, &nb);
+    return na == nb && memcmp(va, vb, na) == 0;
+}
+
+static uint64_t diffmask(state *st, const fd_event *e, const fd_event *a)
+{
+    uint64_t m = 0;
+    int n = e->nf > a->nf ? e->nf : a->nf;
+
+    for (int id = 1; id < n; id++) {
+        if (st->o->ignore & (UINT64_C(1) << id))
+            continue;
+        if (id >= FD_F_KNOWN && !(st->extras & (UINT64_C(1) << id)))
+            continue;
+        if (id == FD_F_TS || id == FD_F_START) {
+            if (!fd_field_equal(e, a, id, st->o->tol))
+                m |= UINT64_C(1) << id;
+        } else {
+            uint32_t ne = id < e->nf ? e->len[id] : 0;
+            uint32_t na = id < a->nf ? a->len[id] : 0;
+            if (ne != na || (ne && memcmp(e->data + e->off[id],
+                                          a->data + a->off[id], ne)))
+                m |= UINT64_C(1) << id;
+        }
+    }
+    return m;
+}
+
+static void key_text(char *buf, size_t cap, const char *proto, size_t pn,
+                     const char *oh, size_t ohn, const char *op, size_t opn,
+                     const char *rh, size_t rhn, const char *rp, size_t rpn)
+{
+    int o6 = memchr(oh, ':', ohn) != NULL, r6 = memchr(rh, ':', rhn) != NULL;
+
+    snprintf(buf, cap, "%.*s %s%.*s%s:%.*s -> %s%.*s%s:%.*s", (int)pn, proto,
+             o6 ? "[" : "", (int)ohn, oh, o6 ? "]" : "", (int)opn, op,
+             r6 ? "[" : "", (int)rhn, rh, r6 ? "]" : "", (int)rpn, rp);
+}
+
+static void ev_key_text(const fd_event *e, char *buf, size_t cap)
+{
+    size_t n[6];
+    const char *v[6];
+    char st[32];
+    size_t used;
+
+    v[0] = fd_ev_val(e, FD_F_PROTO, &n[0]);
+    v[1] = fd_ev_val(e, FD_F_ORIG_H, &n[1]);
+    v[2] = fd_ev_val(e, FD_F_ORIG_P, &n[2]);
+    v[3] = fd_ev_val(e, FD_F_RESP_H, &n[3]);
+    v[4] = fd_ev_val(e, FD_F_RESP_P, &n[4]);
+    key_text(buf, cap, v[0], n[0], v[1], n[1], v[2], n[2], v[3], n[3], v[4], n[4]);
+    fc_ts_format(e->start, st, sizeof st);
+    used = strlen(buf);
+    snprintf(buf + used, cap - used, " start %s", st);
+}
+
+/* ---- strict order ---- */
+
+static int order_push(state *st, int s, flow *f, const fd_event *ev)
+{
+    oent *x;
+
+    if (st->on[s] + st->oh[s] == st->ocap) {
+        if (st->oh[s] > 0) {
+            memmove(st->oq[s], st->oq[s] + st->oh[s], st->on[s] * sizeof(oent));
+            st->oh[s] = 0;
+        } else {
+            size_t nc = st->ocap ? st->ocap * 2 : 64;
+            oent *a = realloc(st->oq[0], nc * sizeof(oent));
+            if (!a)
+                return -1;
+            st->oq[0] = a;
+            a = realloc(st->oq[1], nc * sizeof(oent));
+            if (!a)
+                return -1;
+            st->oq[1] = a;
+            st->ocap = nc;
+        }
+    }
+    x = &st->oq[s][st->oh[s] + st->on[s]++];
+    x->fid = f->id;
+    x->ev.line = ev->line;
+    x->ev.seq = ev->seq;
+    x->ev.type = ev->type;
+    ev_key_text(ev, x->ev.key, sizeof x->ev.key);
+    while (st->on[0] && st->on[1]) {
+        oent *a = &st->oq[0][st->oh[0]++], *b = &st->oq[1][st->oh[1]++];
+        st->on[0]--;
+        st->on[1]--;
+        st->opos++;
+        if (a->fid != b->fid || a->ev.type != b->ev.type) {
+            st->sum->order_differs = 1;
+            st->sum->order_pos = st->opos;
+            st->sum->order_ev[0] = a->ev;
+            st->sum->order_ev[1] = b->ev;
+            st->order_on = 0;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static void order_finish(state *st)
+{
+    if (!st->order_on)
+        return;
+    for (int s = 0; s < 2; s++) {
+        if (st->on[s] == 0)
+            continue;
+        st->sum->order_differs = 1;
+        st->sum->order_pos = st->opos + 1;
+        st->sum->order_ev[s] = st->oq[s][st->oh[s]].ev;
+        st->sum->order_ev[1 - s].type = -1;
+    }
+}
+
+/* ---- flow table ---- */
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h;
+}
+
+static int grow(state *st)
+{
+    size_t nsize = (st->mask + 1) * 2;
+    flow **nt = calloc(nsize, sizeof *nt);
+
+    if (!nt)
+        return -1;
+    for (size_t i = 0; i <= st->mask; i++) {
+        flow *f = st->tab[i], *nx;
+        for (; f; f = nx) {
+            nx = f->hnext;
+            f->hnext = nt[f->hash & (nsize - 1)];
+            nt[f->hash & (nsize - 1)] = f;
+        }
+    }
+    free(st->tab);
+    st->tab = nt;
+    st->mask = nsize - 1;
+    return 0;
+}
+
+static flow *lookup(state *st, int s, const fd_event *ev)
+{
+    static const int kf[5] = {FD_F_PROTO, FD_F_ORIG_H, FD_F_ORIG_P,
+                              FD_F_RESP_H, FD_F_RESP_P};
+    size_t klen = 0, n;
+    const char *v;
+    flow *f, *best = NULL;
+    fc_ts bestd = 0;
+    uint32_t h;
+    int o = 1 - s;
+
+    for (int i = 0; i < 5; i++) {
+        v = fd_ev_val(ev, kf[i], &n);
+        if (klen + n + 1 > st->kbcap) {
+            size_t nc = (klen + n + 1) * 2;
+            char *nb = realloc(st->kb, nc);
+            if (!nb)
+                return NULL;
+            st->kb = nb;
+            st->kbcap = nc;
+        }
+        memcpy(st->kb + klen, v, n);
+        klen += n;
+        st->kb[klen++] = '|';
+    }
+    h = hash_bytes(st->kb, klen);
+    for (f = st->tab[h & st->mask]; f; f = f->hnext) {
+        if (f->hash != h || f->klen != klen || memcmp(f->k, st->kb, klen))
+            continue;
+        if (f->present[s] && f->start[s] == ev->start)
+            return f;
+        if (!f->present[s] && f->present[o]) {
+            fc_ts d = f->start[o] > ev->start ? f->start[o] - ev->start
+                                              : ev->start - f->start[o];
+            if (d <= st->o->tol && (!best || d < bestd ||
+                                    (d == bestd && f->id < best->id))) {
+                best = f;
+                bestd = d;
+            }
+        }
+    }
+    if (best) {
+        best->present[s] = 1;
+        best->start[s] = ev->start;
+        if (s == 0)
+            fc_ts_format(ev->start, best->start_txt, sizeof best->start_txt);
+        return best;
+    }
+    f = calloc(1, sizeof *f);
+    if (!f || !(f->k = malloc(klen))) {
+        free(f);
+        return NULL;
+    }
+    memcpy(f->k, st->kb, klen);
+    f->klen = klen;
+    f->hash = h;
+    f->id = ++st->next_id;
+    f->present[s] = 1;
+    f->start[s] = ev->start;
+    fc_ts_format(ev->start, f->start_txt, sizeof f->start_txt);
+    f->hnext = st->tab[h & st->mask];
+    st->tab[h & st->mask] = f;
+    if (++st->count > st->mask && grow(st) != 0)
+        return NULL;
+    return f;
+}
+
+static void unlink_flow(state *st, flow *f)
+{
+    flow **pp = &st->tab[f->hash & st->mask];
+
+    while (*pp != f)
+        pp = &(*pp)->hnext;
+    *pp = f->hnext;
+    st->count--;
+}
+
+static void flow_free(state *st, flow *f)
+{
+    for (int s = 0; s < 2; s++) {
+        fd_event *e = f->qh[s], *nx;
+        for (; e; e = nx) {
+            nx = e->next;
+            ev_put(st, e);
+        }
+    }
+    for (int i = 0; i < f->nctx; i++)
+        ev_put(st, f->ctx[i]);
+    detail_free(st, f->detail);
+    free(f->k);
+    free(f);
+}
+
+/* ---- results ---- */
+
+static int res_cmp(const fd_result *a, const fd_result *b)
+{
+    int c;
+
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    c = strcmp(a->key, b->key);
+    if (c)
+        return c;
+    return a->status - b->status;
+}
+
+static int res_qcmp(const void *a, const void *b)
+{
+    return res_cmp(a, b);
+}
+
+/* Keeps the details of the first max_report changed flows in output
+ * order; the others lose theirs. */
+static int keep_detail(state *st, size_t idx)
+{
+    fd_result *r = st->sum->res;
+    size_t lo = 0, hi = st->nkept, max = st->o->max_report;
+
+    if (max == 0) {
+        detail_free(st, r[idx].detail);
+        r[idx].detail = NULL;
+        return 0;
+    }
+    if (st->nkept == max) {
+        size_t last = st->kept[max - 1];
+        if (res_cmp(&r[idx], &r[last]) > 0) {
+            detail_free(st, r[idx].detail);
+            r[idx].detail = NULL;
+            return 0;
+        }
+        detail_free(st, r[last].detail);
+        r[last].detail = NULL;
+        st->nkept--;
+    }
+    if (!st->kept && !(st->kept = malloc(max * sizeof(size_t))))
+        return -1;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (res_cmp(&r[st->kept[mid]], &r[idx]) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(st->kept + lo + 1, st->kept + lo, (st->nkept - lo) * sizeof(size_t));
+    st->kept[lo] = idx;
+    st->nkept++;
+    return 0;
+}
+
+static char *summary_text(const fd_result *r, const fd_detail *d)
+{
+    char buf[512];
+    size_t na, nb;
+    const char *va, *vb;
+    int id, more = 0;
+
+    if (r->status == FD_ONLY_EXP || r->status == FD_ONLY_ACT) {
+        snprintf(buf, sizeof buf, "only in %s (%llu events)",
+                 r->status == FD_ONLY_EXP ? "expected" : "actual",
+                 (unsigned long long)r->nev[r->status == FD_ONLY_EXP ? 0 : 1]);
+    } else if (r->status == FD_SAME) {
+        return NULL;
+    } else if (!d->exp || !d->act) {
+        const fd_event *e = d->exp ? d->exp : d->act;
+        snprintf(buf, sizeof buf, "event %llu: %s has no event, %s has %s",
+                 (unsigned long long)r->index, d->exp ? "actual" : "expected",
+                 d->exp ? "expected" : "actual", fd_event_names[e->type]);
+    } else {
+        for (id = 1; id < FD_MAXF && !(d->diffmask & (UINT64_C(1) << id)); id++)
+            ;
+        for (int j = id + 1; j < FD_MAXF; j++)
+            more += (d->diffmask >> j) & 1;
+        va = fd_ev_val(d->exp, id, &na);
+        vb = fd_ev_val(d->act, id, &nb);
+        snprintf(buf, sizeof buf,
+                 "event %llu (%s): %s expected '%.*s', actual '%.*s'%s",
+                 (unsigned long long)r->index, fd_event_names[d->exp->type],
+                 fd_field_name(id), (int)(na > 100 ? 100 : na), va,
+                 (int)(nb > 100 ? 100 : nb), vb,
+                 more ? " (and more fields)" : "");
+    }
+    return strdup(buf);
+}
+
+static int finalize(state *st, flow *f)
+{
+    fd_summary *sum = st->sum;
+    fd_result *r;
+    char *p;
+    int status;
+
+    unlink_flow(st, f);
+    if (f->present[0] && f->present[1]) {
+        if (!f->changed && (f->qh[0] || f->qh[1])) {
+            fd_detail *d = calloc(1, sizeof *d);
+            if (!d)
+                goto oom;
+            for (int i = 0; i < f->nctx; i++)
+                d->ctx[i] = f->ctx[i];
+            d->nctx = f->nctx;
+            f->nctx = 0;
+            for (int s = 0; s < 2; s++) {
+                fd_event *e = f->qh[s];
+                if (e) {
+                    f->qh[s] = e->next;
+                    if (!f->qh[s])
+                        f->qt[s] = NULL;
+                    e->next = NULL;
+                }
+                if (s == 0)
+                    d->exp = e;
+                else
+                    d->act = e;
+            }
+            f->changed = 1;
+            f->detail = d;
+            f->index = f->ncmp + 1;
+        }
+        status = f->changed ? FD_CHANGED : FD_SAME;
+    } else {
+        status = f->present[0] ? FD_ONLY_EXP : FD_ONLY_ACT;
+    }
+    sum->flows++;
+    if (status == FD_SAME)
+        sum->identical++;
+    else if (status == FD_CHANGED)
+        sum->changed++;
+    else if (status == FD_ONLY_EXP)
+        sum->only_exp++;
+    else
+        sum->only_act++;
+    if (status == FD_SAME && !st->o->keep_all) {
+        flow_free(st, f);
+        return 0;
+    }
+    if (sum->nres == st->rescap) {
+        size_t nc = st->rescap ? st->rescap * 2 : 64;
+        fd_result *a = realloc(sum->res, nc * sizeof *a);
+        if (!a)
+            goto oom;
+        sum->res = a;
+        st->rescap = nc;
+    }
+    r = &sum->res[sum->nres];
+    memset(r, 0, sizeof *r);
+    r->status = status;
+    r->start = f->start[f->present[0] ? 0 : 1];
+    memcpy(r->start_txt, f->start_txt, sizeof r->start_txt);
+    r->nev[0] = f->nev[0];
+    r->nev[1] = f->nev[1];
+    r->index = f->index;
+    r->detail = f->detail;
+    f->detail = NULL;
+    /* Split the key copy into its parts. */
+    r->proto = malloc(f->klen + 1);
+    r->key = malloc(f->klen * 2 + 32);
+    if (!r->proto || !r->key) {
+        free(r->proto);
+        free(r->key);
+        detail_free(st, r->detail);
+        goto oom;
+    }
+    memcpy(r->proto, f->k, f->klen);
+    r->proto[f->klen] = '\0';
+    {
+        char *part[5];
+        p = r->proto;
+        for (int i = 0; i < 5; i++) {
+            part[i] = p;
+            p = strchr(p, '|');
+            *p++ = '\0';
+        }
+        r->orig_h = part[1];
+        r->resp_h = part[3];
+        r->orig_p = strtoul(part[2], NULL, 10);
+        r->resp_p = strtoul(part[4], NULL, 10);
+        key_text(r->key, f->klen * 2 + 32, part[0], strlen(part[0]), part[1],
+                 strlen(part[1]), part[2], strlen(part[2]), part[3],
+                 strlen(part[3]), part[4], strlen(part[4]));
+    }
+    r->summary = summary_text(r, r->detail);
+    sum->nres++;
+    flow_free(st, f);
+    if (r->detail && keep_detail(st, sum->nres - 1) != 0)
+        return -1;
+    return 0;
+oom:
+    flow_free(st, f);
+    return -1;
+}
+
+/* ---- pairing ---- */
+
+static int pair(state *st, flow *f, fd_event *e, fd_event *a)
+{
+    uint64_t m;
+
+    f->ncmp++;
+    st->sum->events_compared++;
+    if (f->changed) {
+        ev_put(st, e);
+        ev_put(st, a);
+        return 0;
+    }
+    m = diffmask(st, e, a);
+    if (m) {
+        fd_detail *d = calloc(1, sizeof *d);
+        if (!d)
+            return -1;
+        memcpy(d->ctx, f->ctx, sizeof d->ctx);
+        d->nctx = f->nctx;
+        f->nctx = 0;
+        d->exp = e;
+        d->act = a;
+        d->diffmask = m;
+        f->detail = d;
+        f->changed = 1;
+        f->index = f->ncmp;
+        return 0;
+    }
+    if (f->nctx == 3) {
+        ev_put(st, f->ctx[0]);
+        f->ctx[0] = f->ctx[1];
+        f->ctx[1] = f->ctx[2];
+        f->nctx = 2;
+    }
+    f->ctx[f->nctx++] = e;
+    ev_put(st, a);
+    return 0;
+}
+
+static int process(state *st, int s, fd_event *ev)
+{
+    flow *f = lookup(st, s, ev);
+    int o = 1 - s, ended = ev->type == FD_EV_ENDED;
+
+    if (!f)
+        return -1;
+    f->nev[s]++;
+    st->sum->events[s]++;
+    if (st->order_on && order_push(st, s, f, ev) != 0)
+        return -1;
+    if (f->qh[o]) {
+        fd_event *x = f->qh[o];
+        f->qh[o] = x->next;
+        if (!f->qh[o])
+            f->qt[o] = NULL;
+        x->next = NULL;
+        if (pair(st, f, s == 0 ? ev : x, s == 0 ? x : ev) != 0)
+            return -1;
+    } else {
+        ev->next = NULL;
+        if (f->qt[s])
+            f->qt[s]->next = ev;
+        else
+            f->qh[s] = ev;
+        f->qt[s] = ev;
+    }
+    if (ended)
+        f->ended[s] = 1;
+    if (f->ended[0] && f->ended[1])
+        return finalize(st, f);
+    return 0;
+}
+
+static int check_fmt(state *st, const int have[2])
+{
+    const char *n0 = fd_reader_name(st->rd[0]), *n1 = fd_reader_name(st->rd[1]);
+    int f0 = fd_reader_fmt(st->rd[0]), f1 = fd_reader_fmt(st->rd[1]);
+
+    if (have[0] && have[1] && f0 != f1) {
+        fprintf(stderr, "flowdiff: %s uses event format %d, %s uses %d\n", n0,
+                f0, n1, f1);
+        return -1;
+    }
+    for (int s = 0; s < 2; s++) {
+        int f = s ? f1 : f0;
+        if (have[s] && f != FD_FMT_KNOWN) {
+            fprintf(stderr,
+                    "flowdiff: %s uses event format %d; this flowdiff reads format %d\n",
+                    s ? n1 : n0, f, FD_FMT_KNOWN);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Frees the aligner's state; the results' details too unless the
+ * report still needs them (fd_summary_free frees those). */
+static void cleanup(state *st, int details)
+{
+    for (size_t i = 0; st->tab && i <= st->mask; i++) {
+        flow *f = st->tab[i], *nx;
+        for (; f; f = nx) {
+            nx = f->hnext;
+            flow_free(st, f);
+        }
+    }
+    free(st->tab);
+    for (size_t i = 0; details && i < st->sum->nres; i++) {
+        detail_free(st, st->sum->res[i].detail);
+        st->sum->res[i].detail = NULL;
+    }
+    while (st->pool) {
+        fd_event *e = st->pool;
+        st->pool = e->next;
+        fd_event_free(e);
+    }
+    free(st->kb);
+    free(st->oq[0]);
+    free(st->oq[1]);
+    free(st->kept);
+}
+
+int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
+               fd_summary *out)
+{
+    state st;
+    fd_event *cur[2] = {NULL, NULL};
+    int have[2], rc = -1;
+
+    memset(out, 0, sizeof *out);
+    memset(&st, 0, sizeof st);
+    st.o = o;
+    st.rd[0] = exp;
+    st.rd[1] = act;
+    st.sum = out;
+    st.order_on = o->strict_order;
+    st.mask = 1023;
+    st.tab = calloc(st.mask + 1, sizeof *st.tab);
+    if (!st.tab)
+        goto oom;
+    for (int s = 0; s < 2; s++) {
+        if (!(cur[s] = ev_get(&st)))
+            goto oom;
+        have[s] = fd_reader_next(st.rd[s], cur[s]);
+        if (have[s] < 0)
+            goto out;
+    }
+    if (check_fmt(&st, have) != 0)
+        goto out;
+    while (have[0] == 1 || have[1] == 1) {
+        int s;
+        st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+        s = have[0] == 1 && (have[1] != 1 || cur[0]->ts <= cur[1]->ts) ? 0 : 1;
+        if (process(&st, s, cur[s]) != 0)
+            goto oom;
+        if (!(cur[s] = ev_get(&st)))
+            goto oom;
+        have[s] = fd_reader_next(st.rd[s], cur[s]);
+        if (have[s] < 0)
+            goto out;
+    }
+    st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+    order_finish(&st);
+    for (size_t i = 0; i <= st.mask; i++)
+        while (st.tab[i])
+            if (finalize(&st, st.tab[i]) != 0)
+                goto oom;
+    if (out->nres > 1)
+        qsort(out->res, out->nres, sizeof *out->res, res_qcmp);
+    for (size_t i = 0; i < out->nres; i++)
+        out->detailed += out->res[i].detail != NULL;
+    rc = 0;
+    goto out;
+oom:
+    fprintf(stderr, "flowdiff: out of memory\n");
+out:
+    ev_put(&st, cur[0]);
+    ev_put(&st, cur[1]);
+    if (rc != 0) {
+        cleanup(&st, 1);
+        fd_summary_free(out);
+        return -1;
+    }
+    cleanup(&st, 0);
+    return rc;
+}
+
+void fd_summary_free(fd_summary *s)
+{
+    for (size_t i = 0; i < s->nres; i++) {
+        fd_result *r = &s->res[i];
+        fd_detail *d = r->detail;
+        if (d) {
+            for (int j = 0; j < d->nctx; j++)
+                fd_event_free(d->ctx[j]);
+            fd_event_free(d->exp);
+            fd_event_free(d->act);
+            free(d);
+        }
+        free(r->proto);
+        free(r->key);
+        free(r->summary);
+    }
+    free(s->res);
+    memset(s, 0, sizeof *s);
+}
