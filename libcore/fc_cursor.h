@@ -81,6 +81,19 @@ static inline int fc_cur_bytes(fc_cursor *c, uint8_t *dst, size_t n)
     return 1;
 }
 
+/* Unchecked big-endian loads for fixed headers whose whole length was
+ * checked with fc_cur_has() just before: one check instead of one per
+ * field on the hot path. */
+static inline uint16_t fc_ld16(const uint8_t *p)
+{
+    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t fc_ld32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Reads without consuming, at byte offset `at` from the cursor. */
 static inline int fc_cur_peek_u8(const fc_cursor *c, size_t at, uint8_t *v)
 {

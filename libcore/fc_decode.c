@@ -207,19 +207,20 @@ static size_t dec_sub(size_t a, size_t b)
 
 static int dec_tcp(fc_cursor *c, fc_decoded *out, uint32_t wire)
 {
-    uint8_t off_byte;
+    const uint8_t *h = c->p;
     size_t hl;
     if (!fc_cur_has(c, 20))
         return FC_ETRUNC;
-    if (!fc_cur_be16(c, &out->sport) || !fc_cur_be16(c, &out->dport) ||
-        !fc_cur_be32(c, &out->seq) || !fc_cur_be32(c, &out->ack) ||
-        !fc_cur_u8(c, &off_byte) || !fc_cur_u8(c, &out->tcp_flags) ||
-        !fc_cur_be16(c, &out->win) || !fc_cur_skip(c, 4))
-        return FC_ETRUNC;
-    hl = (size_t)(off_byte >> 4) * 4;
+    out->sport = fc_ld16(h);
+    out->dport = fc_ld16(h + 2);
+    out->seq = fc_ld32(h + 4);
+    out->ack = fc_ld32(h + 8);
+    out->tcp_flags = h[13];
+    out->win = fc_ld16(h + 14);
+    hl = (size_t)(h[12] >> 4) * 4;
     if (hl < 20)
         return FC_EFORMAT;
-    if (!fc_cur_skip(c, hl - 20))
+    if (!fc_cur_skip(c, hl))
         return FC_ETRUNC; /* options cut short */
     out->payload_off = out->l4_off + hl;
     out->payload_wire = (uint32_t)dec_sub(wire, hl);
@@ -228,10 +229,13 @@ static int dec_tcp(fc_cursor *c, fc_decoded *out, uint32_t wire)
 
 static int dec_udp(fc_cursor *c, fc_decoded *out, uint32_t wire)
 {
+    const uint8_t *h = c->p;
     uint16_t ulen;
-    if (!fc_cur_be16(c, &out->sport) || !fc_cur_be16(c, &out->dport) ||
-        !fc_cur_be16(c, &ulen) || !fc_cur_skip(c, 2))
+    if (!fc_cur_skip(c, 8))
         return FC_ETRUNC;
+    out->sport = fc_ld16(h);
+    out->dport = fc_ld16(h + 2);
+    ulen = fc_ld16(h + 4);
     out->payload_off = out->l4_off + 8;
     out->payload_wire = (uint32_t)dec_sub(wire, 8);
     /* trust the UDP length only when it is consistent with IP's (it is 0
@@ -323,16 +327,17 @@ static int dec_ip4(fc_cursor *c, const uint8_t *frame, unsigned flags,
         return FC_EFORMAT;
     if (!fc_cur_has(c, 20))
         return FC_ETRUNC;
-    if (!fc_cur_u8(c, &vihl) || !fc_cur_skip(c, 1) ||
-        !fc_cur_be16(c, &tot) || !fc_cur_be16(c, &id) ||
-        !fc_cur_be16(c, &ff) || !fc_cur_u8(c, &out->ttl) ||
-        !fc_cur_u8(c, &proto) || !fc_cur_skip(c, 2) ||
-        !fc_cur_bytes(c, out->src, 4) || !fc_cur_bytes(c, out->dst, 4))
-        return FC_ETRUNC;
+    tot = fc_ld16(hdr + 2);
+    id = fc_ld16(hdr + 4);
+    ff = fc_ld16(hdr + 6);
+    out->ttl = hdr[8];
+    proto = hdr[9];
+    memcpy(out->src, hdr + 12, 4);
+    memcpy(out->dst, hdr + 16, 4);
     hl = (size_t)(vihl & 0x0f) * 4;
     if (hl < 20 || tot < hl)
         return FC_EFORMAT;
-    if (!fc_cur_skip(c, hl - 20))
+    if (!fc_cur_skip(c, hl))
         return FC_ETRUNC; /* options cut short */
     out->family = FC_AF_INET;
     out->proto = proto;
@@ -440,8 +445,6 @@ int fc_decode(int linktype, const uint8_t *frame, size_t caplen,
     if (frame == NULL)
         frame = empty; /* keep pointer arithmetic defined */
     memset(out, 0, sizeof(*out));
-    if (!fc_decode_linktype_supported(linktype))
-        return FC_EUNSUPP;
     fc_cur_init(&c, frame, caplen);
     rc = dec_link(linktype, &c, &l3);
     if (rc != FC_OK)

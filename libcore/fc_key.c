@@ -8,7 +8,14 @@ fc_orient fc_key_make(fc_key *k, int family, const uint8_t *src, uint16_t sport,
                       const uint8_t *dst, uint16_t dport, uint8_t proto)
 {
     size_t alen = family == FC_AF_INET6 ? 16 : 4;
-    int c = memcmp(src, dst, alen);
+    int c;
+    if (alen == 4) { /* the common case, without library calls */
+        uint32_t s = (uint32_t)src[0] << 24 | (uint32_t)src[1] << 16 | (uint32_t)src[2] << 8 | src[3];
+        uint32_t d = (uint32_t)dst[0] << 24 | (uint32_t)dst[1] << 16 | (uint32_t)dst[2] << 8 | dst[3];
+        c = s < d ? -1 : s > d;
+    } else {
+        c = memcmp(src, dst, alen);
+    }
     fc_orient o = (c < 0 || (c == 0 && sport <= dport)) ? FC_FORWARD : FC_REVERSE;
 
     memset(k, 0, sizeof *k);

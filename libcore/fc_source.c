@@ -27,9 +27,12 @@ struct fc_source {
     char err[FC_SOURCE_ERRBUF];
 };
 
+/* "PATH: MSG", cut to the buffer (a long path may shorten the message). */
 static void set_err(char *buf, const char *path, const char *msg)
 {
-    snprintf(buf, FC_SOURCE_ERRBUF, "%s: %s", path, msg);
+    int n = snprintf(buf, FC_SOURCE_ERRBUF, "%s: %s", path, msg);
+    if (n < 0)
+        buf[0] = '\0';
 }
 
 static int open_one(reader *r, const char *path, const char *filter, char *err)
@@ -156,10 +159,10 @@ static int fill(fc_source *s, reader *r)
         }
         if (rc == 0)
             continue; /* not for offline reads; be safe */
-        char msg[FC_SOURCE_ERRBUF];
-        snprintf(msg, sizeof msg, "packet %llu: %s",
-                 (unsigned long long)r->info.packets + 1, pcap_geterr(r->p));
-        set_err(s->err, r->info.path, msg);
+        int n = snprintf(s->err, sizeof s->err, "%s: packet %llu: %s", r->info.path,
+                         (unsigned long long)r->info.packets + 1, pcap_geterr(r->p));
+        if (n < 0)
+            s->err[0] = '\0';
         s->failed = 1;
         r->done = 1;
         r->pending = 0;
