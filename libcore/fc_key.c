@@ -99,14 +99,27 @@ char *fc_addr_format(int family, const uint8_t *a, char *buf, size_t cap)
     buf[0] = '\0';
     for (i = 0; i < last && n < cap; i++) {
         if (i == best) {
-            n += (size_t)snprintf(buf + n, cap - n, "::");
+            if (n + 2 < cap) {
+                buf[n++] = ':';
+                buf[n++] = ':';
+                buf[n] = '\0';
+            }
             i += best_len - 1;
             continue;
         }
-        if (i > 0 && i != best + best_len)
-            n += (size_t)snprintf(buf + n, cap - n, ":");
-        if (n < cap)
-            n += (size_t)snprintf(buf + n, cap - n, "%x", g[i]);
+        if (i > 0 && i != best + best_len && n + 1 < cap) {
+            buf[n++] = ':';
+            buf[n] = '\0';
+        }
+        if (n + 5 < cap) { /* up to 4 hex digits, no leading zeros */
+            static const char hex[] = "0123456789abcdef";
+            int shift = 12;
+            while (shift > 0 && ((g[i] >> shift) & 15) == 0)
+                shift -= 4;
+            for (; shift >= 0; shift -= 4)
+                buf[n++] = hex[(g[i] >> shift) & 15];
+            buf[n] = '\0';
+        }
     }
     if (mapped && n < cap)
         snprintf(buf + n, cap - n, "%s%u.%u.%u.%u", best + best_len == 6 ? "" : ":",

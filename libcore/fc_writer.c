@@ -108,32 +108,74 @@ static inline void put_ch(row *r, char c)
         r->p[r->n++] = c;
 }
 
+static const char digits2[] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
+
+/* Decimal digits of v, right-aligned ending at `end`; returns the start. */
+static char *fmt_u64(char *end, uint64_t v)
+{
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--end = digits2[d + 1];
+        *--end = digits2[d];
+    }
+    if (v >= 10) {
+        *--end = digits2[v * 2 + 1];
+        *--end = digits2[v * 2];
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
 static void put_u64(row *r, uint64_t v)
 {
     char t[24];
-    int i = 24;
-    do {
-        t[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put_mem(r, t + i, (size_t)(24 - i));
+    char *b = fmt_u64(t + sizeof t, v);
+    put_mem(r, b, (size_t)(t + sizeof t - b));
 }
 
+/* SECONDS.NNNNNNNNN, as fc_ts_format but without its copies. */
 static void put_ts(row *r, fc_ts ts)
 {
-    char t[32];
-    put_mem(r, t, fc_ts_format(ts, t, sizeof t));
+    char t[40];
+    char *end = t + sizeof t, *p;
+    uint64_t u;
+    if (ts < 0) {
+        put_mem(r, t, fc_ts_format(ts, t, sizeof t));
+        return;
+    }
+    u = (uint64_t)ts;
+    p = fmt_u64(end, u % 1000000000u + 1000000000u); /* 10 digits, a leading 1 */
+    *p = '.';
+    p = fmt_u64(p, u / 1000000000u);
+    put_mem(r, p, (size_t)(end - p));
 }
 
 static void put_addr(row *r, int family, const uint8_t *a)
 {
     char t[FC_ADDRSTRLEN];
     if (family == FC_AF_INET) {
+        char t[16], *p = t;
         for (int i = 0; i < 4; i++) {
-            if (i)
-                put_ch(r, '.');
-            put_u64(r, a[i]);
+            unsigned v = a[i];
+            if (v >= 100) {
+                *p++ = (char)('0' + v / 100);
+                v %= 100;
+                *p++ = digits2[v * 2];
+                *p++ = digits2[v * 2 + 1];
+            } else if (v >= 10) {
+                *p++ = digits2[v * 2];
+                *p++ = digits2[v * 2 + 1];
+            } else {
+                *p++ = (char)('0' + v);
+            }
+            *p++ = '.';
         }
+        put_mem(r, t, (size_t)(p - t - 1));
         return;
     }
     put_str(r, fc_addr_format(family, a, t, sizeof t));
@@ -172,109 +214,132 @@ static void put_json_text(row *r, const char *s)
     put_ch(r, '"');
 }
 
-/* One event as column values; NULL = empty/omitted. Numbers are written
- * into num[] storage. */
-typedef struct fields {
-    const char *text[NCOLS];
-    int is_num[NCOLS];
-    uint64_t num[NCOLS];
-    int is_ts[NCOLS];
-    fc_ts ts[NCOLS];
-    int is_addr[NCOLS];
-    const uint8_t *addr[NCOLS];
-} fields;
+/* Column writers: CSV writes every column, empty ones as nothing between
+ * commas; JSON writes only present fields, as "name":value. */
+typedef struct out {
+    row *r;
+    int json;
+    int n; /* columns written so far */
+} out;
 
-enum {
-    C_SEQ, C_TS, C_EVENT, C_PROTO, C_OH, C_OP, C_RH, C_RP, C_SIDE, C_LEN, C_FROM, C_TO,
-    C_REASON, C_OPK, C_RPK, C_OBY, C_RBY, C_HIST, C_START, C_FMT
-};
-
-static void set_num(fields *f, int c, uint64_t v)
+static void col_key(out *o, const char *name)
 {
-    f->is_num[c] = 1;
-    f->num[c] = v;
+    if (o->json) {
+        if (o->n)
+            put_ch(o->r, ',');
+        put_ch(o->r, '"');
+        put_str(o->r, name);
+        put_str(o->r, "\":");
+    } else if (o->n) {
+        put_ch(o->r, ',');
+    }
+    o->n++;
 }
 
-static void set_ts(fields *f, int c, fc_ts v)
+static void col_none(out *o)
 {
-    f->is_ts[c] = 1;
-    f->ts[c] = v;
+    if (!o->json) {
+        if (o->n)
+            put_ch(o->r, ',');
+        o->n++;
+    }
 }
 
-static void build_fields(fc_writer *w, const fc_event *ev, fields *f, char *hist,
-                         char *proto_buf)
+static void col_u64(out *o, const char *name, uint64_t v)
+{
+    col_key(o, name);
+    put_u64(o->r, v);
+}
+
+static void col_ts(out *o, const char *name, fc_ts v)
+{
+    col_key(o, name);
+    if (o->json)
+        put_ch(o->r, '"');
+    put_ts(o->r, v);
+    if (o->json)
+        put_ch(o->r, '"');
+}
+
+/* A known-safe word (names of events, states, protocols, history). */
+static void col_word(out *o, const char *name, const char *v)
+{
+    if (!v || !*v) {
+        col_none(o);
+        return;
+    }
+    col_key(o, name);
+    if (o->json)
+        put_ch(o->r, '"');
+    put_str(o->r, v);
+    if (o->json)
+        put_ch(o->r, '"');
+}
+
+static void col_addr(out *o, const char *name, int family, const uint8_t *a)
+{
+    col_key(o, name);
+    if (o->json)
+        put_ch(o->r, '"');
+    put_addr(o->r, family, a);
+    if (o->json)
+        put_ch(o->r, '"');
+}
+
+static void event_columns(fc_writer *w, const fc_event *ev, out *o)
 {
     const uint8_t *oh, *rh;
     uint16_t op, rp;
+    char proto[8], hist[FC_HISTORY_MAX + 1];
+    int i;
 
-    memset(f, 0, sizeof *f);
     fc_event_endpoints(ev, &oh, &op, &rh, &rp);
-    set_num(f, C_SEQ, w->seq);
-    set_ts(f, C_TS, ev->ts);
-    f->text[C_EVENT] = fc_event_type_name(ev->type);
-    f->text[C_PROTO] = fc_proto_name(ev->key.proto, proto_buf, 8);
-    f->is_addr[C_OH] = 1;
-    f->addr[C_OH] = oh;
-    set_num(f, C_OP, op);
-    f->is_addr[C_RH] = 1;
-    f->addr[C_RH] = rh;
-    set_num(f, C_RP, rp);
+    col_u64(o, "seq", w->seq);
+    col_ts(o, "ts", ev->ts);
+    col_word(o, "event", fc_event_type_name(ev->type));
+    col_word(o, "proto", fc_proto_name(ev->key.proto, proto, sizeof proto));
+    col_addr(o, "orig_h", ev->key.family, oh);
+    col_u64(o, "orig_p", op);
+    col_addr(o, "resp_h", ev->key.family, rh);
+    col_u64(o, "resp_p", rp);
     switch (ev->type) {
     case FC_EV_STARTED:
-        f->text[C_SIDE] = "orig";
-        break;
     case FC_EV_PACKET:
-        f->text[C_SIDE] = ev->side == FC_SIDE_INITIATOR ? "orig" : "resp";
-        set_num(f, C_LEN, ev->len);
+        col_word(o, "side", ev->side == FC_SIDE_INITIATOR ? "orig" : "resp");
+        if (ev->type == FC_EV_PACKET)
+            col_u64(o, "len", ev->len);
+        else
+            col_none(o);
+        for (i = 0; i < 8; i++)
+            col_none(o);
         break;
     case FC_EV_ESTABLISHED:
     case FC_EV_STATE_CHANGE:
-        f->text[C_FROM] = fc_state_name(ev->from);
-        f->text[C_TO] = fc_state_name(ev->to);
+        col_none(o);
+        col_none(o);
+        col_word(o, "from_state", fc_state_name(ev->from));
+        col_word(o, "to_state", fc_state_name(ev->to));
+        for (i = 0; i < 6; i++)
+            col_none(o);
         break;
     case FC_EV_ENDED:
-        f->text[C_REASON] = fc_end_reason_name(ev->reason);
-        set_num(f, C_OPK, ev->stats.packets[FC_SIDE_INITIATOR]);
-        set_num(f, C_RPK, ev->stats.packets[FC_SIDE_RESPONDER]);
-        set_num(f, C_OBY, ev->stats.bytes[FC_SIDE_INITIATOR]);
-        set_num(f, C_RBY, ev->stats.bytes[FC_SIDE_RESPONDER]);
+        for (i = 0; i < 4; i++)
+            col_none(o);
+        col_word(o, "reason", fc_end_reason_name(ev->reason));
+        col_u64(o, "orig_pkts", ev->stats.packets[FC_SIDE_INITIATOR]);
+        col_u64(o, "resp_pkts", ev->stats.packets[FC_SIDE_RESPONDER]);
+        col_u64(o, "orig_bytes", ev->stats.bytes[FC_SIDE_INITIATOR]);
+        col_u64(o, "resp_bytes", ev->stats.bytes[FC_SIDE_RESPONDER]);
         fc_history_str(&ev->history, hist);
-        f->text[C_HIST] = hist;
+        col_word(o, "history", hist);
         break;
     default:
+        for (i = 0; i < 10; i++)
+            col_none(o);
         break;
     }
-    set_ts(f, C_START, ev->stats.started);
-    set_num(f, C_FMT, FC_EVENT_FORMAT_VERSION);
-}
-
-static void put_value(row *r, const fields *f, int c, int family, int json)
-{
-    if (f->is_num[c]) {
-        put_u64(r, f->num[c]);
-    } else if (f->is_ts[c]) {
-        if (json)
-            put_ch(r, '"');
-        put_ts(r, f->ts[c]);
-        if (json)
-            put_ch(r, '"');
-    } else if (f->is_addr[c]) {
-        if (json)
-            put_ch(r, '"');
-        put_addr(r, family, f->addr[c]);
-        if (json)
-            put_ch(r, '"');
-    } else if (f->text[c]) {
-        if (json)
-            put_json_text(r, f->text[c]);
-        else
-            put_csv_text(r, f->text[c]);
-    }
-}
-
-static int present(const fields *f, int c)
-{
-    return f->is_num[c] || f->is_ts[c] || f->is_addr[c] || (f->text[c] && *f->text[c]);
+    col_ts(o, "flow_start", ev->stats.started);
+    col_u64(o, "fmt", FC_EVENT_FORMAT_VERSION);
 }
 
 static void header_row(fc_writer *w, row *r)
@@ -302,10 +367,9 @@ static int append_row(fc_writer *w, const char *p, size_t n)
 
 int fc_writer_event(fc_writer *w, const fc_event *ev)
 {
-    char rowbuf[ROW_MAX], hist[FC_HISTORY_MAX + 1], proto[8];
+    char rowbuf[ROW_MAX];
     const char *extv[EXT_MAX];
     row r = {rowbuf, 0, sizeof rowbuf - 1}; /* room for the final newline */
-    fields f;
     int json = w->fmt == FC_FMT_JSONL;
 
     if (w->failed)
@@ -317,28 +381,13 @@ int fc_writer_event(fc_writer *w, const fc_event *ev)
         w->header_done = 1;
     }
     w->seq++;
-    build_fields(w, ev, &f, hist, proto);
+    if (json)
+        put_ch(&r, '{');
+    out o = {&r, json, 0};
+    event_columns(w, ev, &o);
     if (w->ext.ncols) {
         memset(extv, 0, sizeof extv);
         w->ext.fill(w->ext.ctx, ev, extv, w->scratch, sizeof w->scratch);
-    }
-    if (json)
-        put_ch(&r, '{');
-    int first = 1;
-    for (size_t c = 0; c < NCOLS; c++) {
-        if (json) {
-            if (!present(&f, (int)c))
-                continue;
-            if (!first)
-                put_ch(&r, ',');
-            put_ch(&r, '"');
-            put_str(&r, columns[c]);
-            put_str(&r, "\":");
-        } else if (c) {
-            put_ch(&r, ',');
-        }
-        first = 0;
-        put_value(&r, &f, (int)c, ev->key.family, json);
     }
     for (size_t c = 0; c < w->ext.ncols; c++) {
         const char *v = extv[c];
