@@ -1,4 +1,9 @@
-/* fc_writer.c - event rows, assembled whole, written in large blocks. */
+/* fc_writer.c - event rows, formatted straight into a large output buffer
+ * and written out only at row boundaries.
+ *
+ * Core columns have a known maximum width, so a row is formatted with one
+ * space check up front and no per-character checks; only extension
+ * values (bounded to EXT_VAL_MAX each) are measured. */
 #include <csv.h>
 #include <errno.h>
 #include <string.h>
@@ -7,9 +12,17 @@
 #include "fc_error.h"
 #include "fc_writer.h"
 
-#define WBUF_SIZE (256 * 1024)
-#define ROW_MAX 4096 /* a row never gets longer (ext values are capped) */
+#define WBUF_SIZE (512 * 1024)
+#define CORE_ROW_MAX 512  /* 20 core columns: far wider than ever needed */
 #define EXT_MAX 32
+#define EXT_VAL_MAX 256   /* longer extension values are cut */
+#define ROW_MAX (CORE_ROW_MAX + EXT_MAX * (2 * EXT_VAL_MAX + 48))
+
+typedef struct ts_cache {
+    fc_ts ts;
+    uint8_t len; /* 0: empty */
+    char text[32];
+} ts_cache;
 
 struct fc_writer {
     int fd;
@@ -20,8 +33,9 @@ struct fc_writer {
     uint64_t seq;
     fc_writer_ext ext;
     size_t len;
+    ts_cache ts_ev, ts_start; /* last texts of the ts and flow_start columns */
+    char scratch[EXT_MAX * (EXT_VAL_MAX + 1)];
     char buf[WBUF_SIZE];
-    char scratch[ROW_MAX];
 };
 
 static const char *const columns[] = {
@@ -44,7 +58,7 @@ fc_writer *fc_writer_new(int fd, fc_format fmt, unsigned flags, const fc_writer_
     fc_writer *w = fc_malloc(sizeof *w);
     if (!w)
         return NULL;
-    memset(w, 0, offsetof(fc_writer, buf));
+    memset(w, 0, offsetof(fc_writer, scratch));
     w->fd = fd;
     w->fmt = fmt;
     w->flags = flags;
@@ -82,208 +96,172 @@ int fc_writer_flush(fc_writer *w)
     return FC_OK;
 }
 
-/* ---- row assembly into a bounded scratch row ---- */
-
-typedef struct row {
-    char *p;
-    size_t n, cap;
-} row;
-
-static inline void put_mem(row *r, const char *s, size_t n)
-{
-    if (r->n + n > r->cap)
-        n = r->cap - r->n;
-    memcpy(r->p + r->n, s, n);
-    r->n += n;
-}
-
-static inline void put_str(row *r, const char *s)
-{
-    put_mem(r, s, strlen(s));
-}
-
-static inline void put_ch(row *r, char c)
-{
-    if (r->n < r->cap)
-        r->p[r->n++] = c;
-}
+/* ---- unchecked formatting: the caller reserved ROW_MAX bytes ---- */
 
 static const char digits2[] = "00010203040506070809101112131415161718192021222324"
                               "25262728293031323334353637383940414243444546474849"
                               "50515253545556575859606162636465666768697071727374"
                               "75767778798081828384858687888990919293949596979899";
 
-/* Decimal digits of v, right-aligned ending at `end`; returns the start. */
-static char *fmt_u64(char *end, uint64_t v)
+static inline char *put_lit(char *p, const char *s, size_t n)
 {
-    while (v >= 100) {
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static inline char *put_str(char *p, const char *s)
+{
+    while (*s)
+        *p++ = *s++;
+    return p;
+}
+
+static const uint64_t dec_pow10[20] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+    100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+/* Writes exactly n digits of v (zero-padded), two at a time. */
+static inline char *put_digits(char *p, uint64_t v, int n)
+{
+    char *e = p + n;
+    while (e - p >= 2) {
         unsigned d = (unsigned)(v % 100) * 2;
         v /= 100;
-        *--end = digits2[d + 1];
-        *--end = digits2[d];
+        *--e = digits2[d + 1];
+        *--e = digits2[d];
     }
-    if (v >= 10) {
-        *--end = digits2[v * 2 + 1];
-        *--end = digits2[v * 2];
-    } else {
-        *--end = (char)('0' + v);
-    }
-    return end;
+    if (e > p)
+        *--e = (char)('0' + v % 10);
+    return p + n;
 }
 
-static void put_u64(row *r, uint64_t v)
+static char *put_u64(char *p, uint64_t v)
 {
-    char t[24];
-    char *b = fmt_u64(t + sizeof t, v);
-    put_mem(r, b, (size_t)(t + sizeof t - b));
+    int n = 1;
+    while (n < 20 && v >= dec_pow10[n])
+        n++;
+    return put_digits(p, v, n);
 }
 
-/* SECONDS.NNNNNNNNN, as fc_ts_format but without its copies. */
-static void put_ts(row *r, fc_ts ts)
+/* SECONDS.NNNNNNNNN. Consecutive events often share a time (the events
+ * of one packet, flow_start of one flow), so the last text is reused. */
+static char *put_ts(char *p, fc_ts ts, ts_cache *c)
 {
-    char t[40];
-    char *end = t + sizeof t, *p;
-    uint64_t u;
+    if (c->len && c->ts == ts)
+        return put_lit(p, c->text, c->len);
+    char *s = p;
     if (ts < 0) {
-        put_mem(r, t, fc_ts_format(ts, t, sizeof t));
-        return;
+        p += fc_ts_format(ts, p, 32);
+    } else {
+        uint64_t u = (uint64_t)ts;
+        p = put_u64(p, u / 1000000000u);
+        *p++ = '.';
+        p = put_digits(p, u % 1000000000u, 9);
     }
-    u = (uint64_t)ts;
-    p = fmt_u64(end, u % 1000000000u + 1000000000u); /* 10 digits, a leading 1 */
-    *p = '.';
-    p = fmt_u64(p, u / 1000000000u);
-    put_mem(r, p, (size_t)(end - p));
+    c->ts = ts;
+    c->len = (uint8_t)(p - s);
+    memcpy(c->text, s, c->len);
+    return p;
 }
 
-static void put_addr(row *r, int family, const uint8_t *a)
+static char *put_addr(char *p, int family, const uint8_t *a)
 {
-    char t[FC_ADDRSTRLEN];
-    if (family == FC_AF_INET) {
-        char t[16], *p = t;
-        for (int i = 0; i < 4; i++) {
-            unsigned v = a[i];
-            if (v >= 100) {
-                *p++ = (char)('0' + v / 100);
-                v %= 100;
-                *p++ = digits2[v * 2];
-                *p++ = digits2[v * 2 + 1];
-            } else if (v >= 10) {
-                *p++ = digits2[v * 2];
-                *p++ = digits2[v * 2 + 1];
-            } else {
-                *p++ = (char)('0' + v);
-            }
-            *p++ = '.';
-        }
-        put_mem(r, t, (size_t)(p - t - 1));
-        return;
+    if (family != FC_AF_INET) {
+        char t[FC_ADDRSTRLEN];
+        return put_str(p, fc_addr_format(family, a, t, sizeof t));
     }
-    put_str(r, fc_addr_format(family, a, t, sizeof t));
-}
-
-/* CSV text field: quoted through libcsv only when it must be. */
-static void put_csv_text(row *r, const char *s)
-{
-    size_t n = strlen(s);
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        put_mem(r, s, n);
-        return;
-    }
-    if (r->cap - r->n < 2 * n + 3)
-        return; /* cannot fit even quoted: leave the field empty */
-    r->n += csv_write(r->p + r->n, r->cap - r->n, s, n);
-}
-
-static void put_json_text(row *r, const char *s)
-{
-    put_ch(r, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            put_ch(r, '\\');
-            put_ch(r, (char)c);
-        } else if (c < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            put_str(r, "\\u00");
-            put_ch(r, hex[c >> 4]);
-            put_ch(r, hex[c & 15]);
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100) {
+            *p++ = (char)('0' + v / 100);
+            v %= 100;
+            *p++ = digits2[v * 2];
+            *p++ = digits2[v * 2 + 1];
+        } else if (v >= 10) {
+            *p++ = digits2[v * 2];
+            *p++ = digits2[v * 2 + 1];
         } else {
-            put_ch(r, (char)c);
+            *p++ = (char)('0' + v);
         }
+        *p++ = '.';
     }
-    put_ch(r, '"');
+    return p - 1;
 }
 
-/* Column writers: CSV writes every column, empty ones as nothing between
- * commas; JSON writes only present fields, as "name":value. */
+/* ---- columns: CSV writes each one (empty = nothing between commas);
+ * JSON writes only present ones as "name":value ---- */
+
 typedef struct out {
-    row *r;
+    char *p;
     int json;
     int n; /* columns written so far */
 } out;
 
-static void col_key(out *o, const char *name)
+static inline void col_key(out *o, const char *name)
 {
     if (o->json) {
         if (o->n)
-            put_ch(o->r, ',');
-        put_ch(o->r, '"');
-        put_str(o->r, name);
-        put_str(o->r, "\":");
+            *o->p++ = ',';
+        *o->p++ = '"';
+        o->p = put_str(o->p, name);
+        *o->p++ = '"';
+        *o->p++ = ':';
     } else if (o->n) {
-        put_ch(o->r, ',');
+        *o->p++ = ',';
     }
     o->n++;
 }
 
-static void col_none(out *o)
+static inline void col_none(out *o, int count)
 {
-    if (!o->json) {
-        if (o->n)
-            put_ch(o->r, ',');
-        o->n++;
-    }
+    if (o->json)
+        return;
+    for (int i = 0; i < count; i++)
+        *o->p++ = ',';
+    o->n += count;
 }
 
 static void col_u64(out *o, const char *name, uint64_t v)
 {
     col_key(o, name);
-    put_u64(o->r, v);
+    o->p = put_u64(o->p, v);
 }
 
-static void col_ts(out *o, const char *name, fc_ts v)
+static void col_ts(out *o, const char *name, fc_ts v, ts_cache *c)
 {
     col_key(o, name);
     if (o->json)
-        put_ch(o->r, '"');
-    put_ts(o->r, v);
+        *o->p++ = '"';
+    o->p = put_ts(o->p, v, c);
     if (o->json)
-        put_ch(o->r, '"');
+        *o->p++ = '"';
 }
 
-/* A known-safe word (names of events, states, protocols, history). */
+/* A word that never needs quoting (event, state, protocol names, history). */
 static void col_word(out *o, const char *name, const char *v)
 {
-    if (!v || !*v) {
-        col_none(o);
+    if (!*v) {
+        col_none(o, 1);
         return;
     }
     col_key(o, name);
     if (o->json)
-        put_ch(o->r, '"');
-    put_str(o->r, v);
+        *o->p++ = '"';
+    o->p = put_str(o->p, v);
     if (o->json)
-        put_ch(o->r, '"');
+        *o->p++ = '"';
 }
 
 static void col_addr(out *o, const char *name, int family, const uint8_t *a)
 {
     col_key(o, name);
     if (o->json)
-        put_ch(o->r, '"');
-    put_addr(o->r, family, a);
+        *o->p++ = '"';
+    o->p = put_addr(o->p, family, a);
     if (o->json)
-        put_ch(o->r, '"');
+        *o->p++ = '"';
 }
 
 static void event_columns(fc_writer *w, const fc_event *ev, out *o)
@@ -291,11 +269,10 @@ static void event_columns(fc_writer *w, const fc_event *ev, out *o)
     const uint8_t *oh, *rh;
     uint16_t op, rp;
     char proto[8], hist[FC_HISTORY_MAX + 1];
-    int i;
 
     fc_event_endpoints(ev, &oh, &op, &rh, &rp);
     col_u64(o, "seq", w->seq);
-    col_ts(o, "ts", ev->ts);
+    col_ts(o, "ts", ev->ts, &w->ts_ev);
     col_word(o, "event", fc_event_type_name(ev->type));
     col_word(o, "proto", fc_proto_name(ev->key.proto, proto, sizeof proto));
     col_addr(o, "orig_h", ev->key.family, oh);
@@ -309,22 +286,18 @@ static void event_columns(fc_writer *w, const fc_event *ev, out *o)
         if (ev->type == FC_EV_PACKET)
             col_u64(o, "len", ev->len);
         else
-            col_none(o);
-        for (i = 0; i < 8; i++)
-            col_none(o);
+            col_none(o, 1);
+        col_none(o, 8);
         break;
     case FC_EV_ESTABLISHED:
     case FC_EV_STATE_CHANGE:
-        col_none(o);
-        col_none(o);
+        col_none(o, 2);
         col_word(o, "from_state", fc_state_name(ev->from));
         col_word(o, "to_state", fc_state_name(ev->to));
-        for (i = 0; i < 6; i++)
-            col_none(o);
+        col_none(o, 6);
         break;
     case FC_EV_ENDED:
-        for (i = 0; i < 4; i++)
-            col_none(o);
+        col_none(o, 4);
         col_word(o, "reason", fc_end_reason_name(ev->reason));
         col_u64(o, "orig_pkts", ev->stats.packets[FC_SIDE_INITIATOR]);
         col_u64(o, "resp_pkts", ev->stats.packets[FC_SIDE_RESPONDER]);
@@ -334,83 +307,123 @@ static void event_columns(fc_writer *w, const fc_event *ev, out *o)
         col_word(o, "history", hist);
         break;
     default:
-        for (i = 0; i < 10; i++)
-            col_none(o);
+        col_none(o, 10);
         break;
     }
-    col_ts(o, "flow_start", ev->stats.started);
+    col_ts(o, "flow_start", ev->stats.started, &w->ts_start);
     col_u64(o, "fmt", FC_EVENT_FORMAT_VERSION);
 }
 
-static void header_row(fc_writer *w, row *r)
+/* ---- extension values: measured, cut, quoted when needed ---- */
+
+static char *put_csv_text(char *p, const char *s)
 {
-    for (size_t c = 0; c < NCOLS; c++) {
-        if (c)
-            put_ch(r, ',');
-        put_str(r, columns[c]);
-    }
-    for (size_t c = 0; c < w->ext.ncols; c++) {
-        put_ch(r, ',');
-        put_csv_text(r, w->ext.names[c]);
-    }
-    put_ch(r, '\n');
+    size_t n = strnlen(s, EXT_VAL_MAX);
+    if (strcspn(s, ",\"\r\n") >= n)
+        return put_lit(p, s, n);
+    /* libcsv quotes the field (and doubles quotes): at most 2n + 2 */
+    return p + csv_write(p, 2 * n + 2, s, n);
 }
 
-static int append_row(fc_writer *w, const char *p, size_t n)
+static char *put_json_text(char *p, const char *s)
 {
-    if (w->len + n > WBUF_SIZE && fc_writer_flush(w) != FC_OK)
+    static const char hex[] = "0123456789abcdef";
+    const char *end = s + strnlen(s, EXT_VAL_MAX);
+    *p++ = '"';
+    for (; s < end; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c < 0x20) {
+            p = put_lit(p, "\\u00", 4);
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
+        } else {
+            *p++ = (char)c;
+        }
+    }
+    *p++ = '"';
+    return p;
+}
+
+static char *ext_columns(fc_writer *w, const fc_event *ev, char *p, int json)
+{
+    const char *v[EXT_MAX];
+    memset(v, 0, sizeof v);
+    w->ext.fill(w->ext.ctx, ev, v, w->scratch, sizeof w->scratch);
+    for (size_t c = 0; c < w->ext.ncols; c++) {
+        if (!json) {
+            *p++ = ',';
+            if (v[c])
+                p = put_csv_text(p, v[c]);
+            continue;
+        }
+        if (!v[c] || !*v[c])
+            continue;
+        *p++ = ',';
+        p = put_json_text(p, w->ext.names[c]);
+        *p++ = ':';
+        if (w->ext.json_num && w->ext.json_num[c])
+            p = put_lit(p, v[c], strnlen(v[c], EXT_VAL_MAX));
+        else
+            p = put_json_text(p, v[c]);
+    }
+    return p;
+}
+
+/* Makes room for one row; FC_OK or FC_EIO. */
+static int reserve(fc_writer *w)
+{
+    if (w->failed)
         return FC_EIO;
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
+    if (WBUF_SIZE - w->len < ROW_MAX)
+        return fc_writer_flush(w);
+    return FC_OK;
+}
+
+static int header_row(fc_writer *w)
+{
+    if (reserve(w) != FC_OK)
+        return FC_EIO;
+    char *p = w->buf + w->len;
+    for (size_t c = 0; c < NCOLS; c++) {
+        if (c)
+            *p++ = ',';
+        p = put_str(p, columns[c]);
+    }
+    for (size_t c = 0; c < w->ext.ncols; c++) {
+        *p++ = ',';
+        p = put_csv_text(p, w->ext.names[c]);
+    }
+    *p++ = '\n';
+    w->len = (size_t)(p - w->buf);
+    w->header_done = 1;
     return FC_OK;
 }
 
 int fc_writer_event(fc_writer *w, const fc_event *ev)
 {
-    char rowbuf[ROW_MAX];
-    const char *extv[EXT_MAX];
-    row r = {rowbuf, 0, sizeof rowbuf - 1}; /* room for the final newline */
     int json = w->fmt == FC_FMT_JSONL;
 
-    if (w->failed)
-        return FC_EIO;
     if ((w->flags & FC_WRITER_LIFECYCLE) && ev->type == FC_EV_PACKET)
-        return FC_OK;
-    if (!json && !w->header_done) {
-        header_row(w, &r);
-        w->header_done = 1;
-    }
+        return w->failed ? FC_EIO : FC_OK;
+    if (!json && !w->header_done && header_row(w) != FC_OK)
+        return FC_EIO;
+    if (reserve(w) != FC_OK)
+        return FC_EIO;
     w->seq++;
+    out o = {w->buf + w->len, json, 0};
     if (json)
-        put_ch(&r, '{');
-    out o = {&r, json, 0};
+        *o.p++ = '{';
     event_columns(w, ev, &o);
-    if (w->ext.ncols) {
-        memset(extv, 0, sizeof extv);
-        w->ext.fill(w->ext.ctx, ev, extv, w->scratch, sizeof w->scratch);
-    }
-    for (size_t c = 0; c < w->ext.ncols; c++) {
-        const char *v = extv[c];
-        if (json) {
-            if (!v || !*v)
-                continue;
-            put_ch(&r, ',');
-            put_json_text(&r, w->ext.names[c]);
-            put_ch(&r, ':');
-            if (w->ext.json_num && w->ext.json_num[c])
-                put_str(&r, v);
-            else
-                put_json_text(&r, v);
-        } else {
-            put_ch(&r, ',');
-            if (v)
-                put_csv_text(&r, v);
-        }
-    }
+    if (w->ext.ncols)
+        o.p = ext_columns(w, ev, o.p, json);
     if (json)
-        put_ch(&r, '}');
-    r.p[r.n++] = '\n';
-    return append_row(w, r.p, r.n);
+        *o.p++ = '}';
+    *o.p++ = '\n';
+    w->len = (size_t)(o.p - w->buf);
+    return FC_OK;
 }
 
 uint64_t fc_writer_count(const fc_writer *w)
@@ -423,12 +436,8 @@ int fc_writer_close(fc_writer *w)
     int rc = FC_OK;
     if (!w)
         return FC_OK;
-    if (w->fmt == FC_FMT_CSV && !w->header_done && !w->failed) {
-        char rowbuf[ROW_MAX];
-        row r = {rowbuf, 0, sizeof rowbuf};
-        header_row(w, &r);
-        rc = append_row(w, r.p, r.n);
-    }
+    if (w->fmt == FC_FMT_CSV && !w->header_done && !w->failed)
+        rc = header_row(w);
     if (rc == FC_OK)
         rc = fc_writer_flush(w);
     fc_free(w);

@@ -1,0 +1,108 @@
+#!/bin/bash
+# bench/run.sh - flowkit's benchmarks, as ratios within one run.
+#
+# Generates (deterministically, with tools/flowgen) a ~10M-packet / 1M-flow
+# capture and a 100k-flow capture under DIR (default /tmp/flowkit-bench;
+# never committed), then, page cache warm, runs every case REPEAT times
+# (default 3) and prints the median: the bare libpcap loop (the floor),
+# flowreplay (lifecycle and all events), flowstore, flowdiff, the tracker in
+# memory, and other flow tools found on this machine. Ratios are what to
+# compare between machines and commits.
+#
+# Usage: bench/run.sh [-d DIR] [-r REPEAT] [-s] (-s: small, 10x fewer flows)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=${top_builddir:-$(cd "$here/.." && pwd)}
+dir=/tmp/flowkit-bench repeat=3 scale=1
+while getopts "d:r:s" o; do
+    case $o in d) dir=$OPTARG ;; r) repeat=$OPTARG ;; s) scale=10 ;; *) exit 2 ;; esac
+done
+mkdir -p "$dir"
+T=$top/tools
+B=$top/bench
+for t in "$T/flowreplay" "$T/flowgen" "$T/flowdiff" "$B/bench_floor" "$B/bench_tracker"; do
+    [ -x "$t" ] || { echo "bench: $t not built (make all bench/bench_floor bench/bench_tracker)"; exit 1; }
+done
+big=$dir/flows-1m.pcap small=$dir/flows-100k.pcap
+nbig=$((1000000 / scale)) nsmall=$((100000 / scale))
+[ -s "$big" ] || "$T/flowgen" --flows $nbig --seed 1 -o "$big"
+[ -s "$small" ] || "$T/flowgen" --flows $nsmall --seed 2 -o "$small"
+pk=$("$B/bench_floor" next_ex "$big" | cut -d' ' -f2)
+cat "$big" "$small" >/dev/null # warm the page cache
+
+# time_median CMD...: median wall seconds and max RSS (KB) over REPEAT runs
+time_median() {
+    local i out secs=() rss=0
+    for ((i = 0; i < repeat; i++)); do
+        /usr/bin/time -o "$dir/time.out" -f '%e %M' "$@" >/dev/null 2>&1 || true
+        out=$(tail -1 "$dir/time.out")
+        secs+=("${out% *}")
+        [ "${out#* }" -gt "$rss" ] && rss=${out#* }
+    done
+    printf '%s %s\n' "$(printf '%s\n' "${secs[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")" "$rss"
+}
+
+declare -A S R
+run_case() { # NAME CMD...
+    local name=$1; shift
+    read -r S[$name] R[$name] < <(time_median "$@")
+}
+run_case floor_dispatch "$B/bench_floor" dispatch "$big"
+run_case floor_next_ex "$B/bench_floor" next_ex "$big"
+floor=${S[floor_dispatch]}
+awk -v a="${S[floor_next_ex]}" -v b="$floor" 'BEGIN{exit !(a<b)}' && floor=${S[floor_next_ex]}
+run_case replay_lifecycle "$T/flowreplay" -q --events lifecycle -o /dev/null "$big"
+run_case replay_all "$T/flowreplay" -q -o /dev/null "$big"
+"$T/flowreplay" -q -o "$dir/ev-a.csv" "$small"
+cp "$dir/ev-a.csv" "$dir/ev-b.csv"
+nev=$(($(wc -l <"$dir/ev-a.csv") - 1))
+run_case flowdiff "$T/flowdiff" "$dir/ev-a.csv" "$dir/ev-b.csv"
+if [ -x "$T/flowstore" ]; then
+    run_case flowstore bash -c "rm -f '$dir/bench.db'* && '$T/flowstore' -q -d '$dir/bench.db' '$big'"
+    dbsize=$(stat -c %s "$dir/bench.db" 2>/dev/null || echo 0)
+fi
+declare -A OTHER=()
+command -v softflowd >/dev/null && OTHER[softflowd]="softflowd -r $big -n 127.0.0.1:9 -d -D"
+command -v argus >/dev/null && OTHER[argus]="argus -r $big -w /dev/null"
+command -v nfpcapd >/dev/null && OTHER[nfpcapd]="nfpcapd -r $big -w $dir/nf"
+command -v ndpiReader >/dev/null && OTHER[ndpiReader]="ndpiReader -i $big -q"
+command -v tshark >/dev/null && OTHER[tshark]="tshark -r $big -q -z conv,tcp"
+others=$(for o in "${!OTHER[@]}"; do echo "$o"; done | sort)
+for o in $others; do
+    # shellcheck disable=SC2086
+    run_case "$o" ${OTHER[$o]}
+done
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN{ if (s > 0) printf "%.2f", n / s / 1e6; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a > 0) printf "%.2f", b / a; else print "-" }'; }
+echo
+echo "capture: $big ($pk packets, $nbig flows); median of $repeat runs; $(nproc) cores"
+printf '%-20s %9s %10s %14s %10s\n' case seconds Mpkt/s "rate/floor" "maxRSS MB"
+for c in floor_dispatch floor_next_ex replay_lifecycle replay_all flowstore; do
+    [ -n "${S[$c]:-}" ] || continue
+    printf '%-20s %9s %10s %14s %10s\n' "$c" "${S[$c]}" "$(rate "$pk" "${S[$c]}")" \
+        "$(ratio "${S[$c]}" "$floor")" "$((R[$c] / 1024))"
+done
+printf '%-20s %9s %10s %14s %10s\n' flowdiff "${S[flowdiff]}" "$(rate $((2 * nev)) "${S[flowdiff]}")" \
+    "Mev/s both" "$((R[flowdiff] / 1024))"
+for o in $others; do
+    printf '%-20s %9s %10s %14s %10s\n' "$o" "${S[$o]}" "$(rate "$pk" "${S[$o]}")" \
+        "x$(awk -v a="${S[$o]}" -v b="${S[replay_lifecycle]}" 'BEGIN{printf "%.1f", a / b}') replay" "$((R[$o] / 1024))"
+done
+[ -n "$others" ] || echo "(no other flow tools installed: argus, softflowd, nfpcapd, ndpiReader, tshark)"
+if [ -n "${dbsize:-}" ]; then
+    echo "flowstore: $(awk -v f=$nbig -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", f / s}') flows/s, $((dbsize / nbig)) DB bytes/flow"
+fi
+echo
+echo "tracker in memory (bench_tracker):"
+"$B/bench_tracker" $nbig 2000
+if command -v valgrind >/dev/null; then
+    "$T/flowgen" --flows 2000 --seed 3 -o "$dir/cg.pcap"
+    base=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$B/bench_floor" next_ex "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+    lib=$top/libcore/.libs
+    rp=$T/.libs/flowreplay
+    [ -x "$rp" ] || rp=$T/flowreplay
+    full=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --events lifecycle -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+    n=$("$B/bench_floor" next_ex "$dir/cg.pcap" | cut -d' ' -f2)
+    echo "callgrind: floor $((base / n)) instructions/packet, flowreplay --events lifecycle $((full / n)) instructions/packet ($n packets)"
+fi
