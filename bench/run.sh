@@ -94,6 +94,21 @@ if [ -n "${dbsize:-}" ]; then
     echo "flowstore: $(awk -v f=$nbig -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", f / s}') flows/s, $((dbsize / nbig)) DB bytes/flow"
 fi
 echo
+echo "pacing (--speed 1, 2000 packets 1 ms apart):"
+python3 - "$dir/paced.pcap" <<'PY'
+import struct, sys
+out = bytearray(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 65535, 1))
+frame = b"\0" * 12 + b"\x08\x00" + bytes([0x45, 0, 0, 29, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1,
+                                          10, 0, 0, 2]) + struct.pack(">HHHH", 1000, 2000, 9, 0) + b"x"
+for i in range(2000):
+    ts = 1700000000 * 10**9 + i * 10**6
+    out += struct.pack("<IIII", ts // 10**9, ts % 10**9, len(frame), len(frame)) + frame
+open(sys.argv[1], "wb").write(out)
+PY
+"$T/flowreplay" -q --speed 1 -o /dev/null --stats "$dir/paced.json" "$dir/paced.pcap"
+sed 's/.*"pacing":/  lateness (ns): /; s/}}$/}/' "$dir/paced.json"
+
+echo
 echo "tracker in memory (bench_tracker):"
 "$B/bench_tracker" $nbig 2000
 if command -v valgrind >/dev/null; then

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_replay.h"
@@ -24,7 +27,10 @@ struct fc_replay {
     volatile sig_atomic_t interrupted;
     struct timespec pace_start;
     fc_ts pace_first;
+    uint32_t *late_hist;   /* --speed: lateness histogram, 1 us buckets */
 };
+
+#define LATE_BUCKETS 100000 /* 1 us each, up to 100 ms; the last one is "more" */
 
 void fc_replay_opts_default(fc_replay_opts *o)
 {
@@ -57,6 +63,7 @@ void fc_replay_free(fc_replay *r)
     if (!r)
         return;
     fc_tracker_free(r->t);
+    fc_free(r->late_hist);
     fc_free(r);
 }
 
@@ -133,8 +140,14 @@ static void pace(fc_replay *r, fc_ts ts)
 {
     struct timespec now, dl;
     if (!r->st.packets) {
+#if defined(__linux__) && defined(PR_SET_TIMERSLACK)
+        /* the default 50 us timer slack would be most of our lateness */
+        prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+#endif
         clock_gettime(CLOCK_MONOTONIC, &r->pace_start);
         r->pace_first = ts;
+        /* without memory for it, p99 is simply not reported */
+        r->late_hist = fc_calloc(LATE_BUCKETS, sizeof *r->late_hist);
         return;
     }
     fc_ts rel = ts - r->pace_first;
@@ -154,6 +167,10 @@ static void pace(fc_replay *r, fc_ts ts)
         late = 0;
     r->st.late_count++;
     r->st.late_sum_ns += late;
+    if (r->late_hist) {
+        int64_t b = late / 1000;
+        r->late_hist[b < LATE_BUCKETS ? b : LATE_BUCKETS - 1]++;
+    }
     if (late > r->st.late_max_ns)
         r->st.late_max_ns = late;
 }
@@ -204,6 +221,16 @@ int fc_replay_run(fc_replay *r, fc_source *src)
         }
     }
     r->st.last_ts = r->clock;
+    if (r->late_hist && r->st.late_count) {
+        uint64_t want = (r->st.late_count * 99 + 99) / 100, seen = 0;
+        for (int64_t b = 0; b < LATE_BUCKETS; b++) {
+            seen += r->late_hist[b];
+            if (seen >= want) {
+                r->st.late_p99_ns = (b + 1) * 1000; /* bucket's upper edge */
+                break;
+            }
+        }
+    }
     if (rc == FC_DONE)
         rc = FC_OK;
     if (r->o.flush_eof && !r->stopped) {

@@ -36,8 +36,9 @@ typedef struct fc_replay_stats {
     uint64_t flows_created;
     uint64_t ended[FC_END_COUNT]; /* flows ended, by reason */
     fc_ts first_ts, last_ts;  /* clock range */
-    uint64_t late_count;      /* --speed: packets delivered after deadline */
-    int64_t late_max_ns, late_sum_ns;
+    uint64_t late_count;      /* --speed: packets paced */
+    int64_t late_max_ns, late_sum_ns; /* lateness after each deadline */
+    int64_t late_p99_ns;      /* filled at the end of fc_replay_run */
 } fc_replay_stats;
 
 /* Called with every event, in order. Return 0 to go on, non-zero to stop

@@ -834,6 +834,51 @@ START_TEST(alloc_failure_every_n_is_clean)
 }
 END_TEST
 
+typedef struct pkt_count {
+    int calls, news;
+} pkt_count;
+
+static void count_in_user(void *ctx, void *user, const fc_key *key, fc_orient o,
+                          const struct fc_decoded *d, const fc_packet *p, fc_side side, int is_new)
+{
+    pkt_count *pc = ctx;
+    (void)key, (void)o, (void)d, (void)p, (void)side;
+    pc->calls++;
+    pc->news += is_new;
+    (*(uint32_t *)user)++;
+}
+
+START_TEST(packet_hook_and_user_state_in_ended_events)
+{
+    /* the user state travels with Ended events, also when the evicted
+     * flow's slot is reused by the new flow of the same packet */
+    fc_tracker_config cfg;
+    fc_tracker_config_default(&cfg);
+    cfg.max_flows = 1;
+    fc_tracker *t = fc_tracker_new(&cfg, sizeof(uint32_t), init42, NULL, NULL, 0);
+    ck_assert_ptr_nonnull(t);
+    pkt_count pc = {0, 0};
+    fc_tracker_set_packet_fn(t, count_in_user, &pc);
+    uint8_t f[TF_BUFSZ];
+    size_t n = udp(f, 1, 2, 1, 2, "x");
+    track(t, f, n, 0, NULL);
+    track(t, f, n, 1, NULL);
+    evlist l = {.n = 0};
+    n = udp(f, 3, 4, 1, 2, "x");
+    track(t, f, n, 2, &l);
+    ck_assert_int_eq(l.ev[0].type, FC_EV_ENDED);
+    ck_assert_ptr_nonnull(l.ev[0].user);
+    ck_assert_uint_eq(*(const uint32_t *)l.ev[0].user, 44); /* 42 + 2 packets */
+    ck_assert_int_eq(pc.calls, 3);
+    ck_assert_int_eq(pc.news, 2);
+    /* sweeps hand out the live slot's state */
+    l.n = 0;
+    fc_tracker_sweep(t, FC_SEC(1000), collect, &l);
+    ck_assert_int_eq(l.n, 1);
+    fc_tracker_free(t);
+}
+END_TEST
+
 /* ---- randomized comparison with a naive model ---- */
 
 typedef struct mflow {
@@ -1131,6 +1176,7 @@ static Suite *tracker_suite(void)
     tcase_add_test(more, payload_callback_for_tcp_data_only);
     tcase_add_test(more, fragments_join_their_flow);
     tcase_add_test(more, alloc_failure_every_n_is_clean);
+    tcase_add_test(more, packet_hook_and_user_state_in_ended_events);
     suite_add_tcase(s, more);
 
     TCase *rnd = tcase_create("randomized");

@@ -179,6 +179,12 @@ void fk_summary(const char *prog, const fc_replay_stats *st, int64_t el, FILE *h
                     prog, st->backwards);
         fprintf(human, "%s: %" PRId64 ".%03d s, %" PRIu64 " packets/s\n", prog, el / 1000000000,
                 (int)(el % 1000000000 / 1000000), pps);
+        if (st->late_count)
+            fprintf(human,
+                    "%s: pacing lateness: mean %" PRId64 " us, p99 %" PRId64 " us, max %" PRId64
+                    " us\n",
+                    prog, st->late_sum_ns / (int64_t)st->late_count / 1000,
+                    st->late_p99_ns / 1000, st->late_max_ns / 1000);
     }
     if (json) {
         fprintf(json,
@@ -192,8 +198,9 @@ void fk_summary(const char *prog, const fc_replay_stats *st, int64_t el, FILE *h
                 st->ended[FC_END_EOF], st->backwards, el, pps);
         if (st->late_count)
             fprintf(json, ",\"pacing\":{\"packets\":%" PRIu64 ",\"late_mean_ns\":%" PRId64
-                          ",\"late_max_ns\":%" PRId64 "}",
-                    st->late_count, st->late_sum_ns / (int64_t)st->late_count, st->late_max_ns);
+                          ",\"late_p99_ns\":%" PRId64 ",\"late_max_ns\":%" PRId64 "}",
+                    st->late_count, st->late_sum_ns / (int64_t)st->late_count, st->late_p99_ns,
+                    st->late_max_ns);
         fprintf(json, "}\n");
     }
 }

@@ -1,0 +1,211 @@
+/* fc_zeek.h - Zeek-compatible connection records (conn.log semantics).
+ *
+ * Three layers, usable separately:
+ *
+ *  - fc_zeek_rec: one connection as Zeek sees it (originator choice and
+ *    flips, history letters, TCP endpoint states, sequence-derived byte
+ *    counts, missed bytes, conn_state). Fixed size and free of pointers,
+ *    so it can live in a tracker's per-flow user state and be copied.
+ *    Fed one decoded packet at a time (fc_zeek_rec_begin/_packet).
+ *  - fc_zeek_table: a Zeek connection table fed with raw frames: Zeek's
+ *    keys (ICMP by type/counterpart), its flow boundaries (SYN reuse,
+ *    inactivity, attempt and close timers), fragment reassembly and
+ *    tunnel decapsulation. Emits each record when Zeek would log it.
+ *  - fc_zeek_tsv_*: the conn.log TSV writer, and fc_zeek_community_id.
+ *
+ * Behaviour follows shared/docs/zeek-conn-semantics.md (Zeek 9.1-dev);
+ * where this module departs from Zeek, docs/zeek-compat.md says why.
+ * Time comes only from packets. */
+#ifndef FC_ZEEK_H
+#define FC_ZEEK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "fc_decode.h"
+#include "fc_time.h"
+
+/* Run options, as Zeek's command line: -C and -b. */
+typedef struct fc_zeek_opts {
+    uint8_t ignore_checksums; /* -C: accept bad checksums and ip_len 0 */
+    uint8_t bare;             /* -b: tunnel ports only in likely_server_ports,
+                                 no DNS/NTP direction flips */
+    uint8_t tunnels;          /* table: decapsulate tunnels (default on) */
+    uint8_t pad;
+    uint16_t cid_seed;        /* Community ID seed (default 0) */
+} fc_zeek_opts;
+
+void fc_zeek_opts_default(fc_zeek_opts *o);
+
+/* Is `port` in Zeek's default likely_server_ports for proto (6 or 17)? */
+int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port);
+
+/* Replaces the built-in likely_server_ports by a list such as
+ * "80,443,53/udp,8000-8080/tcp" (no suffix: both protocols). Returns 0,
+ * or -1 on a syntax error (the previous set stays). Process-wide: it is
+ * read by every record and table created afterwards. NULL restores the
+ * built-in set. */
+int fc_zeek_set_likely_server_ports(const char *list);
+
+/* ------------------------------------------------------------ record */
+
+#define FC_ZEEK_HIST_MAX 40
+#define FC_ZEEK_GAP_RANGES 8
+
+/* One TCP endpoint (moves with its host when roles flip). */
+typedef struct fc_zeek_ep {
+    uint8_t state, prev_state;  /* FC_ZEEK_TCP_* */
+    uint8_t did_close;          /* its FIN or RST was processed */
+    uint8_t fin_cnt;            /* sent a FIN */
+    uint8_t data_acked;         /* some of its data was acked */
+    uint8_t gap_off;            /* gave up reporting gaps */
+    uint8_t pad[2];
+    uint32_t start_seq, last_seq, ack_seq, fin_seq;
+    uint32_t seq_wraps, ack_wraps;
+    uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
+    uint32_t cnt[4], thr[4];    /* scaled letters C T W G: count, next */
+    uint64_t pkts, ip_bytes;
+    /* reassembly model for missed_bytes, relative sequence numbers */
+    uint64_t next_rel, trim_rel;
+    uint64_t lo[FC_ZEEK_GAP_RANGES], hi[FC_ZEEK_GAP_RANGES];
+    uint8_t nranges;
+    uint8_t pad2[7];
+} fc_zeek_ep;
+
+enum {
+    FC_ZEEK_TCP_INACTIVE = 0,
+    FC_ZEEK_TCP_SYN_SENT,
+    FC_ZEEK_TCP_SYN_ACK_SENT,
+    FC_ZEEK_TCP_PARTIAL,
+    FC_ZEEK_TCP_ESTABLISHED,
+    FC_ZEEK_TCP_CLOSED,
+    FC_ZEEK_TCP_RESET
+};
+
+typedef struct fc_zeek_rec {
+    uint8_t orig_h[16], resp_h[16];
+    uint16_t orig_p, resp_p;      /* ICMP: type and counterpart/code */
+    uint8_t proto, family;
+    uint8_t oneway;               /* ICMP one-way type: key not canonical */
+    uint8_t flipped_once;         /* an app-layer (DNS/NTP) flip happened */
+    uint8_t app_seen;             /* first DNS/NTP message looked at */
+    uint8_t clean_start;          /* started with a clean SYN / SYN-ACK */
+    uint8_t hist_len;
+    uint8_t pad;
+    char hist[FC_ZEEK_HIST_MAX];
+    uint32_t hist_seen;           /* once-per-role letter bits */
+    fc_ts start, last;
+    fc_ts attempt_at;             /* TCP attempt timer (0: none) */
+    fc_ts close_at;               /* TCP close timer (0: none) */
+    fc_ts inactivity;             /* current inactivity timeout */
+    uint64_t missed;
+    int64_t udp_len[2];           /* UDP/ICMP payload bytes per role slot;
+                                     -1 = none seen (UDP inactive) */
+    fc_zeek_ep ep[2];             /* [0] = orig role, [1] = resp role */
+    uint64_t id;                  /* creation order, set by the table */
+} fc_zeek_rec;
+
+/* Starts a record from the packet that creates the connection: roles
+ * (with Zeek's flips at creation), ports, start time. Does not count the
+ * packet: call fc_zeek_rec_packet() next with the same arguments.
+ * `frame`/`caplen` are the bytes d was decoded from. */
+void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d, fc_ts ts);
+
+/* Processes one packet of the connection (checksums, history, states,
+ * counters). d must be decoded from frame[0..caplen). */
+void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
+                        const uint8_t *frame, size_t caplen, fc_ts ts);
+
+/* Would this packet (a TCP SYN) start a new connection on r's key
+ * (Zeek's IsReuse)? 1 yes, 0 no. */
+int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d);
+
+/* Time at which Zeek would remove the connection if nothing else
+ * arrives (inactivity, attempt, close timers). */
+fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r);
+
+/* "S0", "SF", ... (static string). */
+const char *fc_zeek_conn_state(const fc_zeek_rec *r);
+
+/* History into buf (cap >= FC_ZEEK_HIST_MAX + 1); "" when empty. */
+void fc_zeek_history(const fc_zeek_rec *r, char *buf, size_t cap);
+
+/* Zeek's orig_bytes/resp_bytes for role 0/1 (TCP: sequence space). */
+uint64_t fc_zeek_payload_bytes(const fc_zeek_rec *r, int role);
+
+/* Zeek's proto column: "tcp", "udp", "icmp", "unknown_transport". */
+const char *fc_zeek_proto_name(uint8_t proto);
+
+/* Does packet (src, sport) belong to the originator role? For ICMP the
+ * "port" is the Zeek port of the packet (fc_zeek_ports). */
+int fc_zeek_rec_is_orig(const fc_zeek_rec *r, const uint8_t *src, uint16_t sport);
+
+/* Zeek's "ports" for a decoded packet: TCP/UDP ports; ICMP type and
+ * counterpart type or code (*oneway set for types without a counterpart);
+ * other protocols 0/0. */
+void fc_zeek_ports(const fc_decoded *d, uint16_t *sport, uint16_t *dport, int *oneway);
+
+/* ------------------------------------------------------- community id */
+
+/* Community ID v1 ("1:" + base64 of SHA-1) of the flow, written into buf
+ * (cap >= 32). Ports as Zeek reports them (ICMP: type and code of the
+ * originator's direction). Returns buf. */
+char *fc_zeek_community_id(const fc_zeek_rec *r, uint16_t seed, char *buf, size_t cap);
+
+/* SHA-1 of len bytes into out[20] (small, for the Community ID). */
+void fc_zeek_sha1(const void *data, size_t len, uint8_t out[20]);
+
+/* ------------------------------------------------------------- table */
+
+typedef struct fc_zeek_table fc_zeek_table;
+
+/* Receives each record when Zeek logs it; r is valid for the call. */
+typedef void (*fc_zeek_emit_fn)(void *ctx, const fc_zeek_rec *r);
+
+/* max_conns caps live connections (0: 262144); when full, the oldest
+ * deadline is logged early. NULL on allocation failure. */
+fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zeek_emit_fn fn,
+                                 void *ctx);
+/* Frees without emitting. NULL is ok. */
+void fc_zeek_table_free(fc_zeek_table *t);
+
+/* One captured frame. Returns 1 if it reached a connection, 0 if Zeek
+ * would drop it before any connection. */
+int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
+                         uint32_t wirelen, fc_ts ts);
+
+/* End of input: logs every live connection (ordered by start time). */
+void fc_zeek_table_finish(fc_zeek_table *t);
+
+typedef struct fc_zeek_table_stats {
+    uint64_t packets, dropped, conns, tunneled, frags_reassembled;
+} fc_zeek_table_stats;
+const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
+
+/* --------------------------------------------------------------- TSV */
+
+/* Zeek TSV conn.log: header (#separator ... #types) with #open stamped
+ * `open_ts`; rows; #close line stamped `close_ts`. Columns: ts uid
+ * id.orig_h id.orig_p id.resp_h id.resp_p proto service duration
+ * orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes
+ * history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes
+ * tunnel_parents community_id. The uid is derived from the record id
+ * (deterministic, not Zeek's random one). Return 0 or -1 (errno set). */
+int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
+int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
+int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);
+
+/* Formats the row's values (without ts/uid) for other writers: each
+ * field as Zeek prints it ("-" for unset). */
+typedef struct fc_zeek_fields {
+    char orig_h[48], resp_h[48];
+    char orig_p[8], resp_p[8];
+    char duration[32], orig_bytes[24], resp_bytes[24];
+    char missed[24], history[FC_ZEEK_HIST_MAX + 2];
+    char orig_pkts[24], orig_ip_bytes[24], resp_pkts[24], resp_ip_bytes[24];
+    char community_id[40];
+    const char *proto, *conn_state;
+} fc_zeek_fields;
+void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out);
+
+#endif

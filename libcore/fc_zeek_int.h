@@ -1,0 +1,48 @@
+/* fc_zeek_int.h - helpers shared by the fc_zeek*.c files (not installed). */
+#ifndef FC_ZEEK_INT_H
+#define FC_ZEEK_INT_H
+
+#include <stdint.h>
+#include "fc_zeek.h"
+
+/* Zeek's history bits (Session.h HIST_*); the responder's are << 16. */
+enum {
+    FC__ZH_SYN = 0x1,
+    FC__ZH_FIN = 0x2,
+    FC__ZH_RST = 0x4,
+    FC__ZH_FIN_RST = 0x8,
+    FC__ZH_DATA = 0x10,
+    FC__ZH_ACK = 0x20,
+    FC__ZH_MULTI = 0x40
+};
+
+/* Scaled letters: index into fc_zeek_ep.cnt/thr. */
+enum { FC__ZS_C = 0, FC__ZS_T, FC__ZS_W, FC__ZS_G };
+
+#define FC__ZEEK_TOO_LARGE_SEQ_DELTA 1048576
+
+void fc__zeek_hist_add(fc_zeek_rec *r, char c);
+/* Writes `code` (cased for role) the first time `mask` is seen for the
+ * role; returns 1 if it had been seen before. */
+int fc__zeek_check_history(fc_zeek_rec *r, int role, uint32_t mask, char code);
+/* Counts one occurrence of scaled letter `which` for role's endpoint and
+ * writes it on the 1st, 10th, 100th ... */
+void fc__zeek_scaled(fc_zeek_rec *r, int role, int which, char code);
+/* Swaps roles: addresses, ports, endpoints (with their counters); adds
+ * '^'. UDP byte slots and letter bits stay with the role. */
+void fc__zeek_flip(fc_zeek_rec *r);
+
+/* Transport checksum over the pseudo-header and len bytes at l4 (0 when
+ * it verifies). */
+int fc__zeek_l4_csum_bad(const fc_decoded *d, const uint8_t *l4, uint32_t len);
+
+void fc__zeek_tcp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
+                         const uint8_t *frame, size_t caplen, fc_ts ts, int role);
+uint64_t fc__zeek_tcp_size(const fc_zeek_ep *e, const fc_zeek_ep *peer);
+
+static inline int32_t fc__seq_delta(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b);
+}
+
+#endif

@@ -1,0 +1,536 @@
+/* fc_zeek_rec.c - one Zeek connection record: originator choice, UDP and
+ * ICMP accounting, history helpers, conn_state. TCP is fc_zeek_tcp.c.
+ * Section numbers (§) refer to shared/docs/zeek-conn-semantics.md. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fc_key.h"
+#include "fc_zeek.h"
+#include "fc_zeek_int.h"
+
+/* ------------------------------------------------ likely_server_ports */
+
+/* §1.3, the sets the default base scripts register. */
+static const uint16_t lsp_tcp_def[] = {
+    21, 22, 25, 53, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 465, 502, 514, 563,
+    585, 587, 614, 631, 636, 989, 990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128, 3268,
+    3306, 3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888,
+    20000};
+static const uint16_t lsp_udp_def[] = {
+    53, 67, 88, 123, 137, 161, 162, 389, 443, 514, 1812, 2123, 2152, 3389, 3544, 4011,
+    4754, 4789, 5060, 5072, 5353, 5355, 6081, 20000};
+/* Under -b only the tunnel analyzers register ports (no TCP at all). */
+static const uint16_t lsp_udp_bare[] = {2123, 2152, 3544, 4789, 5072, 6081};
+
+/* A user-given set (--likely-server-ports) replaces both defaults. It is
+ * process-wide because it is configuration read by every record, like
+ * Zeek's own redef; set once before any replay starts. */
+static uint8_t lsp_user[2][65536 / 8];
+static int lsp_user_on;
+
+static int in_list(const uint16_t *l, size_t n, uint16_t p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i] == p)
+            return 1;
+    return 0;
+}
+
+int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port)
+{
+    int udp = proto == FC_PROTO_UDP;
+    if (proto != FC_PROTO_TCP && !udp)
+        return 0;
+    if (lsp_user_on)
+        return (lsp_user[udp][port >> 3] >> (port & 7)) & 1;
+    if (o->bare)
+        return udp && in_list(lsp_udp_bare, sizeof lsp_udp_bare / 2, port);
+    return udp ? in_list(lsp_udp_def, sizeof lsp_udp_def / 2, port)
+               : in_list(lsp_tcp_def, sizeof lsp_tcp_def / 2, port);
+}
+
+static int parse_port(const char **s, unsigned long *out)
+{
+    char *end;
+    if (!isdigit((unsigned char)**s))
+        return -1;
+    errno = 0;
+    *out = strtoul(*s, &end, 10);
+    if (errno || *out > 65535)
+        return -1;
+    *s = end;
+    return 0;
+}
+
+int fc_zeek_set_likely_server_ports(const char *list)
+{
+    static uint8_t tmp[2][65536 / 8];
+    if (!list) {
+        lsp_user_on = 0;
+        return 0;
+    }
+    memset(tmp, 0, sizeof tmp);
+    const char *s = list;
+    while (*s) {
+        unsigned long lo, hi;
+        int which = 3; /* bit 0 tcp, bit 1 udp */
+        if (parse_port(&s, &lo) != 0)
+            return -1;
+        hi = lo;
+        if (*s == '-') {
+            s++;
+            if (parse_port(&s, &hi) != 0 || hi < lo)
+                return -1;
+        }
+        if (*s == '/') {
+            if (strncmp(s, "/tcp", 4) == 0)
+                which = 1;
+            else if (strncmp(s, "/udp", 4) == 0)
+                which = 2;
+            else
+                return -1;
+            s += 4;
+        }
+        for (unsigned long p = lo; p <= hi; p++)
+            for (int u = 0; u < 2; u++)
+                if (which & (1 << u))
+                    tmp[u][p >> 3] |= (uint8_t)(1u << (p & 7));
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    memcpy(lsp_user, tmp, sizeof tmp);
+    lsp_user_on = 1;
+    return 0;
+}
+
+void fc_zeek_opts_default(fc_zeek_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->tunnels = 1;
+}
+
+/* ------------------------------------------------------------- ports */
+
+/* §1.1: request/response pairs; everything else is one-way. */
+static int icmp_counterpart(int v6, uint8_t type)
+{
+    static const uint8_t p4[][2] = {{8, 0}, {13, 14}, {15, 16}, {10, 9}, {17, 18}};
+    static const uint8_t p6[][2] = {{128, 129}, {133, 134}, {135, 136},
+                                    {130, 131}, {139, 140}, {144, 145}};
+    const uint8_t(*p)[2] = v6 ? p6 : p4;
+    size_t n = v6 ? sizeof p6 / 2 : sizeof p4 / 2;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i][0] == type)
+            return p[i][1];
+        if (p[i][1] == type)
+            return p[i][0];
+    }
+    return -1;
+}
+
+void fc_zeek_ports(const fc_decoded *d, uint16_t *sport, uint16_t *dport, int *oneway)
+{
+    *oneway = 0;
+    if (d->proto == FC_PROTO_ICMP || d->proto == FC_PROTO_ICMPV6) {
+        int cp = icmp_counterpart(d->proto == FC_PROTO_ICMPV6, d->icmp_type);
+        *sport = d->icmp_type;
+        if (cp >= 0) {
+            *dport = (uint16_t)cp;
+        } else {
+            *dport = d->icmp_code;
+            *oneway = 1;
+        }
+    } else if (d->proto == FC_PROTO_TCP || d->proto == FC_PROTO_UDP) {
+        *sport = d->sport;
+        *dport = d->dport;
+    } else {
+        *sport = *dport = 0;
+    }
+}
+
+static size_t alen(const fc_zeek_rec *r)
+{
+    return r->family == FC_AF_INET6 ? 16 : 4;
+}
+
+int fc_zeek_rec_is_orig(const fc_zeek_rec *r, const uint8_t *src, uint16_t sport)
+{
+    int so = memcmp(src, r->orig_h, alen(r)) == 0;
+    if (so && sport == r->orig_p)
+        return 1;
+    if (memcmp(src, r->resp_h, alen(r)) == 0 && sport == r->resp_p)
+        return 0;
+    return so;
+}
+
+/* ----------------------------------------------------------- history */
+
+void fc__zeek_hist_add(fc_zeek_rec *r, char c)
+{
+    if (r->hist_len < FC_ZEEK_HIST_MAX)
+        r->hist[r->hist_len++] = c;
+}
+
+int fc__zeek_check_history(fc_zeek_rec *r, int role, uint32_t mask, char code)
+{
+    if (role) {
+        mask <<= 16;
+        code = (char)tolower((unsigned char)code);
+    }
+    if (r->hist_seen & mask)
+        return 1;
+    r->hist_seen |= mask;
+    fc__zeek_hist_add(r, code);
+    return 0;
+}
+
+void fc__zeek_scaled(fc_zeek_rec *r, int role, int which, char code)
+{
+    fc_zeek_ep *e = &r->ep[role];
+    if (e->thr[which] == 0)
+        e->thr[which] = 1;
+    if (++e->cnt[which] == e->thr[which]) {
+        fc__zeek_hist_add(r, role ? (char)tolower((unsigned char)code) : code);
+        if (e->thr[which] <= UINT32_MAX / 10)
+            e->thr[which] *= 10;
+    }
+}
+
+void fc__zeek_flip(fc_zeek_rec *r)
+{
+    uint8_t h[16];
+    fc_zeek_ep e;
+    uint16_t p;
+    memcpy(h, r->orig_h, 16);
+    memcpy(r->orig_h, r->resp_h, 16);
+    memcpy(r->resp_h, h, 16);
+    p = r->orig_p;
+    r->orig_p = r->resp_p;
+    r->resp_p = p;
+    e = r->ep[0];
+    r->ep[0] = r->ep[1];
+    r->ep[1] = e;
+    fc__zeek_hist_add(r, '^');
+}
+
+void fc_zeek_history(const fc_zeek_rec *r, char *buf, size_t cap)
+{
+    size_t n = r->hist_len < cap ? r->hist_len : cap - 1;
+    memcpy(buf, r->hist, n);
+    buf[n] = '\0';
+}
+
+/* --------------------------------------------------------- checksums */
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t s)
+{
+    size_t i;
+    for (i = 0; i + 1 < len; i += 2)
+        s += (uint32_t)p[i] << 8 | p[i + 1];
+    if (len & 1)
+        s += (uint32_t)p[len - 1] << 8;
+    return s;
+}
+
+int fc__zeek_l4_csum_bad(const fc_decoded *d, const uint8_t *l4, uint32_t len)
+{
+    uint32_t s = 0;
+    if (d->proto != FC_PROTO_ICMP) { /* ICMPv4 has no pseudo-header */
+        size_t al = d->family == FC_AF_INET6 ? 16 : 4;
+        s = sum16(d->src, al, s);
+        s = sum16(d->dst, al, s);
+        s += len >> 16;
+        s += len & 0xffff;
+        s += d->proto;
+    }
+    s = sum16(l4, len, s);
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s != 0xffff;
+}
+
+/* ------------------------------------------------------------ record */
+
+static int is_bcast4(const fc_decoded *d)
+{
+    return d->family == FC_AF_INET && d->dst[0] == 255 && d->dst[1] == 255 &&
+           d->dst[2] == 255 && d->dst[3] == 255;
+}
+
+/* §1.2(a): should the connection be flipped at creation? */
+static int flip_at_creation(const fc_zeek_opts *o, const fc_decoded *d)
+{
+    if (is_bcast4(d))
+        return 0;
+    if (d->proto == FC_PROTO_TCP) {
+        int syn = d->tcp_flags & FC_TH_SYN, ack = d->tcp_flags & FC_TH_ACK;
+        if (syn && !ack)
+            return 0;
+        if (!fc_zeek_likely_server_port(o, FC_PROTO_TCP, d->sport))
+            return 0;
+        if (fc_zeek_likely_server_port(o, FC_PROTO_TCP, d->dport))
+            return !syn && d->sport < d->dport;
+        return 1;
+    }
+    if (d->proto == FC_PROTO_UDP)
+        return fc_zeek_likely_server_port(o, FC_PROTO_UDP, d->sport) &&
+               !fc_zeek_likely_server_port(o, FC_PROTO_UDP, d->dport);
+    return 0;
+}
+
+void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d, fc_ts ts)
+{
+    uint16_t sp, dp;
+    int oneway;
+    memset(r, 0, sizeof *r);
+    fc_zeek_ports(d, &sp, &dp, &oneway);
+    r->proto = d->proto;
+    r->family = d->family;
+    r->oneway = (uint8_t)oneway;
+    size_t al = d->family == FC_AF_INET6 ? 16 : 4;
+    memcpy(r->orig_h, d->src, al);
+    memcpy(r->resp_h, d->dst, al);
+    r->orig_p = sp;
+    r->resp_p = dp;
+    r->start = r->last = ts;
+    r->udp_len[0] = r->udp_len[1] = -1;
+    /* §5: TCP starts with the UDP timeout until it leaves the handshake */
+    r->inactivity = FC_SEC(60);
+    if (d->proto == FC_PROTO_TCP) {
+        int f = d->tcp_flags & (FC_TH_SYN | FC_TH_FIN | FC_TH_RST);
+        r->clean_start = f == FC_TH_SYN;
+    }
+    if (flip_at_creation(o, d))
+        fc__zeek_flip(r);
+}
+
+static int is_multicast(const fc_zeek_rec *r, const uint8_t *a)
+{
+    return r->family == FC_AF_INET6 ? a[0] == 0xff : (a[0] & 0xf0) == 0xe0;
+}
+
+/* §1.2(c): DNS (first message QR=1 from orig) and NTP (server mode from
+ * orig, client mode from resp) flip the roles once. Needs the payload. */
+static int app_flip(fc_zeek_rec *r, const fc_zeek_opts *o, const uint8_t *pl, size_t plen,
+                    int role)
+{
+    uint16_t rp = r->resp_p;
+    if (o->bare || r->app_seen)
+        return 0;
+    if (rp == 53 || rp == 137 || rp == 5353 || rp == 5355) {
+        if (plen < 12)
+            return 0;
+        r->app_seen = 1;
+        return (pl[2] & 0x80) && role == 0 && !is_multicast(r, r->resp_h);
+    }
+    if (rp == 123) {
+        if (plen < 48)
+            return 0;
+        r->app_seen = 1;
+        int mode = pl[0] & 7;
+        return (mode == 4 && role == 0) || (mode == 3 && role == 1);
+    }
+    return 0;
+}
+
+static void count_pkt(fc_zeek_rec *r, int role, const fc_decoded *d)
+{
+    r->ep[role].pkts++;
+    r->ep[role].ip_bytes += d->ip_len;
+}
+
+static void udp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
+                       const uint8_t *frame, size_t caplen, fc_ts ts, int role)
+{
+    const uint8_t *l4 = frame + d->l4_off;
+    uint32_t tl = (uint32_t)(d->payload_wire + 8);
+    uint16_t ulen = (uint16_t)(l4[4] << 8 | l4[5]), csum = (uint16_t)(l4[6] << 8 | l4[7]);
+    int full = d->l4_off + (size_t)tl <= caplen;
+    if (!o->ignore_checksums && full) {
+        int skip = d->family == FC_AF_INET && csum == 0;
+        if (csum == 0 && (d->sport == 4789 || d->dport == 4789))
+            skip = 1;
+        if (!skip && fc__zeek_l4_csum_bad(d, l4, tl)) {
+            fc__zeek_scaled(r, role, FC__ZS_C, 'C');
+            return;
+        }
+    }
+    fc__zeek_check_history(r, role, FC__ZH_DATA, 'D');
+    if (r->udp_len[role] < 0)
+        r->udp_len[role] = 0;
+    r->udp_len[role] += ulen >= 8 ? ulen - 8 : 0;
+    r->last = ts;
+    if (app_flip(r, o, frame + d->payload_off, d->payload_len, role))
+        fc__zeek_flip(r);
+    count_pkt(r, role, d); /* the pre-flip role, as Zeek (§1.2c quirk) */
+}
+
+static void icmp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
+                        const uint8_t *frame, size_t caplen, fc_ts ts, int role)
+{
+    uint32_t tl = (uint32_t)(d->payload_wire + 8);
+    int full = d->l4_off + (size_t)tl <= caplen;
+    if (full && !o->ignore_checksums && fc__zeek_l4_csum_bad(d, frame + d->l4_off, tl))
+        return; /* silently ignored, no letter */
+    if (r->udp_len[role] < 0)
+        r->udp_len[role] = 0;
+    r->udp_len[role] += d->payload_wire;
+    r->last = ts;
+    if (full)
+        count_pkt(r, role, d);
+}
+
+void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
+                        const uint8_t *frame, size_t caplen, fc_ts ts)
+{
+    uint16_t sp, dp;
+    int oneway, role;
+    fc_zeek_ports(d, &sp, &dp, &oneway);
+    role = !fc_zeek_rec_is_orig(r, d->src, sp);
+    if (!d->has_l4 && (d->proto == FC_PROTO_TCP || d->proto == FC_PROTO_UDP ||
+                       d->proto == FC_PROTO_ICMP || d->proto == FC_PROTO_ICMPV6))
+        return; /* no transport header: Zeek drops it */
+    switch (d->proto) {
+    case FC_PROTO_TCP:
+        fc__zeek_tcp_packet(r, o, d, frame, caplen, ts, role);
+        break;
+    case FC_PROTO_UDP:
+        udp_packet(r, o, d, frame, caplen, ts, role);
+        break;
+    case FC_PROTO_ICMP:
+    case FC_PROTO_ICMPV6:
+        icmp_packet(r, o, d, frame, caplen, ts, role);
+        break;
+    default:
+        r->last = ts;
+        count_pkt(r, role, d);
+        break;
+    }
+}
+
+/* --------------------------------------------------------- reporting */
+
+uint64_t fc_zeek_payload_bytes(const fc_zeek_rec *r, int role)
+{
+    if (r->proto == FC_PROTO_TCP)
+        return fc__zeek_tcp_size(&r->ep[role], &r->ep[!role]);
+    if (r->proto == FC_PROTO_UDP || r->proto == FC_PROTO_ICMP || r->proto == FC_PROTO_ICMPV6)
+        return r->udp_len[role] > 0 ? (uint64_t)r->udp_len[role] : 0;
+    return 0;
+}
+
+const char *fc_zeek_proto_name(uint8_t proto)
+{
+    switch (proto) {
+    case FC_PROTO_TCP: return "tcp";
+    case FC_PROTO_UDP: return "udp";
+    case FC_PROTO_ICMP:
+    case FC_PROTO_ICMPV6: return "icmp";
+    default: return "unknown_transport";
+    }
+}
+
+/* The anchored pattern ^\^?S[^HAFGIQ]*R.*$ of conn_state's RSTOS0 row. */
+static int hist_rstos0(const fc_zeek_rec *r)
+{
+    size_t i = 0, n = r->hist_len;
+    if (i < n && r->hist[i] == '^')
+        i++;
+    if (i >= n || r->hist[i] != 'S')
+        return 0;
+    for (i++; i < n; i++) {
+        if (r->hist[i] == 'R')
+            return 1;
+        if (strchr("HAFGIQ", r->hist[i]))
+            return 0;
+    }
+    return 0;
+}
+
+static int inactive(int s)
+{
+    return s == FC_ZEEK_TCP_INACTIVE || s == FC_ZEEK_TCP_PARTIAL;
+}
+
+/* §4.2 */
+const char *fc_zeek_conn_state(const fc_zeek_rec *r)
+{
+    if (r->proto == FC_PROTO_UDP) {
+        if (r->udp_len[0] >= 0)
+            return r->udp_len[1] >= 0 ? "SF" : "S0";
+        return r->udp_len[1] >= 0 ? "SHR" : "OTH";
+    }
+    if (r->proto != FC_PROTO_TCP)
+        return "OTH";
+    int os = r->ep[0].state, rs = r->ep[1].state;
+    if (rs == FC_ZEEK_TCP_RESET) {
+        if (os == FC_ZEEK_TCP_SYN_SENT || os == FC_ZEEK_TCP_SYN_ACK_SENT ||
+            (os == FC_ZEEK_TCP_RESET && fc_zeek_payload_bytes(r, 0) == 0 &&
+             fc_zeek_payload_bytes(r, 1) == 0))
+            return "REJ";
+        return inactive(os) ? "RSTRH" : "RSTR";
+    }
+    if (os == FC_ZEEK_TCP_RESET) {
+        if (inactive(rs))
+            return hist_rstos0(r) ? "RSTOS0" : "OTH";
+        return "RSTO";
+    }
+    if (os == FC_ZEEK_TCP_CLOSED && rs == FC_ZEEK_TCP_CLOSED)
+        return "SF";
+    if (os == FC_ZEEK_TCP_CLOSED)
+        return inactive(rs) ? "SH" : "S2";
+    if (rs == FC_ZEEK_TCP_CLOSED)
+        return inactive(os) ? "SHR" : "S3";
+    if (os == FC_ZEEK_TCP_SYN_SENT && rs == FC_ZEEK_TCP_INACTIVE)
+        return "S0";
+    if (os == FC_ZEEK_TCP_ESTABLISHED && rs == FC_ZEEK_TCP_ESTABLISHED)
+        return "S1";
+    return "OTH";
+}
+
+/* §1.4 */
+int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d)
+{
+    if (r->proto != FC_PROTO_TCP || !d->has_l4 || !(d->tcp_flags & FC_TH_SYN))
+        return 0;
+    const fc_zeek_ep *o = &r->ep[0], *p = &r->ep[1];
+    const fc_zeek_ep *ref = o;
+    if (d->tcp_flags & FC_TH_ACK) {
+        if (o->state != FC_ZEEK_TCP_INACTIVE)
+            return 0;
+        ref = p;
+    }
+    if (o->did_close || p->did_close)
+        return 1;
+    if (d->seq == ref->start_seq)
+        return 0;
+    /* the SYN/SYN-ACK reversal of §1.2(b) continues this connection */
+    if (!(d->tcp_flags & FC_TH_ACK) && o->state == FC_ZEEK_TCP_SYN_ACK_SENT &&
+        p->state == FC_ZEEK_TCP_INACTIVE && d->seq == p->start_seq)
+        return 0;
+    return 1;
+}
+
+fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r)
+{
+    fc_ts d = r->last + r->inactivity;
+    if (r->close_at && r->close_at < d)
+        d = r->close_at;
+    if (r->attempt_at && r->attempt_at < d && r->ep[1].state == FC_ZEEK_TCP_INACTIVE &&
+        (r->ep[0].state == FC_ZEEK_TCP_SYN_SENT || r->ep[0].state == FC_ZEEK_TCP_SYN_ACK_SENT))
+        d = r->attempt_at;
+    if (r->proto == FC_PROTO_TCP && r->ep[0].state == FC_ZEEK_TCP_INACTIVE &&
+        r->ep[1].state == FC_ZEEK_TCP_INACTIVE) {
+        /* only rejected packets: checked 5 s after creation, then every
+         * 6 s, removed once idle more than 5 s */
+        fc_ts c = r->start + FC_SEC(5);
+        while (c - r->last <= FC_SEC(5))
+            c += FC_SEC(6);
+        if (c < d)
+            d = c;
+    }
+    return d;
+}
