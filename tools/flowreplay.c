@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "fc_error.h"
 #include "fc_writer.h"
+#include "fk_asyncw.h"
 #include "fk_cli.h"
 #include "flowcore.h"
 
@@ -50,13 +51,15 @@ static void usage(FILE *out)
 
 typedef struct out_ctx {
     fc_writer *w;
+    fk_asyncw *async; /* the writer's thread, or NULL to write inline */
     int failed;
 } out_ctx;
 
 static int on_event(void *ctx, const fc_event *ev)
 {
     out_ctx *o = ctx;
-    if (fc_writer_event(o->w, ev) != FC_OK) {
+    int rc = o->async ? fk_asyncw_push(o->async, ev) : fc_writer_event(o->w, ev);
+    if (rc != FC_OK) {
         o->failed = 1;
         return 1;
     }
@@ -165,10 +168,14 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return 2;
     }
-    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, NULL), 0};
+    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, NULL), NULL, 0};
+    /* format rows on a second core; inline if no thread can be had */
+    if (oc.w)
+        oc.async = fk_asyncw_start(oc.w);
     fc_replay *rp = oc.w ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
     if (!rp) {
         fprintf(stderr, PROG ": %s\n", oc.w ? err : fc_strerror(FC_ENOMEM));
+        fk_asyncw_finish(oc.async);
         fc_writer_close(oc.w);
         fc_source_close(src);
         return 2;
@@ -184,6 +191,8 @@ int main(int argc, char **argv)
 
     int rc = fc_replay_run(rp, src), status = 0;
     fk_progress_done(&tc.prog);
+    if (fk_asyncw_finish(oc.async) != FC_OK)
+        oc.failed = 1;
     int wrc = fc_writer_close(oc.w);
     if (fd != STDOUT_FILENO && close(fd) != 0)
         wrc = FC_EIO;
