@@ -48,6 +48,8 @@ SELECT
     f.history                                                  AS history,
     f.orig_pkts                                                AS orig_pkts,
     f.resp_pkts                                                AS resp_pkts,
+    -- not Zeek's: where the row comes from and why the flow ended
     f.capture_id                                               AS capture_id,
-    f.start_ns                                                 AS start_ns
+    f.start_ns                                                 AS start_ns,
+    f.reason                                                   AS end_reason
 FROM flows AS f;

@@ -1,7 +1,9 @@
-/* flowstore_sha256.c - SHA-256 after FIPS 180-4, section 6.2. Plain C:
- * the file is hashed once per import, so clarity beats SIMD here. */
+/* flowstore_sha256.c - SHA-256 after FIPS 180-4, section 6.2: padding,
+ * file reading and the portable block function; the x86 SHA-NI block
+ * function is in flowstore_sha256_ni.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "flowstore_sha256.h"
@@ -39,7 +41,7 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 }
 
 /* Processes `n` whole 64-byte blocks. */
-static void compress(uint32_t h[8], const uint8_t *p, size_t n)
+static void compress_c(uint32_t h[8], const uint8_t *p, size_t n)
 {
     uint32_t w[64];
     for (; n--; p += 64) {
@@ -68,6 +70,21 @@ static void compress(uint32_t h[8], const uint8_t *p, size_t n)
         h[0] += a, h[1] += b, h[2] += c, h[3] += d;
         h[4] += e, h[5] += f, h[6] += g, h[7] += k;
     }
+}
+
+/* 1 when the SHA-NI code is used, 0 for portable, -1 not decided yet. */
+static int use_ni = -1;
+
+static void compress(uint32_t h[8], const uint8_t *p, size_t n)
+{
+    if (use_ni < 0) {
+        const char *e = getenv("FLOWSTORE_SHA256_PORTABLE");
+        use_ni = !(e && *e) && fs__sha256_ni_available();
+    }
+    if (use_ni)
+        fs__sha256_compress_ni(h, p, n, K);
+    else
+        compress_c(h, p, n);
 }
 
 void fs_sha256_init(fs_sha256 *s)

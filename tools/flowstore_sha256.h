@@ -30,4 +30,10 @@ void fs_sha256_hex(const uint8_t d[FS_SHA256_LEN], char out[FS_SHA256_HEXLEN]);
 int fs_sha256_file(const char *path, const volatile sig_atomic_t *stop,
                    char hex[FS_SHA256_HEXLEN], uint64_t *size);
 
+/* Internal to flowstore_sha256*.c: the SHA-NI block function and
+ * whether the CPU has it (setting FLOWSTORE_SHA256_PORTABLE in the
+ * environment forces the portable code, so tests can check both). */
+int fs__sha256_ni_available(void);
+void fs__sha256_compress_ni(uint32_t h[8], const uint8_t *p, size_t n, const uint32_t k[64]);
+
 #endif

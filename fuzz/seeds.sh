@@ -1,0 +1,32 @@
+#!/bin/bash
+# fuzz/seeds.sh - builds the seed corpora of the fuzz targets in OUTDIR:
+#   pcap/      fixtures/real/*.pcap, every flowgen scenario, the shared
+#              Zeek training captures (cut to 64 KiB: the fuzzer's limit)
+#   decode/    frame lists made from those captures (seedgen)
+#   flowdiff/  tests/data/flowdiff/* and event files made by seedgen
+# Usage: FLOWGEN=... SEEDGEN=... [FLOWKIT_SHARED=...] fuzz/seeds.sh OUTDIR
+set -eu
+out=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+shared=${FLOWKIT_SHARED:-$src/../shared}
+rm -rf "$out"
+mkdir -p "$out/pcap" "$out/decode" "$out/flowdiff"
+
+for f in "$src"/fixtures/real/*.pcap; do
+    [ -f "$f" ] && cp "$f" "$out/pcap/real-$(basename "$f")"
+done
+for s in $("$FLOWGEN" --list-scenarios | cut -d' ' -f1); do
+    "$FLOWGEN" --scenario "$s" --flows 20 -o "$out/pcap/gen-$s.pcap" 2>/dev/null ||
+        "$FLOWGEN" --scenario "$s" -o "$out/pcap/gen-$s.pcap"
+done
+"$FLOWGEN" --flows 30 --packets-per-flow 6 --ipv6 30 -o "$out/pcap/gen-workload.pcap"
+"$FLOWGEN" --flows 20 --linktype raw --usec -o "$out/pcap/gen-raw-usec.pcap"
+if [ -d "$shared/zeek-conn/train" ]; then
+    for f in "$shared"/zeek-conn/train/*.pcap; do
+        head -c 65536 "$f" > "$out/pcap/zeek-$(basename "$f")"
+    done
+fi
+"$SEEDGEN" "$out" "$out"/pcap/*.pcap
+cp "$src"/tests/data/flowdiff/* "$out/flowdiff/" 2>/dev/null || true
+echo "fuzz: seeds: $(ls "$out/pcap" | wc -l) captures, $(ls "$out/decode" | wc -l)" \
+     "frame lists, $(ls "$out/flowdiff" | wc -l) event files"

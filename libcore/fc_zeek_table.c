@@ -1,0 +1,497 @@
+/* fc_zeek_table.c - Zeek's connection table over raw frames.
+ *
+ * Per frame, as Zeek's packet path (§0, §1, §5 of
+ * shared/docs/zeek-conn-semantics.md): advance the network clock, log
+ * every connection whose timer is due, decode (dropping what Zeek drops),
+ * reassemble fragments, decapsulate IP-in-IP and GRE, look the
+ * connection up by Zeek's key (a TCP SYN may replace it, §1.4), feed it
+ * the packet, then decapsulate UDP tunnels. Connections are logged in
+ * deadline order (ties by creation order), the rest at the end by start
+ * time, so the output never depends on hashing. */
+#include <stdlib.h>
+#include <string.h>
+#include "fc_alloc.h"
+#include "fc_error.h"
+#include "fc_key.h"
+#include "fc_zeek.h"
+#include "fc_zeek_tunnel.h"
+
+#define ZT_NIL UINT32_MAX
+#define ZT_MAX_DEPTH 4
+#define ZT_FRAG_SLOTS 8
+#define ZT_FRAG_MAX 65535
+
+typedef struct zt_key {
+    uint8_t a[16], b[16];
+    uint16_t pa, pb;
+    uint8_t proto, family, oneway, pad;
+} zt_key;
+
+typedef struct zt_frag {
+    int used;
+    uint8_t family, proto;
+    uint8_t src[16], dst[16];
+    uint32_t id;
+    fc_ts ts;
+    size_t hdr_len;      /* IP header bytes kept in buf (v6: 40) */
+    uint32_t total;      /* payload length, known once the last arrived */
+    uint8_t have[ZT_FRAG_MAX / 8 / 8 + 1]; /* one bit per 8 bytes */
+    uint8_t buf[60 + ZT_FRAG_MAX];
+} zt_frag;
+
+struct fc_zeek_table {
+    fc_zeek_opts o;
+    fc_zeek_emit_fn fn;
+    void *ctx;
+    size_t max;
+    size_t cap, count;
+    fc_zeek_rec *recs;
+    zt_key *keys;
+    uint32_t *next;     /* hash chain, or free list */
+    uint32_t *buckets;  /* 2 * cap, power of two */
+    size_t nbuckets;
+    uint32_t free_head;
+    uint64_t next_id;
+    fc_ts clock, next_check;
+    int have_clock;
+    zt_frag *frags;     /* ZT_FRAG_SLOTS, allocated on the first fragment */
+    uint32_t *scratch;
+    fc_zeek_table_stats st;
+};
+
+/* -------------------------------------------------------------- hash */
+
+static uint64_t key_hash(const zt_key *k)
+{
+    const uint8_t *p = (const uint8_t *)k;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < sizeof *k; i++)
+        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+static void make_key(zt_key *k, const fc_decoded *d)
+{
+    uint16_t sp, dp;
+    int oneway;
+    size_t al = d->family == FC_AF_INET6 ? 16 : 4;
+    memset(k, 0, sizeof *k);
+    fc_zeek_ports(d, &sp, &dp, &oneway);
+    k->proto = d->proto;
+    k->family = d->family;
+    k->oneway = (uint8_t)oneway;
+    int c = memcmp(d->src, d->dst, al);
+    if (oneway || c < 0 || (c == 0 && sp <= dp)) {
+        memcpy(k->a, d->src, al);
+        memcpy(k->b, d->dst, al);
+        k->pa = sp;
+        k->pb = dp;
+    } else {
+        memcpy(k->a, d->dst, al);
+        memcpy(k->b, d->src, al);
+        k->pa = dp;
+        k->pb = sp;
+    }
+}
+
+static int grow(fc_zeek_table *t)
+{
+    size_t nc = t->cap ? t->cap * 2 : 1024;
+    if (nc > t->max)
+        nc = t->max;
+    if (nc <= t->cap)
+        return FC_ENOMEM;
+    fc_zeek_rec *r = fc_realloc(t->recs, nc * sizeof *r);
+    if (!r)
+        return FC_ENOMEM;
+    t->recs = r;
+    zt_key *k = fc_realloc(t->keys, nc * sizeof *k);
+    if (!k)
+        return FC_ENOMEM;
+    t->keys = k;
+    uint32_t *n = fc_realloc(t->next, nc * sizeof *n);
+    if (!n)
+        return FC_ENOMEM;
+    t->next = n;
+    uint32_t *s = fc_realloc(t->scratch, nc * sizeof *s);
+    if (!s)
+        return FC_ENOMEM;
+    t->scratch = s;
+    size_t nb = 1;
+    while (nb < nc * 2)
+        nb <<= 1;
+    uint32_t *b = fc_malloc(nb * sizeof *b);
+    if (!b)
+        return FC_ENOMEM;
+    for (size_t i = 0; i < nb; i++)
+        b[i] = ZT_NIL;
+    /* rehash live slots; new slots join the free list */
+    fc_free(t->buckets);
+    t->buckets = b;
+    t->nbuckets = nb;
+    uint32_t fh = ZT_NIL;
+    for (size_t i = nc; i-- > 0;) {
+        if (i < t->cap && t->recs[i].id != 0) {
+            size_t h = key_hash(&t->keys[i]) & (nb - 1);
+            t->next[i] = b[h];
+            b[h] = (uint32_t)i;
+        } else if (i >= t->cap || t->recs[i].id == 0) {
+            t->next[i] = fh;
+            fh = (uint32_t)i;
+            if (i >= t->cap)
+                t->recs[i].id = 0;
+        }
+    }
+    t->free_head = fh;
+    t->cap = nc;
+    return FC_OK;
+}
+
+static uint32_t find(const fc_zeek_table *t, const zt_key *k)
+{
+    if (!t->nbuckets)
+        return ZT_NIL;
+    uint32_t i = t->buckets[key_hash(k) & (t->nbuckets - 1)];
+    while (i != ZT_NIL && memcmp(&t->keys[i], k, sizeof *k) != 0)
+        i = t->next[i];
+    return i;
+}
+
+static void unlink_slot(fc_zeek_table *t, uint32_t i)
+{
+    uint32_t *pp = &t->buckets[key_hash(&t->keys[i]) & (t->nbuckets - 1)];
+    while (*pp != i)
+        pp = &t->next[*pp];
+    *pp = t->next[i];
+    t->recs[i].id = 0;
+    t->next[i] = t->free_head;
+    t->free_head = i;
+    t->count--;
+}
+
+static void emit_remove(fc_zeek_table *t, uint32_t i)
+{
+    if (t->fn)
+        t->fn(t->ctx, &t->recs[i]);
+    unlink_slot(t, i);
+}
+
+/* ------------------------------------------------------------ timers */
+
+static const fc_zeek_rec *sort_recs;
+
+static int by_deadline(const void *x, const void *y)
+{
+    const fc_zeek_rec *a = &sort_recs[*(const uint32_t *)x], *b = &sort_recs[*(const uint32_t *)y];
+    fc_ts da = fc_zeek_rec_deadline(a), db = fc_zeek_rec_deadline(b);
+    if (da != db)
+        return da < db ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int by_start(const void *x, const void *y)
+{
+    const fc_zeek_rec *a = &sort_recs[*(const uint32_t *)x], *b = &sort_recs[*(const uint32_t *)y];
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Logs every connection due at `now` (all of them if all is set). */
+static void expire(fc_zeek_table *t, fc_ts now, int all)
+{
+    size_t n = 0;
+    fc_ts next = INT64_MAX;
+    for (uint32_t i = 0; i < t->cap; i++) {
+        if (t->recs[i].id == 0)
+            continue;
+        fc_ts d = fc_zeek_rec_deadline(&t->recs[i]);
+        if (all || d <= now)
+            t->scratch[n++] = i;
+        else if (d < next)
+            next = d;
+    }
+    sort_recs = t->recs;
+    if (n > 1)
+        qsort(t->scratch, n, sizeof *t->scratch, all ? by_start : by_deadline);
+    for (size_t k = 0; k < n; k++)
+        emit_remove(t, t->scratch[k]);
+    t->next_check = next;
+}
+
+/* ------------------------------------------------------------- table */
+
+fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zeek_emit_fn fn,
+                                 void *ctx)
+{
+    fc_zeek_table *t = fc_calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    if (o)
+        t->o = *o;
+    else
+        fc_zeek_opts_default(&t->o);
+    t->max = max_conns ? max_conns : 262144;
+    t->fn = fn;
+    t->ctx = ctx;
+    t->free_head = ZT_NIL;
+    t->next_check = INT64_MAX;
+    if (grow(t) != FC_OK) {
+        fc_zeek_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void fc_zeek_table_free(fc_zeek_table *t)
+{
+    if (!t)
+        return;
+    fc_free(t->recs);
+    fc_free(t->keys);
+    fc_free(t->next);
+    fc_free(t->buckets);
+    fc_free(t->scratch);
+    fc_free(t->frags);
+    fc_free(t);
+}
+
+void fc_zeek_table_finish(fc_zeek_table *t)
+{
+    expire(t, 0, 1);
+}
+
+const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t)
+{
+    return &t->st;
+}
+
+/* A new connection slot for key k; when full, logs the connection with
+ * the earliest deadline first. */
+static uint32_t insert(fc_zeek_table *t, const zt_key *k)
+{
+    if (t->free_head == ZT_NIL && grow(t) != FC_OK) {
+        uint32_t best = ZT_NIL;
+        fc_ts bd = INT64_MAX;
+        for (uint32_t i = 0; i < t->cap; i++) {
+            fc_ts d = t->recs[i].id ? fc_zeek_rec_deadline(&t->recs[i]) : INT64_MAX;
+            if (t->recs[i].id && (best == ZT_NIL || d < bd))
+                best = i, bd = d;
+        }
+        if (best == ZT_NIL)
+            return ZT_NIL;
+        emit_remove(t, best);
+    }
+    uint32_t i = t->free_head;
+    t->free_head = t->next[i];
+    t->keys[i] = *k;
+    size_t h = key_hash(k) & (t->nbuckets - 1);
+    t->next[i] = t->buckets[h];
+    t->buckets[h] = i;
+    t->count++;
+    return i;
+}
+
+/* ---------------------------------------------------------- fragments */
+
+/* Adds a fragment; returns the slot when the datagram is complete. */
+static zt_frag *frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
+                         size_t caplen, fc_ts ts)
+{
+    zt_frag *f = NULL, *old = NULL;
+    size_t al = d->family == FC_AF_INET6 ? 16 : 4;
+    size_t hl = d->l4_off - d->l3_off;
+    size_t dlen = d->ip_len > hl ? d->ip_len - hl : 0;
+    if (d->family == FC_AF_INET6) /* v6: ip_len counts the ext headers */
+        dlen = d->ip_len - (d->l4_off - d->l3_off);
+    if (!t->frags && !(t->frags = fc_calloc(ZT_FRAG_SLOTS, sizeof *t->frags)))
+        return NULL;
+    if (d->l4_off + dlen > caplen || d->frag_off + dlen > ZT_FRAG_MAX)
+        return NULL; /* not fully captured: Zeek drops the rest */
+    for (int i = 0; i < ZT_FRAG_SLOTS; i++) {
+        zt_frag *s = &t->frags[i];
+        if (s->used && ts - s->ts > FC_SEC(300))
+            s->used = 0; /* Zeek's frag_timeout */
+        if (s->used && s->id == d->frag_id && s->family == d->family &&
+            !memcmp(s->src, d->src, al) && !memcmp(s->dst, d->dst, al))
+            f = s;
+        /* a slot to reuse: a free one, else the least recently used */
+        if (!old || (old->used && (!s->used || s->ts < old->ts)))
+            old = s;
+    }
+    if (!f) {
+        f = old;
+        memset(f, 0, sizeof *f - sizeof f->buf);
+        f->used = 1;
+        f->family = d->family;
+        f->id = d->frag_id;
+        memcpy(f->src, d->src, al);
+        memcpy(f->dst, d->dst, al);
+    }
+    f->ts = ts;
+    if (d->frag_off == 0) {
+        /* keep an IP header: v4 as sent, v6 the fixed header only */
+        f->hdr_len = d->family == FC_AF_INET6 ? 40 : hl;
+        memcpy(f->buf, frame + d->l3_off, f->hdr_len);
+        f->proto = d->proto;
+    }
+    memcpy(f->buf + 60 + d->frag_off, frame + d->l4_off, dlen);
+    for (size_t u = d->frag_off / 8; u * 8 < d->frag_off + dlen; u++)
+        f->have[u / 8] |= (uint8_t)(1u << (u % 8));
+    if (!d->frag_more)
+        f->total = d->frag_off + (uint32_t)dlen;
+    if (!f->total || !f->hdr_len)
+        return NULL;
+    for (size_t u = 0; u * 8 < f->total; u++)
+        if (!(f->have[u / 8] >> (u % 8) & 1))
+            return NULL;
+    return f;
+}
+
+/* Builds the reassembled datagram in front of its payload; returns its
+ * start and length. */
+static const uint8_t *frag_build(zt_frag *f, size_t *len)
+{
+    uint8_t *ip = f->buf + 60 - f->hdr_len;
+    memmove(ip, f->buf, f->hdr_len);
+    if (f->family == FC_AF_INET) {
+        uint32_t tot = (uint32_t)f->hdr_len + f->total;
+        ip[2] = (uint8_t)(tot >> 8);
+        ip[3] = (uint8_t)tot;
+        ip[6] = ip[7] = 0;
+    } else {
+        ip[4] = (uint8_t)(f->total >> 8);
+        ip[5] = (uint8_t)f->total;
+        ip[6] = f->proto;
+    }
+    *len = f->hdr_len + f->total;
+    f->used = 0;
+    return ip;
+}
+
+/* ------------------------------------------------------------ packets */
+
+static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
+                    size_t wire, fc_ts ts, int depth);
+
+static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
+                       size_t caplen, fc_ts ts)
+{
+    zt_key k;
+    make_key(&k, d);
+    uint32_t i = find(t, &k);
+    if (i != ZT_NIL && fc_zeek_rec_is_reuse(&t->recs[i], d)) {
+        emit_remove(t, i);
+        i = ZT_NIL;
+    }
+    if (i == ZT_NIL) {
+        if ((i = insert(t, &k)) == ZT_NIL)
+            return 0;
+        fc_zeek_rec_begin(&t->recs[i], &t->o, d, ts);
+        t->recs[i].id = ++t->next_id;
+        t->st.conns++;
+    }
+    fc_zeek_rec_packet(&t->recs[i], &t->o, d, frame, caplen, ts);
+    fc_ts dl = fc_zeek_rec_deadline(&t->recs[i]);
+    if (dl < t->next_check)
+        t->next_check = dl;
+    return 1;
+}
+
+static int decode(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
+                  fc_decoded *d, const uint8_t **base, size_t *blen)
+{
+    unsigned fl = t->o.ignore_checksums ? 0 : FC_DECODE_CHECKSUMS;
+    int rc = fc_decode(linktype, frame, caplen, fl, d);
+    *base = frame;
+    *blen = caplen;
+    if (rc == FC_EUNSUPP && linktype == FC_LINK_EN10MB) {
+        size_t off;
+        if (fc__zeek_l2_fallback(frame, caplen, &off) != 0)
+            return rc;
+        *base = frame + off;
+        *blen = caplen - off;
+        rc = fc_decode(FC_LINK_RAW, *base, *blen, fl, d);
+    }
+    if (rc != FC_OK)
+        return rc;
+    if (d->ip_csum_bad)
+        return FC_EFORMAT; /* bad IPv4 header checksum: dropped (§0) */
+    return FC_OK;
+}
+
+static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
+                    size_t wire, fc_ts ts, int depth)
+{
+    fc_decoded d;
+    const uint8_t *base;
+    size_t blen;
+    fc_inner in;
+    if (decode(t, linktype, frame, caplen, &d, &base, &blen) != FC_OK)
+        return 0;
+    if (wire < (size_t)(base - frame) + d.l3_off + d.ip_len)
+        return 0; /* wire length shorter than the IP datagram */
+    if (d.frag != FC_FRAG_NONE) {
+        zt_frag *f = frag_add(t, &d, base, blen, ts);
+        if (!f)
+            return 0;
+        size_t n;
+        const uint8_t *ip = frag_build(f, &n);
+        t->st.frags_reassembled++;
+        /* the header checksum was checked on the fragments */
+        if (fc_decode(FC_LINK_RAW, ip, n, 0, &d) != FC_OK)
+            return 0;
+        base = ip;
+        blen = n;
+    }
+    const uint8_t *pl = base + d.l4_off;
+    size_t plen = blen > d.l4_off ? blen - d.l4_off : 0;
+    if (t->o.tunnels && depth < ZT_MAX_DEPTH) {
+        if (d.proto == 4 || d.proto == 41) {
+            t->st.tunneled++;
+            return zt_frame(t, FC_LINK_RAW, pl, plen, d.payload_wire, ts, depth + 1);
+        }
+        if (d.proto == 47) {
+            if (fc__zeek_gre(pl, plen, &in) != 0 || in.off > plen)
+                return 0;
+            t->st.tunneled++;
+            return zt_frame(t, in.linktype, pl + in.off, plen - in.off,
+                            d.payload_wire - in.off, ts, depth + 1);
+        }
+    }
+    if (d.proto == 2 || d.proto == 4 || d.proto == 41 || d.proto == 47)
+        return 0; /* IGMP and tunnels get no conn.log line */
+    if (!d.has_l4 && (d.proto == FC_PROTO_TCP || d.proto == FC_PROTO_UDP ||
+                      d.proto == FC_PROTO_ICMP || d.proto == FC_PROTO_ICMPV6))
+        return 0;
+    conn_packet(t, &d, base, blen, ts);
+    if (t->o.tunnels && depth < ZT_MAX_DEPTH && d.proto == FC_PROTO_UDP) {
+        const uint8_t *u = base + d.payload_off;
+        size_t ul = blen > d.payload_off ? blen - d.payload_off : 0;
+        if (ul > d.payload_wire)
+            ul = d.payload_wire;
+        if (fc__zeek_udp_tunnel(d.sport, d.dport, u, ul, d.payload_wire, &in) == 0 &&
+            in.off < ul) {
+            t->st.tunneled++;
+            zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
+                     depth + 1);
+        }
+    }
+    return 1;
+}
+
+int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
+                         uint32_t wirelen, fc_ts ts)
+{
+    t->st.packets++;
+    if (!t->have_clock || ts > t->clock) {
+        t->clock = ts;
+        t->have_clock = 1;
+    }
+    if (t->clock >= t->next_check)
+        expire(t, t->clock, 0);
+    int r = zt_frame(t, linktype, frame, caplen, wirelen, ts, 0);
+    if (!r)
+        t->st.dropped++;
+    return r;
+}

@@ -1,0 +1,26 @@
+/* fc_zeek_tunnel.h - locating inner frames for the Zeek table (internal). */
+#ifndef FC_ZEEK_TUNNEL_H
+#define FC_ZEEK_TUNNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where an encapsulated frame starts and how to decode it. */
+typedef struct fc_inner {
+    size_t off;     /* from the start of the tunnel payload */
+    int linktype;   /* FC_LINK_EN10MB or FC_LINK_RAW */
+} fc_inner;
+
+/* Ethernet frame with shims fc_decode does not know: 0 and *ip_off at
+ * the IP header, or -1. */
+int fc__zeek_l2_fallback(const uint8_t *f, size_t caplen, size_t *ip_off);
+
+/* GRE payload p[0..n): 0 with *in filled, -1 if not decapsulated. */
+int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in);
+
+/* UDP payload p[0..n) (wire: declared payload length) on the given
+ * ports: VXLAN, Geneve, Teredo, AYIYA, GTP-U. 0 with *in, or -1. */
+int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t n,
+                        size_t wire, fc_inner *in);
+
+#endif

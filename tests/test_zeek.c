@@ -1,0 +1,481 @@
+/* test_zeek.c - the Zeek-compatible records: the worked examples of
+ * shared/docs/zeek-conn-semantics.md §7, checksums, flow boundaries,
+ * scaled letters, Community ID against the spec's published vectors, the
+ * conn.log TSV, and the per-flow record kept through the tracker hook. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fc_decode.h"
+#include "fc_testframes.h"
+#include "fc_tracker.h"
+#include "fc_zeek.h"
+
+static const uint8_t C4[4] = {10, 0, 0, 1}, S4[4] = {10, 0, 0, 2};
+enum { SYN = FC_TH_SYN, ACK = FC_TH_ACK, FIN = FC_TH_FIN, RST = FC_TH_RST, PSH = FC_TH_PSH };
+
+/* ---- a table that keeps what it logs ---- */
+
+typedef struct logged {
+    fc_zeek_rec r[16];
+    int n;
+} logged;
+
+static void keep(void *ctx, const fc_zeek_rec *r)
+{
+    logged *l = ctx;
+    ck_assert_int_lt(l->n, 16);
+    l->r[l->n++] = *r;
+}
+
+static fc_zeek_table *tab;
+static logged lg;
+static fc_zeek_opts zo;
+
+static void setup(void)
+{
+    memset(&lg, 0, sizeof lg);
+    fc_zeek_opts_default(&zo);
+    tab = fc_zeek_table_new(&zo, 0, keep, &lg);
+    ck_assert_ptr_nonnull(tab);
+}
+
+static void teardown(void)
+{
+    fc_zeek_table_free(tab);
+    tab = NULL;
+}
+
+/* Feeds a frame at `ms` milliseconds. */
+static void feed(const uint8_t *f, size_t n, int64_t ms)
+{
+    fc_zeek_table_packet(tab, FC_LINK_EN10MB, f, n, (uint32_t)n, FC_SEC(1000) + ms * 1000000);
+}
+
+static void tcp(int from_c, uint16_t cp, uint16_t sp, uint32_t seq, uint32_t ack, uint8_t fl,
+                size_t plen, int64_t ms)
+{
+    uint8_t buf[TF_BUFSZ], pl[1400];
+    memset(pl, 'x', sizeof pl);
+    size_t n = from_c ? tf_ipv4_tcp(buf, NULL, NULL, C4, S4, cp, sp, seq, ack, fl, pl, plen)
+                      : tf_ipv4_tcp(buf, NULL, NULL, S4, C4, sp, cp, seq, ack, fl, pl, plen);
+    feed(buf, n, ms);
+}
+
+static void udp(int from_c, uint16_t cp, uint16_t sp, const void *pl, size_t plen, int64_t ms)
+{
+    uint8_t buf[TF_BUFSZ];
+    size_t n = from_c ? tf_ipv4_udp(buf, C4, S4, cp, sp, pl, plen)
+                      : tf_ipv4_udp(buf, S4, C4, sp, cp, pl, plen);
+    feed(buf, n, ms);
+}
+
+static const fc_zeek_rec *only(void)
+{
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 1);
+    return &lg.r[0];
+}
+
+static void check_fields(const fc_zeek_rec *r, const char *hist, const char *state,
+                         const char *pkts, const char *bytes, const char *dur)
+{
+    fc_zeek_fields z;
+    char p[64], b[64];
+    fc_zeek_format(r, 0, &z);
+    snprintf(p, sizeof p, "%s/%s", z.orig_pkts, z.resp_pkts);
+    snprintf(b, sizeof b, "%s/%s", z.orig_bytes, z.resp_bytes);
+    ck_assert_str_eq(z.history, hist);
+    ck_assert_str_eq(z.conn_state, state);
+    ck_assert_str_eq(p, pkts);
+    ck_assert_str_eq(b, bytes);
+    if (dur)
+        ck_assert_str_eq(z.duration, dur);
+}
+
+/* §7.1 */
+START_TEST(normal_tcp)
+{
+    tcp(1, 50000, 80, 100, 0, SYN, 0, 0);
+    tcp(0, 50000, 80, 900, 101, SYN | ACK, 0, 10);
+    tcp(1, 50000, 80, 101, 901, ACK, 0, 20);
+    tcp(1, 50000, 80, 101, 901, ACK | PSH, 100, 30);
+    tcp(0, 50000, 80, 901, 201, ACK, 0, 40);
+    tcp(0, 50000, 80, 901, 201, ACK | PSH, 500, 50);
+    tcp(1, 50000, 80, 201, 1401, ACK, 0, 60);
+    tcp(1, 50000, 80, 201, 1401, FIN | ACK, 0, 70);
+    tcp(0, 50000, 80, 1401, 202, FIN | ACK, 0, 80);
+    tcp(1, 50000, 80, 202, 1402, ACK, 0, 90);
+    const fc_zeek_rec *r = only();
+    /* the final ACK counts as a packet but not in the duration */
+    check_fields(r, "ShADadFf", "SF", "6/4", "100/500", "0.080000");
+    ck_assert_uint_eq(r->missed, 0);
+    ck_assert_uint_eq(r->orig_p, 50000);
+}
+END_TEST
+
+/* §7.2 and the retransmitted SYN after the RST (§1.4) */
+START_TEST(rejected_then_reused)
+{
+    tcp(1, 50001, 81, 7, 0, SYN, 0, 0);
+    tcp(0, 50001, 81, 0, 8, RST | ACK, 0, 1);
+    tcp(1, 50001, 81, 7, 0, SYN, 0, 500);
+    tcp(0, 50001, 81, 0, 8, RST | ACK, 0, 501);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 2);
+    check_fields(&lg.r[0], "Sr", "REJ", "1/1", "0/0", "0.001000");
+    check_fields(&lg.r[1], "Sr", "REJ", "1/1", "0/0", "0.001000");
+}
+END_TEST
+
+/* §7.3: a lone SYN; the attempt timer logs it 5 s later, so a SYN after
+ * that is a new S0 line, one within 5 s joins. */
+START_TEST(syn_only_attempt_timer)
+{
+    tcp(1, 40000, 22, 5, 0, SYN, 0, 0);
+    tcp(1, 40000, 22, 5, 0, SYN, 0, 3000);
+    tcp(1, 40000, 22, 5, 0, SYN, 0, 9000);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 2);
+    check_fields(&lg.r[0], "S", "S0", "2/0", "0/0", "3.000000");
+    check_fields(&lg.r[1], "S", "S0", "1/0", "-/-", "-");
+}
+END_TEST
+
+/* §7.4: a mid-stream pickup from the server's side is flipped at creation */
+START_TEST(midstream_flip)
+{
+    tcp(0, 51000, 443, 5000, 7000, ACK | PSH, 1400, 0);
+    tcp(1, 51000, 443, 7000, 6400, ACK, 0, 10);
+    const fc_zeek_rec *r = only();
+    check_fields(r, "^dA", "OTH", "1/1", "0/1400", "0.010000");
+    ck_assert_uint_eq(r->orig_p, 51000);
+    ck_assert_uint_eq(r->resp_p, 443);
+}
+END_TEST
+
+/* §1.2(b): SYN-ACK first from a non-server port; the client's ACK flips */
+START_TEST(synack_first_h_flip)
+{
+    tcp(0, 50002, 9999, 900, 101, SYN | ACK, 0, 0);
+    tcp(1, 50002, 9999, 101, 901, ACK, 0, 10);
+    const fc_zeek_rec *r = only();
+    check_fields(r, "^hA", "OTH", "1/1", "0/0", "0.010000");
+    ck_assert_uint_eq(r->orig_p, 50002);
+}
+END_TEST
+
+/* §7.5 */
+START_TEST(udp_dns)
+{
+    uint8_t q[40] = {0x12, 0x34, 0x01, 0x00}, a[120] = {0x12, 0x34, 0x81, 0x80};
+    udp(1, 53124, 53, q, sizeof q, 0);
+    udp(0, 53124, 53, a, sizeof a, 2);
+    const fc_zeek_rec *r = only();
+    check_fields(r, "Dd", "SF", "1/1", "40/120", "0.002000");
+    ck_assert_uint_eq(r->ep[0].ip_bytes, 68);
+    ck_assert_uint_eq(r->ep[1].ip_bytes, 148);
+}
+END_TEST
+
+START_TEST(udp_answer_only_and_dns_flip)
+{
+    uint8_t a[120] = {0x12, 0x34, 0x81, 0x80};
+    udp(0, 53124, 53, a, sizeof a, 0); /* flipped at creation */
+    udp(0, 53, 53, a, sizeof a, 10);   /* 53->53: the DNS flip, D^ */
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 2);
+    check_fields(&lg.r[0], "^d", "SHR", "0/1", "-/-", "-");
+    check_fields(&lg.r[1], "D^", "S0", "1/0", "-/-", "-");
+}
+END_TEST
+
+/* §7.7: UDP splits at >= 60 s idle */
+START_TEST(udp_inactivity)
+{
+    uint8_t p[8] = {0};
+    udp(1, 4000, 5000, p, sizeof p, 0);
+    udp(1, 4000, 5000, p, sizeof p, 59999);
+    udp(1, 4000, 5000, p, sizeof p, 119999);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 2);
+    ck_assert_uint_eq(lg.r[0].ep[0].pkts, 2);
+    ck_assert_uint_eq(lg.r[1].ep[0].pkts, 1);
+}
+END_TEST
+
+/* §7.6 */
+START_TEST(icmp_echo)
+{
+    uint8_t buf[TF_BUFSZ], pl[56] = {0};
+    size_t n = tf_ipv4_icmp(buf, C4, S4, 8, 0, pl, sizeof pl);
+    feed(buf, n, 0);
+    n = tf_ipv4_icmp(buf, S4, C4, 0, 0, pl, sizeof pl);
+    feed(buf, n, 1);
+    const fc_zeek_rec *r = only();
+    check_fields(r, "-", "OTH", "1/1", "56/56", "0.001000");
+    ck_assert_uint_eq(r->orig_p, 8);
+    ck_assert_uint_eq(r->resp_p, 0);
+    ck_assert_uint_eq(r->ep[0].ip_bytes, 84);
+}
+END_TEST
+
+/* Checksums: a bad TCP checksum writes C and counts nothing; -C accepts */
+START_TEST(bad_checksum)
+{
+    uint8_t buf[TF_BUFSZ];
+    size_t n = tf_ipv4_tcp(buf, NULL, NULL, C4, S4, 40001, 80, 1, 0, SYN, NULL, 0);
+    buf[14 + 20 + 16] ^= 0x55;
+    feed(buf, n, 0);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 1);
+    check_fields(&lg.r[0], "C", "OTH", "0/0", "-/-", "-");
+
+    fc_zeek_table_free(tab);
+    memset(&lg, 0, sizeof lg);
+    zo.ignore_checksums = 1;
+    tab = fc_zeek_table_new(&zo, 0, keep, &lg);
+    feed(buf, n, 0);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 1);
+    check_fields(&lg.r[0], "S", "S0", "1/0", "-/-", "-");
+}
+END_TEST
+
+/* T is written at the 1st and the 10th retransmission (scaled) */
+START_TEST(scaled_retransmissions)
+{
+    tcp(1, 50003, 80, 100, 0, SYN, 0, 0);
+    tcp(0, 50003, 80, 900, 101, SYN | ACK, 0, 1);
+    tcp(1, 50003, 80, 101, 901, ACK, 0, 2);
+    tcp(1, 50003, 80, 101, 901, ACK | PSH, 10, 3);
+    for (int i = 0; i < 10; i++)
+        tcp(1, 50003, 80, 101, 901, ACK | PSH, 10, 4 + i);
+    const fc_zeek_rec *r = only();
+    check_fields(r, "ShADTT", "S1", "13/1", "10/0", NULL);
+}
+END_TEST
+
+/* A content gap acked by the peer is missed bytes and a G */
+START_TEST(gap_missed_bytes)
+{
+    tcp(1, 50004, 80, 100, 0, SYN, 0, 0);
+    tcp(0, 50004, 80, 900, 101, SYN | ACK, 0, 1);
+    tcp(1, 50004, 80, 101, 901, ACK | PSH, 100, 2);
+    /* bytes 201..300 never seen */
+    tcp(1, 50004, 80, 301, 901, ACK | PSH, 100, 3);
+    tcp(0, 50004, 80, 901, 401, ACK, 0, 4);
+    const fc_zeek_rec *r = only();
+    check_fields(r, "ShDaG", "S1", "3/2", "300/0", NULL);
+    ck_assert_uint_eq(r->missed, 100);
+}
+END_TEST
+
+/* SHA-1 (FIPS 180-2 examples) and Community ID (spec baseline vectors) */
+START_TEST(sha1_vectors)
+{
+    uint8_t d[20];
+    char hex[41];
+    const char *msg2 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    fc_zeek_sha1("abc", 3, d);
+    for (int i = 0; i < 20; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    ck_assert_str_eq(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    fc_zeek_sha1(msg2, strlen(msg2), d);
+    for (int i = 0; i < 20; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    ck_assert_str_eq(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+}
+END_TEST
+
+static void rec_v6(fc_zeek_rec *r, const char *a, const char *b, uint16_t pa, uint16_t pb,
+                   uint8_t proto)
+{
+    memset(r, 0, sizeof *r);
+    r->family = FC_AF_INET6;
+    r->proto = proto;
+    /* parse the two fixed test addresses by hand (no inet_pton needed) */
+    static const struct {
+        const char *s;
+        uint8_t b[16];
+    } tabl[] = {
+        {"3ffe:507:0:1:200:86ff:fe05:80da",
+         {0x3f, 0xfe, 5, 7, 0, 0, 0, 1, 2, 0, 0x86, 0xff, 0xfe, 5, 0x80, 0xda}},
+        {"3ffe:501:0:1001::2", {0x3f, 0xfe, 5, 1, 0, 0, 0x10, 1, 0, 0, 0, 0, 0, 0, 0, 2}},
+        {"fe80::200:86ff:fe05:80da",
+         {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 2, 0, 0x86, 0xff, 0xfe, 5, 0x80, 0xda}},
+        {"fe80::260:97ff:fe07:69ea",
+         {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 2, 0x60, 0x97, 0xff, 0xfe, 7, 0x69, 0xea}}};
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcmp(tabl[i].s, a))
+            memcpy(r->orig_h, tabl[i].b, 16);
+        if (!strcmp(tabl[i].s, b))
+            memcpy(r->resp_h, tabl[i].b, 16);
+    }
+    r->orig_p = pa;
+    r->resp_p = pb;
+}
+
+START_TEST(community_id_vectors)
+{
+    fc_zeek_rec r;
+    char buf[40];
+    memset(&r, 0, sizeof r);
+    r.family = FC_AF_INET;
+    r.proto = 17;
+    memcpy(r.orig_h, (uint8_t[]){192, 168, 1, 42}, 4);
+    memcpy(r.resp_h, (uint8_t[]){8, 8, 8, 8}, 4);
+    r.orig_p = 4242;
+    r.resp_p = 53;
+    ck_assert_str_eq(fc_zeek_community_id(&r, 0, buf, sizeof buf),
+                     "1:vTdrngJjlP5eZ9mw9JtnKyn99KM=");
+    /* the other direction gives the same id */
+    memcpy(r.orig_h, (uint8_t[]){8, 8, 8, 8}, 4);
+    memcpy(r.resp_h, (uint8_t[]){192, 168, 1, 42}, 4);
+    r.orig_p = 53;
+    r.resp_p = 4242;
+    ck_assert_str_eq(fc_zeek_community_id(&r, 0, buf, sizeof buf),
+                     "1:vTdrngJjlP5eZ9mw9JtnKyn99KM=");
+    /* ICMPv6 echo: ports are type and counterpart type */
+    rec_v6(&r, "3ffe:507:0:1:200:86ff:fe05:80da", "3ffe:501:0:1001::2", 128, 129, 58);
+    ck_assert_str_eq(fc_zeek_community_id(&r, 0, buf, sizeof buf),
+                     "1:+TW+HtLHvV1xnGhV1lv7XoJrqQg=");
+    rec_v6(&r, "fe80::200:86ff:fe05:80da", "fe80::260:97ff:fe07:69ea", 135, 136, 58);
+    ck_assert_str_eq(fc_zeek_community_id(&r, 0, buf, sizeof buf),
+                     "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=");
+    ck_assert_str_eq(fc_zeek_community_id(&r, 1, buf, sizeof buf),
+                     "1:kHa1FhMYIT6Ym2Vm2AOtoOARDzY=");
+}
+END_TEST
+
+START_TEST(tsv_layout)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    tcp(1, 40000, 22, 5, 0, SYN, 0, 0);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(fc_zeek_tsv_header(f, FC_SEC(1000)), 0);
+    ck_assert_int_eq(fc_zeek_tsv_row(f, &lg.r[0], 0), 0);
+    ck_assert_int_eq(fc_zeek_tsv_footer(f, FC_SEC(1000)), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(out, "#separator \\x09\n#set_separator\t,\n"));
+    ck_assert_ptr_nonnull(strstr(out, "#open\t1970-01-01-00-16-40\n"));
+    ck_assert_ptr_nonnull(strstr(out, "\n1000.000000\tC"));
+    ck_assert_ptr_nonnull(strstr(out, "\t10.0.0.1\t40000\t10.0.0.2\t22\ttcp\t-\t-\t-\t-\tS0\t"));
+    ck_assert_ptr_nonnull(strstr(out, "\t0\tS\t1\t40\t0\t0\t-\t1:"));
+    ck_assert_ptr_nonnull(strstr(out, "#close\t1970-01-01-00-16-40\n"));
+    free(out);
+}
+END_TEST
+
+/* Seed mode: the record kept in the tracker's user state and handed out
+ * with the ended event. */
+static void hook(void *ctx, void *user, const fc_key *key, fc_orient o, const fc_decoded *d,
+                 const fc_packet *pkt, fc_side side, int is_new)
+{
+    (void)key, (void)o, (void)side;
+    if (is_new)
+        fc_zeek_rec_begin(user, ctx, d, pkt->ts);
+    fc_zeek_rec_packet(user, ctx, d, pkt->data, pkt->caplen, pkt->ts);
+}
+
+START_TEST(tracker_hook)
+{
+    fc_zeek_opts o;
+    fc_zeek_opts_default(&o);
+    fc_tracker *t = fc_tracker_new(NULL, sizeof(fc_zeek_rec), NULL, NULL, NULL, 0);
+    ck_assert_ptr_nonnull(t);
+    fc_tracker_set_packet_fn(t, hook, &o);
+    uint8_t buf[TF_BUFSZ];
+    const fc_event *ev;
+    int n, ended = 0;
+    struct {
+        int c;
+        uint32_t seq, ack;
+        uint8_t fl;
+    } seq[] = {{1, 1, 0, SYN}, {0, 50, 2, SYN | ACK}, {1, 2, 51, ACK}, {1, 2, 51, RST}};
+    for (int i = 0; i < 4; i++) {
+        size_t len = seq[i].c ? tf_ipv4_tcp(buf, NULL, NULL, C4, S4, 1234, 80, seq[i].seq,
+                                            seq[i].ack, seq[i].fl, NULL, 0)
+                              : tf_ipv4_tcp(buf, NULL, NULL, S4, C4, 80, 1234, seq[i].seq,
+                                            seq[i].ack, seq[i].fl, NULL, 0);
+        fc_packet p = {buf, len, (uint32_t)len, FC_SEC(1) + i, FC_LINK_EN10MB};
+        n = fc_tracker_track(t, &p, &ev);
+        for (int k = 0; k < n; k++) {
+            if (ev[k].type != FC_EV_ENDED)
+                continue;
+            ended++;
+            const fc_zeek_rec *r = ev[k].user;
+            char h[64];
+            ck_assert_ptr_nonnull(r);
+            fc_zeek_history(r, h, sizeof h);
+            ck_assert_str_eq(h, "ShAR");
+            ck_assert_str_eq(fc_zeek_conn_state(r), "RSTO");
+        }
+    }
+    ck_assert_int_eq(ended, 1);
+    fc_tracker_free(t);
+}
+END_TEST
+
+START_TEST(likely_server_ports_list)
+{
+    fc_zeek_opts o;
+    fc_zeek_opts_default(&o);
+    ck_assert(fc_zeek_likely_server_port(&o, 6, 80));
+    ck_assert(!fc_zeek_likely_server_port(&o, 6, 68));
+    o.bare = 1;
+    ck_assert(!fc_zeek_likely_server_port(&o, 6, 80));
+    ck_assert(fc_zeek_likely_server_port(&o, 17, 4789));
+    ck_assert_int_eq(fc_zeek_set_likely_server_ports("8080,53/udp,6000-6002/tcp"), 0);
+    ck_assert(fc_zeek_likely_server_port(&o, 6, 8080));
+    ck_assert(fc_zeek_likely_server_port(&o, 17, 8080));
+    ck_assert(fc_zeek_likely_server_port(&o, 17, 53));
+    ck_assert(!fc_zeek_likely_server_port(&o, 6, 53));
+    ck_assert(fc_zeek_likely_server_port(&o, 6, 6001));
+    ck_assert(!fc_zeek_likely_server_port(&o, 17, 6001));
+    ck_assert_int_eq(fc_zeek_set_likely_server_ports("80,x"), -1);
+    ck_assert_int_eq(fc_zeek_set_likely_server_ports("9-8"), -1);
+    ck_assert(fc_zeek_likely_server_port(&o, 6, 8080)); /* unchanged */
+    fc_zeek_set_likely_server_ports(NULL);
+    ck_assert(!fc_zeek_likely_server_port(&o, 6, 8080));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("zeek");
+    TCase *tc = tcase_create("table");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, normal_tcp);
+    tcase_add_test(tc, rejected_then_reused);
+    tcase_add_test(tc, syn_only_attempt_timer);
+    tcase_add_test(tc, midstream_flip);
+    tcase_add_test(tc, synack_first_h_flip);
+    tcase_add_test(tc, udp_dns);
+    tcase_add_test(tc, udp_answer_only_and_dns_flip);
+    tcase_add_test(tc, udp_inactivity);
+    tcase_add_test(tc, icmp_echo);
+    tcase_add_test(tc, bad_checksum);
+    tcase_add_test(tc, scaled_retransmissions);
+    tcase_add_test(tc, gap_missed_bytes);
+    tcase_add_test(tc, tsv_layout);
+    suite_add_tcase(s, tc);
+    TCase *tu = tcase_create("units");
+    tcase_add_test(tu, sha1_vectors);
+    tcase_add_test(tu, community_id_vectors);
+    tcase_add_test(tu, tracker_hook);
+    tcase_add_test(tu, likely_server_ports_list);
+    suite_add_tcase(s, tu);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

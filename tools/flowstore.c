@@ -1,0 +1,229 @@
+/* flowstore - replays captures as flowreplay does and stores one row per
+ * ended flow in SQLite, each capture in its own transaction. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "fc_error.h"
+#include "fk_cli.h"
+#include "flowcore.h"
+#include "flowstore_db.h"
+#include "flowstore_import.h"
+#include "flowstore_sha256.h"
+
+#define PROG "flowstore"
+
+enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
+
+static const struct option longopts[] = {
+    {"database", required_argument, NULL, 'd'},
+    {"events", no_argument, NULL, OPT_EVENTS},
+    {"replace", no_argument, NULL, OPT_REPLACE},
+    {"stats", required_argument, NULL, OPT_STATS},
+    {"sha256", no_argument, NULL, OPT_SHA256},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    FK_REPLAY_LONGOPTS,
+    {NULL, 0, NULL, 0}};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: " PROG " [-d DB] [OPTION]... FILE...\n"
+            "Replay capture files (pcap, pcapng) through the flow tracker as flowreplay\n"
+            "does and store one row per ended flow in the SQLite database DB. Each file\n"
+            "is replayed on its own and stored whole in its own transaction, or not at\n"
+            "all; a file stored before (same SHA-256) is skipped.\n\n"
+            "  -d, --database DB       the database (default flows.db), created if missing\n"
+            "      --events            also store the full event sequence (table events)\n"
+            "      --replace           store again a capture stored before, replacing it\n"
+            "      --stats FILE        write the run summary as JSON to FILE\n"
+            "      --sha256            print the SHA-256 of each FILE as flowstore records\n"
+            "                          it (sha256sum format) and exit\n"
+            "  -q, --quiet             no progress line, no summary, no per-file lines\n"
+            "  -v, --verbose           say when each capture's replay starts\n"
+            FK_REPLAY_HELP
+            "      --help              show this help\n"
+            "      --version           show the version\n\n"
+            "Exit status: 0 when every file was stored (or had been before), 1 when a\n"
+            "file or the database failed or the run was interrupted, 2 for usage errors.\n");
+}
+
+static volatile sig_atomic_t stop;
+static fc_replay *volatile current;
+
+/* Async-signal-safe: sets flags only; the import rolls back. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+    if (current)
+        fc_replay_interrupt(current);
+}
+
+static int print_digests(char **paths, int n)
+{
+    int status = 0;
+    for (int i = 0; i < n; i++) {
+        char hex[FS_SHA256_HEXLEN];
+        uint64_t size;
+        if (fs_sha256_file(paths[i], &stop, hex, &size) != 0) {
+            fprintf(stderr, PROG ": %s: %s\n", paths[i], strerror(errno));
+            status = 1;
+            continue;
+        }
+        printf("%s  %s\n", hex, paths[i]);
+    }
+    return status;
+}
+
+typedef struct tally {
+    unsigned stored, skipped, failed;
+    uint64_t flows;
+} tally;
+
+/* Stores every file. Returns the exit status, or -1 when the database
+ * could not be used at all (said on stderr). */
+static int store_all(const char *dbpath, const fs_import_opts *io, char **paths, int n,
+                     fc_replay_stats *total, tally *t)
+{
+    char err[FS_ERRBUF];
+    sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return -1;
+    }
+    fs_importer *im = fs_importer_new(db, io, err, sizeof err);
+    if (!im) {
+        fprintf(stderr, PROG ": %s: %s\n", dbpath, err);
+        fs_db_close(db);
+        return -1;
+    }
+    int status = 0;
+    for (int i = 0; i < n && !stop; i++) {
+        uint64_t flows;
+        switch (fs_import_file(im, paths[i], total, &flows)) {
+        case FS_STORED:
+            t->stored++;
+            t->flows += flows;
+            break;
+        case FS_SKIPPED:
+            t->skipped++;
+            break;
+        case FS_INTERRUPTED:
+        case FS_FAILED:
+            t->failed++;
+            status = 1;
+            break;
+        }
+    }
+    if (stop)
+        status = 1;
+    fs_importer_free(im);
+    fs_db_close(db);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    fk_replay_cli cli;
+    fs_import_opts io;
+    const char *dbpath = "flows.db", *statspath = NULL;
+    int digests = 0, c;
+
+    fk_replay_cli_init(&cli);
+    memset(&io, 0, sizeof io);
+    io.cli = &cli;
+    io.stop = &stop;
+    io.current = &current;
+    while ((c = getopt_long(argc, argv, "d:f:qv", longopts, NULL)) != -1) {
+        int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
+        if (r < 0)
+            return 2;
+        if (r > 0)
+            continue;
+        switch (c) {
+        case 'd':
+            dbpath = optarg;
+            break;
+        case OPT_EVENTS:
+            io.events = 1;
+            break;
+        case OPT_REPLACE:
+            io.replace = 1;
+            break;
+        case OPT_STATS:
+            statspath = optarg;
+            break;
+        case OPT_SHA256:
+            digests = 1;
+            break;
+        case 'q':
+            io.quiet = 1;
+            break;
+        case 'v':
+            io.verbose = 1;
+            break;
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            printf(PROG " (flowkit) " FC_VERSION "\n");
+            return 0;
+        default:
+            fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, PROG ": no capture file given\n");
+        fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+        return 2;
+    }
+    if (digests)
+        return print_digests(argv + optind, argc - optind);
+    if (!*dbpath) {
+        fprintf(stderr, PROG ": --database: empty path\n");
+        return 2;
+    }
+
+    FILE *stats = NULL;
+    if (statspath && !(stats = fopen(statspath, "w"))) {
+        fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
+        return 2;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct timespec start;
+    fc_replay_stats total;
+    tally t = {0, 0, 0, 0};
+    memset(&total, 0, sizeof total);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int status = store_all(dbpath, &io, argv + optind, argc - optind, &total, &t);
+    int64_t el = fk_elapsed_ns(&start);
+    if (status < 0) {
+        if (stats)
+            fclose(stats);
+        return 1;
+    }
+    if (stop)
+        fprintf(stderr, PROG ": interrupted\n");
+    if (!io.quiet || stats)
+        fk_summary(PROG, &total, el, io.quiet ? NULL : stderr, stats);
+    if (!io.quiet)
+        fprintf(stderr,
+                PROG ": %u captures stored (%" PRIu64 " flows), %u already stored, %u failed\n",
+                t.stored, t.flows, t.skipped, t.failed);
+    if (stats && fclose(stats) != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
+        status = status ? status : 1;
+    }
+    return status;
+}

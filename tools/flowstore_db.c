@@ -1,0 +1,280 @@
+/* flowstore_db.c - opening, checking and migrating a flowstore database.
+ *
+ * Several flowstore processes may write one database at once: it runs in
+ * WAL mode (readers never wait, writers take turns), every write
+ * transaction starts with BEGIN IMMEDIATE so a writer waits at its start
+ * instead of failing halfway, and the busy handler waits long, since one
+ * capture's import holds the write lock for as long as its replay. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fk_cli.h"
+#include "flowstore_db.h"
+
+/* From the generated tools/flowstore_sql.c (tools/sql2c.sh). */
+extern const char fs_schema_sql[];
+extern const char fs_views_sql[];
+
+/* Migration steps: step `to` brings a database at version to-1 to
+ * version `to`. Version 1 is the first schema, created whole from
+ * sql/schema.sql, so there is no step yet; a version 2 adds
+ * {2, "ALTER TABLE ...;"} here and raises FS_SCHEMA_VERSION (and
+ * sql/schema.sql gets the version 2 schema for new databases). */
+typedef struct fs_step {
+    int to;
+    const char *sql;
+} fs_step;
+
+static const fs_step steps[] = {
+    {0, NULL} /* end */
+};
+
+/* Writers wait at most this long for the write lock. */
+#define BUSY_WAIT_MS (10 * 60 * 1000)
+#define BUSY_SLEEP_MS 5
+/* One database per process: what the busy handler polls to give up. */
+static const volatile sig_atomic_t *busy_stop;
+
+static int on_busy(void *ctx, int count)
+{
+    (void)ctx;
+    if ((busy_stop && *busy_stop) || count >= BUSY_WAIT_MS / BUSY_SLEEP_MS)
+        return 0;
+    sqlite3_sleep(BUSY_SLEEP_MS);
+    return 1;
+}
+
+int fs_db_exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static int is_busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+int fs_db_begin(sqlite3 *db)
+{
+    int rc;
+    /* The busy handler is not called in every busy case (WAL recovery
+     * by another process, for one), so retry here as well. */
+    for (int i = 0; i < 1000; i++) {
+        rc = fs_db_exec(db, "BEGIN IMMEDIATE");
+        if (!is_busy(rc) || (busy_stop && *busy_stop))
+            return rc;
+        sqlite3_sleep(BUSY_SLEEP_MS * 2);
+    }
+    return rc;
+}
+
+void fs_db_rollback(sqlite3 *db)
+{
+    if (db && !sqlite3_get_autocommit(db))
+        fs_db_exec(db, "ROLLBACK");
+}
+
+/* "PATH: what[ (strerror)]" from the connection's last error. */
+static void db_error(sqlite3 *db, const char *path, const char *what, char *err, size_t cap)
+{
+    int sys = db ? sqlite3_system_errno(db) : 0;
+    if (!what)
+        what = db ? sqlite3_errmsg(db) : "out of memory";
+    if (sys)
+        snprintf(err, cap, "%s: %s (%s)", path, what, strerror(sys));
+    else
+        snprintf(err, cap, "%s: %s", path, what);
+}
+
+typedef struct ident {
+    int64_t app_id, version, objects;
+} ident;
+
+/* Reads what says whose database this is. Fails with SQLITE_NOTADB on a
+ * file that is not SQLite, without writing to it. */
+static int identify(sqlite3 *db, ident *id)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT (SELECT application_id FROM pragma_application_id),"
+                                " (SELECT user_version FROM pragma_user_version),"
+                                " (SELECT count(*) FROM sqlite_master)",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        id->app_id = sqlite3_column_int64(st, 0);
+        id->version = sqlite3_column_int64(st, 1);
+        id->objects = sqlite3_column_int64(st, 2);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* 0 when flowstore may use (or create) the database, else -1 with why. */
+static int judge(const ident *id, const char *path, char *err, size_t cap)
+{
+    if (id->app_id == FS_APPLICATION_ID) {
+        if (id->version > FS_SCHEMA_VERSION) {
+            snprintf(err, cap,
+                     "%s: database schema version %" PRId64
+                     " is newer than this flowstore supports (%d); use a newer flowstore",
+                     path, id->version, FS_SCHEMA_VERSION);
+            return -1;
+        }
+        if (id->version < 1 && id->objects > 0) {
+            snprintf(err, cap, "%s: flowkit database without a schema version", path);
+            return -1;
+        }
+        return 0;
+    }
+    if (id->objects > 0) {
+        snprintf(err, cap, "%s: not a flowkit database (has tables but no flowkit schema)",
+                 path);
+        return -1;
+    }
+    if (id->app_id != 0 || id->version != 0) {
+        snprintf(err, cap,
+                 "%s: not a flowkit database (application_id %" PRId64 ", user_version %" PRId64
+                 ")",
+                 path, id->app_id, id->version);
+        return -1;
+    }
+    return 0; /* empty: ours to create */
+}
+
+static int set_wal(sqlite3 *db)
+{
+    int rc = SQLITE_BUSY;
+    /* Switching an empty database to WAL needs a moment alone with it;
+     * concurrent first imports retry. */
+    for (int i = 0; i < 1000 && rc != SQLITE_OK; i++) {
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            return rc;
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *mode = sqlite3_column_text(st, 0);
+            rc = mode && strcmp((const char *)mode, "wal") == 0 ? SQLITE_OK : SQLITE_BUSY;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_OK) {
+            if (!is_busy(rc) || (busy_stop && *busy_stop))
+                return rc;
+            sqlite3_sleep(BUSY_SLEEP_MS * 2);
+        }
+    }
+    return rc;
+}
+
+static int set_version(sqlite3 *db, int v)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d",
+             FS_APPLICATION_ID, v);
+    return fs_db_exec(db, sql);
+}
+
+/* Creates or migrates the schema inside one write transaction, judging
+ * the database again once the lock is held (another flowstore may have
+ * created it meanwhile). */
+static int migrate(sqlite3 *db, const char *path, char *err, size_t cap)
+{
+    ident id;
+    int rc = fs_db_begin(db);
+    if (rc == SQLITE_OK)
+        rc = identify(db, &id);
+    if (rc != SQLITE_OK)
+        goto fail;
+    if (judge(&id, path, err, cap) != 0) {
+        fs_db_rollback(db);
+        return -1;
+    }
+    if (id.version == FS_SCHEMA_VERSION) {
+        fs_db_rollback(db); /* nothing written */
+        return 0;
+    }
+    if (id.version == 0) {
+        rc = fs_db_exec(db, fs_schema_sql);
+    } else {
+        for (const fs_step *s = steps; s->sql && rc == SQLITE_OK; s++)
+            if (s->to > id.version && s->to <= FS_SCHEMA_VERSION)
+                rc = fs_db_exec(db, s->sql);
+    }
+    if (rc == SQLITE_OK)
+        rc = fs_db_exec(db, fs_views_sql);
+    if (rc == SQLITE_OK)
+        rc = set_version(db, FS_SCHEMA_VERSION);
+    if (rc == SQLITE_OK)
+        rc = fs_db_exec(db, "COMMIT");
+    if (rc == SQLITE_OK)
+        return 0;
+fail:
+    db_error(db, path, NULL, err, cap);
+    fs_db_rollback(db);
+    return -1;
+}
+
+/* Connection settings for bulk import. FLOWSTORE_MAX_PAGE_COUNT caps the
+ * database size so tests can run out of space without filling a disk. */
+static int tune(sqlite3 *db)
+{
+    int rc = fs_db_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+                            " PRAGMA temp_store=MEMORY");
+    const char *cap = getenv("FLOWSTORE_MAX_PAGE_COUNT");
+    uint64_t n;
+    if (rc == SQLITE_OK && cap && *cap && fk_parse_u64(cap, &n) == 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA max_page_count=%" PRIu64, n);
+        rc = fs_db_exec(db, sql);
+    }
+    return rc;
+}
+
+sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *err,
+                    size_t cap)
+{
+    sqlite3 *db = NULL;
+    ident id;
+    int rc;
+
+    busy_stop = stop;
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        db_error(db, path, NULL, err, cap);
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_handler(db, on_busy, NULL);
+    if (sqlite3_db_readonly(db, "main") == 1) {
+        snprintf(err, cap, "%s: database is read-only", path);
+        goto out;
+    }
+    /* Judge first: nothing is written to a file that is not ours. */
+    if ((rc = identify(db, &id)) != SQLITE_OK) {
+        db_error(db, path, NULL, err, cap);
+        goto out;
+    }
+    if (judge(&id, path, err, cap) != 0)
+        goto out;
+    if ((rc = set_wal(db)) != SQLITE_OK || (rc = tune(db)) != SQLITE_OK) {
+        db_error(db, path, rc == SQLITE_BUSY ? "cannot switch to WAL mode: database busy" : NULL,
+                 err, cap);
+        goto out;
+    }
+    if (migrate(db, path, err, cap) == 0)
+        return db;
+out:
+    sqlite3_close(db);
+    return NULL;
+}
+
+void fs_db_close(sqlite3 *db)
+{
+    sqlite3_close(db);
+}

@@ -1,0 +1,44 @@
+/* flowstore_import.h - storing one capture file: its own replay (own
+ * tracker) inside its own write transaction, so a capture is stored
+ * whole or not at all. */
+#ifndef FLOWSTORE_IMPORT_H
+#define FLOWSTORE_IMPORT_H
+
+#include <signal.h>
+#include <sqlite3.h>
+#include "fk_cli.h"
+
+typedef struct fs_import_opts {
+    const fk_replay_cli *cli;   /* replay options; `given` is recorded */
+    int events;                 /* also store the full event sequence */
+    int replace;                /* replace a capture stored before */
+    int quiet;                  /* no progress line, no per-capture lines */
+    int verbose;                /* say when each replay starts */
+    /* Set by the signal handler; the importer publishes the running
+     * replay in *current so the handler can interrupt it. */
+    const volatile sig_atomic_t *stop;
+    fc_replay *volatile *current;
+} fs_import_opts;
+
+typedef enum {
+    FS_STORED = 0,
+    FS_SKIPPED,      /* same SHA-256 stored before, no --replace */
+    FS_FAILED,       /* bad capture or database error; rolled back */
+    FS_INTERRUPTED   /* signal; rolled back */
+} fs_result;
+
+typedef struct fs_importer fs_importer;
+
+/* Prepares the statements on `db` (borrowed; must outlive the importer).
+ * `o` is copied. NULL with a message in err on failure. */
+fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, size_t cap);
+/* Finalizes the statements. NULL is ok. */
+void fs_importer_free(fs_importer *im);
+
+/* Stores the capture at `path`. Errors are reported on stderr as one
+ * line "flowstore: PATH: reason". The replay's counters are added to
+ * *total; *flows gets the flows stored (0 unless FS_STORED). */
+fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
+                         uint64_t *flows);
+
+#endif
