@@ -107,8 +107,7 @@ typedef struct fc_zeek_rec {
 
 /* Starts a record from the packet that creates the connection: roles
  * (with Zeek's flips at creation), ports, start time. Does not count the
- * packet: call fc_zeek_rec_packet() next with the same arguments.
- * `frame`/`caplen` are the bytes d was decoded from. */
+ * packet: call fc_zeek_rec_packet() next with the same packet. */
 void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d, fc_ts ts);
 
 /* Processes one packet of the connection (checksums, history, states,

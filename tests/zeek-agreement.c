@@ -254,7 +254,7 @@ static void zeek_flags(const char *cmd, fc_zeek_opts *zo)
 
 static void one_case(const char *dir, const char *cs, const char *cmd, const char *missing)
 {
-    char path[LINE], line[LINE], err[FC_SOURCE_ERRBUF];
+    char path[2 * LINE + 64], line[LINE], err[FC_SOURCE_ERRBUF];
     char *ref[MAXCOL];
     fc_zeek_opts zo;
     run ru = {NULL, 0, 0};

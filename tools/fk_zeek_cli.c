@@ -122,6 +122,9 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
 
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
 {
+    if (z->zo.tunnels == 1)
+        fprintf(stderr, "flowkit: --zeek-tunnels has no effect without --zeek: the seed "
+                        "tracker follows the outer flows only\n");
     int any = z->fields || z->zo.bare || z->zo.ignore_checksums;
     if (!any || z->table)
         return NULL;

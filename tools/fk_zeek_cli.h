@@ -9,8 +9,10 @@
  *   --ignore-checksums      as zeek -C
  *   --likely-server-ports L replace Zeek's likely_server_ports, e.g.
  *                           "80,443,53/udp,6660-6669/tcp"
- *   --zeek-tunnels          decapsulate tunnels in seed mode too (always
- *                           on with --zeek); --no-zeek-tunnels turns off
+ *   --zeek-tunnels          decapsulate tunnels (the default with --zeek;
+ *                           the seed tracker does not decapsulate yet, so
+ *                           without --zeek it is refused);
+ *                           --no-zeek-tunnels turns it off
  *   --format zeek           a Zeek conn.log (TSV); implies --zeek
  *
  * Use: fk_zeek_cli_init; offer FK_ZEEK_LONGOPTS/FK_ZEEK_HELP; pass every
@@ -54,8 +56,8 @@ enum {
     "                          direction flips)\n"                                    \
     "      --ignore-checksums  as zeek -C: accept bad checksums\n"                    \
     "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"    \
-    "      --zeek-tunnels      decode tunnels in seed mode (on with --zeek;\n"        \
-    "                          --no-zeek-tunnels turns it off)\n"
+    "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels (VXLAN,\n"     \
+    "                          Geneve, GRE, GTP-U, Teredo, AYIYA, IP-in-IP)\n"
 
 typedef struct fk_zeek_cli {
     int table;        /* --zeek or --format zeek */

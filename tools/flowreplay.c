@@ -11,6 +11,7 @@
 #include "fc_writer.h"
 #include "fk_asyncw.h"
 #include "fk_cli.h"
+#include "fk_zeek_cli.h"
 #include "flowcore.h"
 
 #define PROG "flowreplay"
@@ -27,6 +28,7 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     FK_REPLAY_LONGOPTS,
+    FK_ZEEK_LONGOPTS,
     {NULL, 0, NULL, 0}};
 
 static void usage(FILE *out)
@@ -37,12 +39,13 @@ static void usage(FILE *out)
             "tracker in packet time and write the flow events. Several files are merged\n"
             "in timestamp order.\n\n"
             "  -o, --output FILE       write events to FILE (default: standard output)\n"
-            "      --format FMT        csv (default) or jsonl\n"
+            "      --format FMT        csv (default), jsonl or zeek (a Zeek conn.log)\n"
             "      --events WHICH      all (default) or lifecycle (no per-packet events)\n"
             "      --speed X           replay in real time scaled by X (1 = original pace)\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
             "  -q, --quiet             no progress line, no summary\n"
             FK_REPLAY_HELP
+            FK_ZEEK_HELP
             "      --help              show this help\n"
             "      --version           show the version\n\n"
             "Exit status: 0 on success, 1 when an input broke after output was written,\n"
@@ -93,9 +96,14 @@ int main(int argc, char **argv)
     unsigned wflags = 0;
     char err[FC_SOURCE_ERRBUF];
 
+    fk_zeek_cli zc;
+
     fk_replay_cli_init(&cli);
+    fk_zeek_cli_init(&zc);
     while ((c = getopt_long(argc, argv, "o:f:q", longopts, NULL)) != -1) {
         int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
+        if (r == 0)
+            r = fk_zeek_cli_opt(&zc, PROG, c, optarg);
         if (r < 0)
             return 2;
         if (r > 0)
@@ -105,8 +113,10 @@ int main(int argc, char **argv)
             outpath = optarg;
             break;
         case OPT_FORMAT:
+            if (fk_zeek_cli_format(&zc, optarg))
+                break;
             if ((fmt = fc_format_parse(optarg)) < 0) {
-                fprintf(stderr, PROG ": --format: '%s' is not csv or jsonl\n", optarg);
+                fprintf(stderr, PROG ": --format: '%s' is not csv, jsonl or zeek\n", optarg);
                 return 2;
             }
             break;
@@ -168,9 +178,27 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return 2;
     }
-    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, NULL), NULL, 0};
-    /* format rows on a second core; inline if no thread can be had */
-    if (oc.w)
+    if (fk_zeek_cli_table_mode(&zc)) {
+        /* Zeek's connection table replaces the seed tracker */
+        signal(SIGPIPE, SIG_IGN);
+        int zrc = fk_zeek_run(&zc, src, fd, fmt, NULL), zst = 0;
+        if (fd != STDOUT_FILENO && close(fd) != 0)
+            zrc = FC_EIO;
+        if (zrc != FC_OK) {
+            fprintf(stderr, PROG ": %s\n",
+                    fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(zrc));
+            zst = 1;
+        }
+        if (stats)
+            fclose(stats);
+        fc_source_close(src);
+        return zst;
+    }
+    const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
+    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL, 0};
+    /* format rows on a second core; inline if no thread can be had, or
+     * when the Zeek columns need the event's user state */
+    if (oc.w && !zext)
         oc.async = fk_asyncw_start(oc.w);
     fc_replay *rp = oc.w ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
     if (!rp) {
@@ -180,6 +208,7 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return 2;
     }
+    fk_zeek_attach(&zc, rp);
     tick_ctx tc;
     fk_progress_init(&tc.prog, src, quiet);
     if (tc.prog.on)
