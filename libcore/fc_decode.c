@@ -157,6 +157,53 @@ static int dec_null_loop(fc_cursor *c, int loop, int *l3)
     return FC_EUNSUPP;
 }
 
+/* IEEE 802.11 data frame (after any radiotap header), then LLC/SNAP.
+ * Management, control and protected (encrypted) frames carry no IP we
+ * can read: unsupported, like ARP on Ethernet. */
+static int dec_wifi(fc_cursor *c, int *l3)
+{
+    const uint8_t *h = c->p;
+    size_t hl = 24;
+    if (!fc_cur_has(c, 24))
+        return FC_ETRUNC;
+    uint8_t fc0 = h[0], fc1 = h[1];
+    if (((fc0 >> 2) & 3) != 2 || (fc0 >> 4) & 0x4) /* not data, or no payload */
+        return FC_EUNSUPP;
+    if (fc1 & 0x40) /* protected */
+        return FC_EUNSUPP;
+    if ((fc1 & 3) == 3)
+        hl += 6; /* four addresses (WDS) */
+    if (fc0 & 0x80) {
+        hl += 2; /* QoS control */
+        if (fc1 & 0x80)
+            hl += 4; /* HT control */
+    }
+    if (!fc_cur_skip(c, hl))
+        return FC_ETRUNC;
+    /* LLC/SNAP: AA AA 03, OUI 00 00 00, then an ethertype */
+    h = c->p;
+    if (!fc_cur_skip(c, 8))
+        return FC_ETRUNC;
+    if (h[0] != 0xaa || h[1] != 0xaa || h[2] != 0x03 || h[3] || h[4] || h[5])
+        return FC_EUNSUPP;
+    return dec_ethertype(c, fc_ld16(h + 6), l3);
+}
+
+/* Radiotap: version 0, its own length (little-endian) covers the header. */
+static int dec_radiotap(fc_cursor *c, int *l3)
+{
+    if (!fc_cur_has(c, 8))
+        return FC_ETRUNC;
+    if (c->p[0] != 0)
+        return FC_EFORMAT;
+    size_t len = (size_t)c->p[2] | (size_t)c->p[3] << 8;
+    if (len < 8)
+        return FC_EFORMAT;
+    if (!fc_cur_skip(c, len))
+        return FC_ETRUNC;
+    return dec_wifi(c, l3);
+}
+
 static int dec_link(int linktype, fc_cursor *c, int *l3)
 {
     uint16_t proto;
@@ -171,6 +218,10 @@ static int dec_link(int linktype, fc_cursor *c, int *l3)
     case FC_LINK_RAW_DLT14:
     case FC_LINK_RAW:
         return dec_guess_ip(c, l3);
+    case FC_LINK_IEEE802_11:
+        return dec_wifi(c, l3);
+    case FC_LINK_RADIOTAP:
+        return dec_radiotap(c, l3);
     case FC_LINK_IPV4:
         *l3 = DEC_IP4;
         return FC_OK;
@@ -473,6 +524,8 @@ const char *fc_linktype_name(int linktype)
     case FC_LINK_IPV4: return "IPV4";
     case FC_LINK_IPV6: return "IPV6";
     case FC_LINK_LINUX_SLL2: return "LINUX_SLL2";
+    case FC_LINK_IEEE802_11: return "IEEE802_11";
+    case FC_LINK_RADIOTAP: return "IEEE802_11_RADIOTAP";
     default: return NULL;
     }
 }

@@ -18,7 +18,9 @@ enum {
     FC_LINK_RAW_DLT = 12,   /* DLT_RAW on most platforms */
     FC_LINK_RAW_DLT14 = 14, /* DLT_RAW on OpenBSD */
     FC_LINK_RAW = 101,      /* LINKTYPE_RAW */
+    FC_LINK_IEEE802_11 = 105, /* 802.11 data frames with LLC/SNAP */
     FC_LINK_LOOP = 108,     /* OpenBSD loopback, network-order AF */
+    FC_LINK_RADIOTAP = 127, /* radiotap header, then 802.11 */
     FC_LINK_LINUX_SLL = 113,
     FC_LINK_IPV4 = 228,
     FC_LINK_IPV6 = 229,

@@ -53,15 +53,15 @@ run 2 text -q "$tmp/text.pcap"
 one_line text "text.pcap: "
 [ -s "$tmp/text.out" ] && fail "text: wrote output"
 
-# an unsupported link type (LINKTYPE_IEEE802_11 = 105)
+# an unsupported link type (LINKTYPE_USER0 = 147)
 python3 - "$tmp/wifi.pcap" <<'PY'
 import struct, sys
-hdr = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 105)
+hdr = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 147)
 rec = struct.pack("<IIII", 1, 0, 4, 4) + b"\0\0\0\0"
 open(sys.argv[1], "wb").write(hdr + rec)
 PY
 run 2 wifi -q "$tmp/wifi.pcap"
-one_line wifi "wifi.pcap: unsupported link type 105"
+one_line wifi "wifi.pcap: unsupported link type 147"
 
 # empty file, directory, missing file
 : >"$tmp/empty.pcap"

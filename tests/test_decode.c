@@ -185,6 +185,75 @@ START_TEST(link_loop_network_order)
 }
 END_TEST
 
+/* radiotap (len bytes) + 802.11 data header + LLC/SNAP + l3 */
+static size_t wifi_frame(uint8_t *f, int radiotap, uint8_t fc0, uint8_t fc1,
+                         const uint8_t *l3, size_t l3n)
+{
+    size_t n = 0, hl = 24;
+    if (radiotap) {
+        static const uint8_t rt[12] = {0, 0, 12, 0, 0x02, 0, 0, 0, 0x10, 0, 0, 0};
+        memcpy(f, rt, sizeof rt);
+        n = sizeof rt;
+    }
+    if ((fc1 & 3) == 3)
+        hl += 6;
+    if (fc0 & 0x80)
+        hl += 2;
+    memset(f + n, 0x11, hl);
+    f[n] = fc0;
+    f[n + 1] = fc1;
+    n += hl;
+    static const uint8_t snap[8] = {0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00};
+    memcpy(f + n, snap, 8);
+    if (l3[0] >> 4 == 6) {
+        f[n + 6] = 0x86;
+        f[n + 7] = 0xdd;
+    }
+    n += 8;
+    memcpy(f + n, l3, l3n);
+    return n + l3n;
+}
+
+START_TEST(link_ieee802_11_and_radiotap)
+{
+    uint8_t f[TF_BUFSZ], l3[TF_BUFSZ];
+    fc_decoded d;
+    size_t l3n = ip4_udp(l3), n;
+    /* plain data frame, to the AP */
+    n = wifi_frame(f, 0, 0x08, 0x01, l3, l3n);
+    ck_assert_int_eq(decode_exact(FC_LINK_IEEE802_11, f, n, 0, &d), FC_OK);
+    ck_assert_uint_eq(d.l3_off, 24 + 8);
+    ck_assert_uint_eq(d.proto, FC_PROTO_UDP);
+    check_consistent(&d, n);
+    /* radiotap + QoS data, four addresses */
+    n = wifi_frame(f, 1, 0x88, 0x03, l3, l3n);
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_OK);
+    ck_assert_uint_eq(d.l3_off, 12 + 24 + 6 + 2 + 8);
+    check_consistent(&d, n);
+    /* IPv6 inside */
+    l3n = ip6_tcp(l3);
+    n = wifi_frame(f, 1, 0x08, 0x02, l3, l3n);
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_OK);
+    ck_assert_uint_eq(d.family, FC_AF_INET6);
+    /* management, null-data and protected frames carry nothing for us */
+    n = wifi_frame(f, 1, 0x80, 0x00, l3, l3n); /* beacon */
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_EUNSUPP);
+    n = wifi_frame(f, 1, 0x48, 0x01, l3, l3n); /* null function */
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_EUNSUPP);
+    n = wifi_frame(f, 1, 0x08, 0x41, l3, l3n); /* protected */
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_EUNSUPP);
+    /* a radiotap length past the frame, or below its own header */
+    n = wifi_frame(f, 1, 0x08, 0x01, l3, l3n);
+    f[2] = 0xff;
+    f[3] = 0x7f;
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_ETRUNC);
+    f[2] = 4;
+    f[3] = 0;
+    ck_assert_int_eq(decode_exact(FC_LINK_RADIOTAP, f, n, 0, &d), FC_EFORMAT);
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_RADIOTAP), "IEEE802_11_RADIOTAP");
+}
+END_TEST
+
 START_TEST(link_sll_v1_v2)
 {
     uint8_t f[TF_BUFSZ], l3[TF_BUFSZ];
@@ -257,9 +326,9 @@ START_TEST(link_names_and_unknown)
     ck_assert_ptr_null(fc_linktype_name(147));
     ck_assert_int_eq(fc_decode_linktype_supported(FC_LINK_NULL), 1);
     ck_assert_int_eq(fc_decode_linktype_supported(FC_LINK_IPV6), 1);
-    ck_assert_int_eq(fc_decode_linktype_supported(105), 0); /* 802.11 */
+    ck_assert_int_eq(fc_decode_linktype_supported(147), 0); /* USER0 */
     ck_assert_int_eq(fc_decode_linktype_supported(-1), 0);
-    ck_assert_int_eq(decode_exact(105, v4, n4, 0, &d), FC_EUNSUPP);
+    ck_assert_int_eq(decode_exact(147, v4, n4, 0, &d), FC_EUNSUPP);
     ck_assert_int_eq(fc_decode(FC_LINK_RAW, v4, n4, 0, NULL), FC_EINVAL);
     ck_assert_int_eq(fc_decode(FC_LINK_RAW, NULL, 5, 0, &d), FC_EINVAL);
 }
@@ -1061,7 +1130,7 @@ static uint64_t digest(uint64_t h, int rc, const fc_decoded *d)
 static const int all_links[] = {
     FC_LINK_NULL, FC_LINK_EN10MB, FC_LINK_RAW_DLT, FC_LINK_RAW_DLT14,
     FC_LINK_RAW, FC_LINK_LOOP, FC_LINK_LINUX_SLL, FC_LINK_IPV4,
-    FC_LINK_IPV6, FC_LINK_LINUX_SLL2};
+    FC_LINK_IPV6, FC_LINK_LINUX_SLL2, FC_LINK_IEEE802_11, FC_LINK_RADIOTAP};
 #define N_LINKS (sizeof(all_links) / sizeof(all_links[0]))
 
 /* Random bytes (half of them mutations of valid frames, to get past the
@@ -1140,6 +1209,7 @@ int main(void)
     tcase_add_test(tl, link_null_both_orders);
     tcase_add_test(tl, link_loop_network_order);
     tcase_add_test(tl, link_sll_v1_v2);
+    tcase_add_test(tl, link_ieee802_11_and_radiotap);
     tcase_add_test(tl, link_raw_guess);
     tcase_add_test(tl, link_ipv4_ipv6_fixed);
     tcase_add_test(tl, link_names_and_unknown);
