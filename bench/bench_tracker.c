@@ -68,7 +68,7 @@ static void count_ev(void *ctx, const fc_event *ev) { (void)ctx; (void)ev; disca
 int main(int argc, char **argv)
 {
     size_t nflows = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
-    int repeat = argc > 2 ? atoi(argv[2]) : 2000;
+    int repeat = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 2000;
     static uint8_t frames[4096][80];
     static size_t lens[4096];
     fc_tracker_config cfg;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "fk_cli.h"
+#include "fk_zeek_cli.h"
 #include "flowstore_db.h"
 #include "flowstore_import.h"
 #include "fuzz_common.h"
@@ -23,6 +24,7 @@
 static sqlite3 *db;
 static fs_importer *im;
 static fk_replay_cli cli;
+static fk_zeek_cli zc;
 static fs_import_opts io;
 static volatile sig_atomic_t stop;
 static fc_replay *volatile current;
@@ -90,8 +92,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fk_replay_cli_init(&cli);
     cli.ro.cfg.max_flows = 8;
     cli.ro.cfg.hash_seed = 0x5eed;
+    /* as flowstore's main sets up seed mode: a slot number per flow, the
+     * Zeek records kept by the storing thread */
+    fk_zeek_cli_init(&zc);
+    zc.zo.tunnels = 0;
+    cli.ro.user_size = sizeof(uint32_t);
     memset(&io, 0, sizeof io);
     io.cli = &cli;
+    io.zeek = &zc;
     io.events = 1;
     io.replace = 1;
     io.quiet = 1;

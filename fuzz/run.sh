@@ -41,11 +41,11 @@ LIBS="$(pkg --libs) -lcsv -lpthread -lm"
 
 # Sources as the Makefile fragments list them, so new modules come along.
 am_sources() { grep -o "$2/[A-Za-z0-9_]*\.c" "$src/mk/$1" | sort -u; }
-lib_srcs=$(am_sources libcore.am libcore)
+lib_srcs="$(am_sources libcore.am libcore) $(am_sources zeek.am libcore)"
 diff_srcs="tools/flowdiff_read.c tools/flowdiff_csv.c tools/flowdiff_jsonl.c
 tools/flowdiff_fields.c"
 store_srcs="$(am_sources flowstore.am tools | grep -v -e 'tools/flowstore\.c' -e flowstore_sql)
-tools/fk_cli.c tools/fk_asyncw.c"
+tools/fk_cli.c tools/fk_asyncw.c tools/fk_zeek_cli.c"
 gen_srcs=$(am_sources flowgen.am tools)
 
 # Compiles each source once per flavour (fuzz: instrumented; plain: for
@@ -109,7 +109,7 @@ for t in $targets; do
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$B/$t.log" | tail -1)
     if [ -z "$execs" ]; then # fork mode: last status line "#N: cov: ... exec/s: R"
         execs=$(grep -o '^#[0-9]*' "$B/$t.log" | tail -1 | tr -d '#')
-        rate=$(grep -o 'exec/s: [0-9]*' "$B/$t.log" | tail -1 | cut -d' ' -f2)
+        rate=$(grep -o 'exec/s:\? [0-9]*' "$B/$t.log" | tail -1 | grep -o '[0-9]*$')
     fi
     cov=$(grep -o 'cov: [0-9]*' "$B/$t.log" | tail -1 | cut -d' ' -f2)
     crashes=$(find "$B/artifacts/$t" -type f | wc -l)

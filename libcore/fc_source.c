@@ -142,6 +142,17 @@ static int fill(fc_source *s, reader *r)
     for (;;) {
         int rc = pcap_next_ex(r->p, &h, &data);
         if (rc == 1) {
+            /* int64 nanoseconds end in 2262; pcapng can say more */
+            if (h->ts.tv_sec < 0 || (uint64_t)h->ts.tv_sec > (uint64_t)(INT64_MAX / FC_NSEC_PER_SEC - 1)) {
+                int n = snprintf(s->err, sizeof s->err, "%s: packet %llu: timestamp out of range",
+                                 r->info.path, (unsigned long long)r->info.packets + 1);
+                if (n < 0)
+                    s->err[0] = '\0';
+                s->failed = 1;
+                r->done = 1;
+                r->pending = 0;
+                return FC_EFORMAT;
+            }
             r->info.packets++;
             r->hdr = *h;
             r->data = data;

@@ -2,9 +2,11 @@
  * version 1 (docs/format-csv.md, docs/format-jsonl.md).
  *
  * Rows are assembled whole in the writer's buffer and the buffer is only
- * written out at row boundaries, so an interrupted writer leaves whole
- * rows (at worst a missing final newline-terminated row, which readers
- * reject as truncated). Output depends only on the events given. */
+ * handed to write(2) at row boundaries, so an error or an interruption
+ * the program sees never leaves half a row. A SIGKILL in the middle of a
+ * large write(2) can still cut the file anywhere: the last row then lacks
+ * its newline, and readers (flowdiff) reject it as truncated rather than
+ * misread it. Output depends only on the events given. */
 #ifndef FC_WRITER_H
 #define FC_WRITER_H
 

@@ -1,8 +1,10 @@
--- flowstore database schema, version 1 (PRAGMA user_version = 1).
+-- flowstore database schema, version 2 (PRAGMA user_version = 2).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
--- tools/flowstore_schema.c, never by editing this file's history.
+-- tools/flowstore_db.c, never by editing this file's history.
+-- Version 2 added the Zeek columns of flows (zeek_history .. zeek_resp_pkts);
+-- rows stored by version 1 have NULL there.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
@@ -42,6 +44,22 @@ CREATE TABLE flows (
     state       TEXT NOT NULL,             -- final tracker state (closed, reset, ...)
     reason      TEXT NOT NULL,             -- fin, rst, idle_timeout, evicted, eof
     history     TEXT NOT NULL,             -- S F R D, upper case = initiator, 16 max
+    -- Zeek's conn.log fields (docs/zeek-compat.md); NULL in rows stored
+    -- before version 2, and where Zeek leaves the field unset.
+    zeek_history       TEXT,               -- Zeek's history letters; NULL = "-"
+    conn_state         TEXT,               -- S0, S1, SF, REJ, RSTO, OTH, ...
+    orig_ip_bytes      INTEGER,            -- IP bytes, Zeek's orientation
+    resp_ip_bytes      INTEGER,
+    orig_payload_bytes INTEGER,            -- Zeek's orig_bytes (TCP: sequence
+    resp_payload_bytes INTEGER,            --   space); NULL when duration is 0
+    missed_bytes       INTEGER,
+    community_id       TEXT,               -- Community ID v1, seed 0
+    zeek_orig_h        TEXT,               -- Zeek's originator (it may flip
+    zeek_orig_p        INTEGER,            --   the seed's initiator); ICMP
+    zeek_resp_h        TEXT,               --   ports are type and code
+    zeek_resp_p        INTEGER,
+    zeek_orig_pkts     INTEGER,            -- packets, Zeek's orientation
+    zeek_resp_pkts     INTEGER,
     UNIQUE (capture_id, flow_no)
 );
 

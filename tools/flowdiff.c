@@ -128,6 +128,8 @@ int main(int argc, char **argv)
     unsigned long long u;
 
     while ((c = getopt_long(argc, argv, "f:hV", lopts, NULL)) != -1) {
+        if (!optarg) /* options without an argument: keep string calls safe */
+            optarg = (char *)"";
         switch (c) {
         case OPT_ORDER:
             if (strcmp(optarg, "strict") == 0)

@@ -139,8 +139,10 @@ static int row(fd_reader *r, fd_event *ev)
     fd_ev_reset(ev);
     /* One copy of the whole row; fields keep their offsets. */
     if (r->rowused > ev->cap) {
+        if (r->rowused > UINT32_MAX)
+            return fd__rd_err(r, r->rowline, 1, "row too long");
         char *nd = realloc(ev->data, r->rowused);
-        if (!nd || r->rowused > UINT32_MAX)
+        if (!nd)
             return fd__rd_err(r, r->rowline, 1, "out of memory");
         ev->data = nd;
         ev->cap = (uint32_t)r->rowused;

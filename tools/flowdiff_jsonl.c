@@ -81,7 +81,7 @@ static int escape(jcur *c)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     const char *e;
-    unsigned cp, lo;
+    unsigned cp = 0, lo = 0;
 
     if (c->i >= c->n)
         return jerr(c, "string cut short");
@@ -178,8 +178,8 @@ static int integer(jcur *c, const char **s, size_t *len)
 
 static int member(jcur *c, fd_event *ev, uint64_t *present)
 {
-    const char *k, *v;
-    size_t kn, vn;
+    const char *k = NULL, *v = NULL;
+    size_t kn = 0, vn = 0;
     size_t kcol = c->i;
     int id, type;
 

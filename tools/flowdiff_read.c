@@ -30,6 +30,8 @@ int fd__rd_err(fd_reader *r, uint64_t line, uint64_t col, const char *fmt, ...)
 
 int fd__append(char **buf, size_t *used, size_t *cap, const char *s, size_t n)
 {
+    if (n == 0) /* nothing to copy (and *buf may still be NULL) */
+        return 0;
     if (*used + n > *cap) {
         size_t nc = *cap ? *cap : 256;
         char *nb;
@@ -57,13 +59,14 @@ static int fill(fd_reader *r)
         r->pos = 0;
     }
     if (r->end == r->cap) {
-        char *nb = realloc(r->buf, r->cap * 2);
+        size_t ncap = r->cap ? r->cap * 2 : 65536;
+        char *nb = realloc(r->buf, ncap);
         if (!nb) {
             fprintf(stderr, "flowdiff: %s: out of memory\n", r->name);
             return -1;
         }
         r->buf = nb;
-        r->cap *= 2;
+        r->cap = ncap;
     }
     for (;;) {
         k = read(r->fd, r->buf + r->end, r->cap - r->end);

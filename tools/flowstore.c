@@ -1,5 +1,8 @@
 /* flowstore - replays captures as flowreplay does and stores one row per
- * ended flow in SQLite, each capture in its own transaction. */
+ * ended flow in SQLite, each capture in its own transaction. Every flow
+ * row carries the Zeek-compatible fields as well (as flowreplay
+ * --zeek-fields computes them); with --zeek the flows are those of Zeek's
+ * connection table (as flowreplay --zeek). */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -9,6 +12,7 @@
 #include <time.h>
 #include "fc_error.h"
 #include "fk_cli.h"
+#include "fk_zeek_cli.h"
 #include "flowcore.h"
 #include "flowstore_db.h"
 #include "flowstore_import.h"
@@ -29,6 +33,7 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     FK_REPLAY_LONGOPTS,
+    FK_ZEEK_LONGOPTS,
     {NULL, 0, NULL, 0}};
 
 static void usage(FILE *out)
@@ -48,6 +53,15 @@ static void usage(FILE *out)
             "  -q, --quiet             no progress line, no summary, no per-file lines\n"
             "  -v, --verbose           say when each capture's replay starts\n"
             FK_REPLAY_HELP
+            "Zeek fields (stored for every flow; see flowstore(1)):\n"
+            "      --zeek              store the flows of Zeek's connection table\n"
+            "                          (Zeek's boundaries and timeouts) instead of the\n"
+            "                          seed tracker's\n"
+            "      --zeek-bare         as zeek -b (fewer likely server ports, no DNS/NTP\n"
+            "                          direction flips)\n"
+            "      --ignore-checksums  as zeek -C: accept bad checksums\n"
+            "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"
+            "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels\n"
             "      --help              show this help\n"
             "      --version           show the version\n\n"
             "Exit status: 0 when every file was stored (or had been before), 1 when a\n"
@@ -129,23 +143,50 @@ static int store_all(const char *dbpath, const fs_import_opts *io, char **paths,
     return status;
 }
 
+/* Appends a Zeek option to the replay options recorded with each
+ * capture (captures.options), as fk_replay_cli_opt does for its own. */
+static void remember(fk_replay_cli *cli, const char *name, const char *arg)
+{
+    size_t left = sizeof cli->given - cli->given_len;
+    int k = snprintf(cli->given + cli->given_len, left, "%s%s%s%s", cli->given_len ? " " : "",
+                     name, arg ? " " : "", arg ? arg : "");
+    if (k > 0 && (size_t)k < left)
+        cli->given_len += (size_t)k;
+}
+
+static const char *zeek_opt_name(int opt)
+{
+    for (const struct option *o = longopts; o->name; o++)
+        if (o->val == opt && o->flag == NULL)
+            return o->name;
+    return "?";
+}
+
 int main(int argc, char **argv)
 {
     fk_replay_cli cli;
+    fk_zeek_cli zc;
     fs_import_opts io;
     const char *dbpath = "flows.db", *statspath = NULL;
     int digests = 0, c;
 
     fk_replay_cli_init(&cli);
+    fk_zeek_cli_init(&zc);
     memset(&io, 0, sizeof io);
     io.cli = &cli;
+    io.zeek = &zc;
     io.stop = &stop;
     io.current = &current;
     while ((c = getopt_long(argc, argv, "d:f:qv", longopts, NULL)) != -1) {
         int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
+        if (r == 0 && c != FK_OPT_ZEEK_FIELDS && (r = fk_zeek_cli_opt(&zc, PROG, c, optarg)) > 0) {
+            char name[40];
+            snprintf(name, sizeof name, "--%s", zeek_opt_name(c));
+            remember(&cli, name, c == FK_OPT_LSP ? optarg : NULL);
+        }
         if (r < 0)
             return 2;
-        if (r > 0)
+        if (r > 0 || c == FK_OPT_ZEEK_FIELDS) /* --zeek-fields: always on here */
             continue;
         switch (c) {
         case 'd':
@@ -190,6 +231,22 @@ int main(int argc, char **argv)
     if (!*dbpath) {
         fprintf(stderr, PROG ": --database: empty path\n");
         return 2;
+    }
+
+    /* The Zeek fields are always computed. Seed mode: the tracker's user
+     * state holds the flow's slot, and the storing thread keeps a Zeek
+     * record per slot (flowstore_import.c). --zeek replaces the tracker. */
+    if (fk_zeek_cli_table_mode(&zc)) {
+        if (zc.zo.tunnels == 2)
+            zc.zo.tunnels = 1;
+    } else {
+        if (zc.zo.tunnels == 1)
+            fprintf(stderr, PROG ": --zeek-tunnels has no effect without --zeek: the seed "
+                                 "tracker follows the outer flows only\n");
+        zc.zo.tunnels = 0;
+        cli.ro.user_size = sizeof(uint32_t);
+        cli.ro.user_init = NULL;
+        cli.ro.user_ctx = NULL;
     }
 
     FILE *stats = NULL;

@@ -18,16 +18,32 @@ extern const char fs_schema_sql[];
 extern const char fs_views_sql[];
 
 /* Migration steps: step `to` brings a database at version to-1 to
- * version `to`. Version 1 is the first schema, created whole from
- * sql/schema.sql, so there is no step yet; a version 2 adds
- * {2, "ALTER TABLE ...;"} here and raises FS_SCHEMA_VERSION (and
- * sql/schema.sql gets the version 2 schema for new databases). */
+ * version `to`. A new database is created whole from sql/schema.sql (the
+ * latest version), so each step must leave an older database with the
+ * same tables and columns as that file (columns added by ALTER TABLE go
+ * last, so sql/schema.sql lists them last too). The views are recreated
+ * after the steps.
+ *   2: the Zeek columns of flows; rows stored before keep NULL there. */
 typedef struct fs_step {
     int to;
     const char *sql;
 } fs_step;
 
 static const fs_step steps[] = {
+    {2, "ALTER TABLE flows ADD COLUMN zeek_history TEXT;"
+        " ALTER TABLE flows ADD COLUMN conn_state TEXT;"
+        " ALTER TABLE flows ADD COLUMN orig_ip_bytes INTEGER;"
+        " ALTER TABLE flows ADD COLUMN resp_ip_bytes INTEGER;"
+        " ALTER TABLE flows ADD COLUMN orig_payload_bytes INTEGER;"
+        " ALTER TABLE flows ADD COLUMN resp_payload_bytes INTEGER;"
+        " ALTER TABLE flows ADD COLUMN missed_bytes INTEGER;"
+        " ALTER TABLE flows ADD COLUMN community_id TEXT;"
+        " ALTER TABLE flows ADD COLUMN zeek_orig_h TEXT;"
+        " ALTER TABLE flows ADD COLUMN zeek_orig_p INTEGER;"
+        " ALTER TABLE flows ADD COLUMN zeek_resp_h TEXT;"
+        " ALTER TABLE flows ADD COLUMN zeek_resp_p INTEGER;"
+        " ALTER TABLE flows ADD COLUMN zeek_orig_pkts INTEGER;"
+        " ALTER TABLE flows ADD COLUMN zeek_resp_pkts INTEGER;"},
     {0, NULL} /* end */
 };
 
@@ -97,6 +113,7 @@ typedef struct ident {
 static int identify(sqlite3 *db, ident *id)
 {
     sqlite3_stmt *st;
+    memset(id, 0, sizeof *id);
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT (SELECT application_id FROM pragma_application_id),"
                                 " (SELECT user_version FROM pragma_user_version),"

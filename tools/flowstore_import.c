@@ -5,7 +5,17 @@
  * write lock, look the SHA-256 up, insert the captures row, replay with
  * every ended flow inserted as it ends, fill in the capture's totals,
  * commit. Any failure or signal before COMMIT rolls the whole capture
- * back; SQLite's journal does the same after a crash. */
+ * back; SQLite's journal does the same after a crash.
+ *
+ * Every flow gets its Zeek fields. Seed mode: the tracker's packet hook
+ * queues each packet (decoded headers and bytes) with the flow's slot
+ * number, kept in the tracker's user state; the storing thread keeps an
+ * fc_zeek_rec per slot, fed exactly as flowreplay --zeek-fields feeds the
+ * record in the user state, and reads it when the flow's ended event
+ * arrives. So the Zeek work runs beside the replay, not in it. --zeek:
+ * Zeek's connection table (fc_zeek_table) replaces the seed replay, and
+ * each record it logs is stored as an ended flow, as flowreplay --zeek
+ * writes it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +45,17 @@ typedef struct capture {
     int64_t id;
     int64_t flows;   /* ended flows stored so far */
     int64_t seq;     /* events stored so far */
+    int zfailed;     /* a push failed (in a callback that cannot say so) */
+    /* Zeek records, seed mode. The replay thread numbers the live flows
+     * (slots, from 1, kept in the tracker's user state; freed slots are
+     * reused); the storing thread keeps the record of each slot. */
+    uint32_t *free_slots;  /* replay thread: freed slots */
+    uint32_t nfree, free_cap, next_slot;
+    fc_zeek_rec *recs;     /* storing thread: recs[slot - 1] */
+    uint32_t nrecs;
+    int zat_end;     /* --zeek: the table is being flushed at the end */
+    fc_ts zclock;    /* --zeek: latest packet time */
+    uint64_t zended[FC_END_COUNT]; /* --zeek: flows ended, by reason */
     int dberr;       /* SQLite code that stopped the replay, 0 if none */
     fs_pipe *pipe;   /* to the storing thread */
     fk_progress prog;
@@ -84,28 +105,127 @@ void fs_importer_free(fs_importer *im)
     free(im);
 }
 
-/* On the storing thread: one event into the tables. seq, flows and
- * dberr belong to this thread until the pipe is finished. */
-static int store_event(void *ctx, const fc_event *ev)
+/* On the storing thread: the record of `slot`, growing the array as
+ * needed. NULL when out of memory. */
+static fc_zeek_rec *rec_of(capture *c, uint32_t slot)
+{
+    if (slot > c->nrecs) {
+        uint32_t n = c->nrecs ? c->nrecs : 1024;
+        while (n < slot)
+            n *= 2;
+        fc_zeek_rec *r = realloc(c->recs, (size_t)n * sizeof *r);
+        if (!r)
+            return NULL;
+        c->recs = r;
+        c->nrecs = n;
+    }
+    return &c->recs[slot - 1];
+}
+
+/* On the storing thread: one item. A packet goes into its flow's Zeek
+ * record; an event into the tables (an ended flow with the Zeek fields
+ * of its record). seq, flows, dberr and recs belong to this thread until
+ * the pipe is finished. */
+static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
 {
     capture *c = ctx;
     int rc = SQLITE_OK;
+    const fk_zeek_cli *zc = c->im->o.zeek;
+    if (it->kind == FS_ITEM_PACKET) {
+        fc_zeek_rec *r = rec_of(c, it->slot);
+        if (!r) {
+            c->dberr = SQLITE_NOMEM;
+            return SQLITE_NOMEM;
+        }
+        if (it->is_new)
+            fc_zeek_rec_begin(r, &zc->zo, &it->u.p.d, it->u.p.ts);
+        fc_zeek_rec_packet(r, &zc->zo, &it->u.p.d, data + it->u.p.off, it->u.p.caplen,
+                           it->u.p.ts);
+        return SQLITE_OK;
+    }
+    const fc_event *ev = &it->u.e.ev;
     if (c->im->o.events)
         rc = fs_rows_event(c->im->rows, c->id, ++c->seq, ev);
-    if (rc == SQLITE_OK && ev->type == FC_EV_ENDED)
-        rc = fs_rows_flow(c->im->rows, c->id, ++c->flows, ev);
+    if (rc == SQLITE_OK && ev->type == FC_EV_ENDED) {
+        fs_zeek z;
+        const fs_zeek *zp = &it->u.e.z;
+        if (it->slot && it->slot <= c->nrecs) {
+            fs_zeek_take(&z, &c->recs[it->slot - 1], zc->zo.cid_seed);
+            zp = &z;
+        }
+        rc = fs_rows_flow(c->im->rows, c->id, ++c->flows, ev, zp);
+    }
     if (rc != SQLITE_OK)
         c->dberr = rc;
     return rc;
+}
+
+/* On the replay thread: every packet of a seed flow, for its Zeek
+ * record on the storing thread. `user` holds the flow's slot. */
+static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_orient,
+                      const fc_decoded *d, const fc_packet *pkt, fc_side side, int is_new)
+{
+    capture *c = ctx;
+    uint32_t *slot = user;
+    size_t off;
+    (void)key, (void)init_orient, (void)side;
+    if (c->zfailed)
+        return;
+    if (is_new) {
+        if (c->nfree)
+            *slot = c->free_slots[--c->nfree];
+        else
+            *slot = ++c->next_slot;
+    }
+    uint8_t *buf = fs_pipe_data(c->pipe, pkt->caplen, &off);
+    if (!buf) { /* larger than any capture allows */
+        c->zfailed = 1;
+        return;
+    }
+    memcpy(buf, pkt->data, pkt->caplen);
+    fs_item *it = fs_pipe_item(c->pipe);
+    it->kind = FS_ITEM_PACKET;
+    it->is_new = (uint8_t)is_new;
+    it->slot = *slot;
+    it->u.p.d = *d;
+    it->u.p.ts = pkt->ts;
+    it->u.p.off = off;
+    it->u.p.caplen = pkt->caplen;
+    if (fs_pipe_commit(c->pipe) != 0)
+        c->zfailed = 1;
 }
 
 /* On the replay thread: passes on what is to be stored. */
 static int on_event(void *ctx, const fc_event *ev)
 {
     capture *c = ctx;
-    if (!c->im->o.events && ev->type != FC_EV_ENDED)
+    if (c->zfailed)
+        return 1;
+    if (ev->type != FC_EV_ENDED && !c->im->o.events)
         return 0;
-    return fs_pipe_push(c->pipe, ev) != 0; /* non-zero stops the replay */
+    fs_item *it = fs_pipe_item(c->pipe);
+    it->kind = FS_ITEM_EVENT;
+    it->slot = 0;
+    it->u.e.ev = *ev;
+    it->u.e.ev.user = NULL;
+    it->u.e.z.set = 0;
+    if (ev->type == FC_EV_ENDED && ev->user) {
+        uint32_t slot;
+        memcpy(&slot, ev->user, sizeof slot);
+        it->slot = slot;
+        if (slot) { /* queued after the slot's last packet: free to reuse */
+            if (c->nfree == c->free_cap) {
+                uint32_t n = c->free_cap ? 2 * c->free_cap : 1024;
+                uint32_t *f = realloc(c->free_slots, n * sizeof *f);
+                if (!f)
+                    return 1; /* out of memory: stops the replay */
+                c->free_slots = f;
+                c->free_cap = n;
+            }
+            c->free_slots[c->nfree++] = slot;
+        }
+    }
+    return fs_pipe_commit(c->pipe) != 0; /* non-zero stops the replay */
 }
 
 static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
@@ -270,35 +390,136 @@ static void say_db_error(fs_importer *im, const char *path)
             sqlite3_errmsg(im->db));
 }
 
+/* --zeek: one record Zeek logs as an ended event, the way flowreplay
+ * --zeek writes it: Zeek's orientation, IP bytes for the byte counters
+ * (no wire lengths), the reason from the timer that ended it, no seed
+ * history. */
+static void on_zeek_rec(void *ctx, const fc_zeek_rec *r)
+{
+    capture *c = ctx;
+    fc_event ev;
+    if (c->zfailed)
+        return;
+    memset(&ev, 0, sizeof ev);
+    ev.type = FC_EV_ENDED;
+    ev.ts = c->zat_end ? c->zclock : fc_zeek_rec_deadline(r);
+    ev.init_orient =
+        fc_key_make(&ev.key, r->family, r->orig_h, r->orig_p, r->resp_h, r->resp_p, r->proto);
+    if (c->zat_end)
+        ev.reason = FC_END_EOF;
+    else if (r->close_at && ev.ts == r->close_at)
+        ev.reason = r->ep[0].state == FC_ZEEK_TCP_RESET || r->ep[1].state == FC_ZEEK_TCP_RESET
+                        ? FC_END_RST
+                        : FC_END_FIN;
+    else
+        ev.reason = FC_END_IDLE_TIMEOUT;
+    ev.state = FC_STATE_ACTIVE;
+    ev.stats.started = r->start;
+    ev.stats.last_seen = r->last;
+    for (int i = 0; i < 2; i++) {
+        ev.stats.packets[i] = r->ep[i].pkts;
+        ev.stats.bytes[i] = r->ep[i].ip_bytes;
+    }
+    fs_item *it = fs_pipe_item(c->pipe);
+    it->kind = FS_ITEM_EVENT;
+    it->slot = 0;
+    it->u.e.ev = ev;
+    fs_zeek_take(&it->u.e.z, r, c->im->o.zeek->zo.cid_seed);
+    if (fs_pipe_commit(c->pipe) != 0)
+        c->zfailed = 1;
+    else
+        c->zended[ev.reason]++;
+}
+
+/* --zeek: the capture through Zeek's connection table. Returns FC_OK, the
+ * source's error, FC_ENOMEM, FC_EIO (storing failed) or FC_EINVAL
+ * (interrupted). */
+static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay_stats *st)
+{
+    fc_zeek_table *t = fc_zeek_table_new(&im->o.zeek->zo, 0, on_zeek_rec, c);
+    fc_rec rec;
+    int rc;
+    if (!t)
+        return FC_ENOMEM;
+    memset(st, 0, sizeof *st);
+    while ((rc = fc_source_next(src, &rec)) == FC_OK && !c->zfailed) {
+        if (*im->o.stop) {
+            rc = FC_EINVAL;
+            break;
+        }
+        if (!st->packets || rec.ts > c->zclock)
+            c->zclock = rec.ts;
+        if (!st->packets)
+            st->first_ts = rec.ts;
+        st->packets++;
+        if (fc_zeek_table_packet(t, rec.linktype, rec.data, rec.caplen, rec.wirelen, rec.ts))
+            st->matched++;
+        else
+            st->unmatched++;
+        if (c->prog.on)
+            fk_progress_update(&c->prog, st, 0);
+    }
+    if (rc == FC_DONE)
+        rc = FC_OK;
+    st->last_ts = c->zclock;
+    if (rc == FC_OK) { /* the live connections end with the capture */
+        c->zat_end = 1;
+        fc_zeek_table_finish(t);
+    }
+    st->flows_created = fc_zeek_table_stats_get(t)->conns;
+    for (int i = 0; i < FC_END_COUNT; i++)
+        st->ended[i] = c->zended[i];
+    fc_zeek_table_free(t);
+    return c->zfailed ? FC_EIO : rc;
+}
+
 /* Replays `src` into the open transaction. Returns FS_STORED when every
  * flow is in, else the failure (reported). */
 static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const char *path,
                              fc_replay_stats *total)
 {
     char err[256];
-    fc_replay *rp = fc_replay_new(&im->o.cli->ro, on_event, c, err, sizeof err);
-    if (rp && !(c->pipe = fs_pipe_start(store_event, c)))
+    int table = fk_zeek_cli_table_mode(im->o.zeek), rc;
+    fc_replay *rp = NULL;
+    fc_replay_stats zst;
+    memset(&zst, 0, sizeof zst);
+    if (!table)
+        rp = fc_replay_new(&im->o.cli->ro, on_event, c, err, sizeof err);
+    if ((rp || table) && !(c->pipe = fs_pipe_start(store_item, c)))
         snprintf(err, sizeof err, "cannot start the storing thread");
-    if (!rp || !c->pipe) {
+    if ((!rp && !table) || !c->pipe) {
         fprintf(stderr, PROG ": %s: not stored: %s\n", path, err);
         fc_replay_free(rp);
         return FS_FAILED;
     }
     fk_progress_init(&c->prog, src, im->o.quiet);
-    if (c->prog.on)
-        fc_replay_set_tick_fn(rp, on_tick, c);
-    *im->o.current = rp;
-    /* a signal that came before `current` was set must still count */
-    int rc = *im->o.stop ? FC_EINVAL : fc_replay_run(rp, src);
-    *im->o.current = NULL;
+    if (table) {
+        rc = *im->o.stop ? FC_EINVAL : run_zeek_table(im, c, src, &zst);
+    } else {
+        fc_tracker_set_packet_fn(fc_replay_tracker(rp), on_packet, c);
+        if (c->prog.on)
+            fc_replay_set_tick_fn(rp, on_tick, c);
+        *im->o.current = rp;
+        /* a signal that came before `current` was set must still count */
+        rc = *im->o.stop ? FC_EINVAL : fc_replay_run(rp, src);
+        *im->o.current = NULL;
+    }
     fs_pipe_finish(c->pipe); /* c->dberr is set if storing failed */
     c->pipe = NULL;
     fk_progress_done(&c->prog);
-    add_stats(total, fc_replay_stats_get(rp));
-    fc_replay_free(rp);
+    if (table) {
+        add_stats(total, &zst);
+    } else {
+        add_stats(total, fc_replay_stats_get(rp));
+        fc_replay_free(rp);
+    }
 
     if (c->dberr) {
         say_db_error(im, path);
+        return FS_FAILED;
+    }
+    if (c->zfailed && rc == FC_OK) {
+        fprintf(stderr, PROG ": %s: not stored: %s\n", path, fc_strerror(FC_ENOMEM));
         return FS_FAILED;
     }
     if (rc == FC_EINVAL || *im->o.stop)
@@ -409,6 +630,8 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
         res = store(im, &c, src, path, size, sha, total);
     }
     free_indexes(&c);
+    free(c.free_slots);
+    free(c.recs);
     fc_source_close(src);
     if (res == FS_STORED)
         *flows = (uint64_t)c.flows;

@@ -7,9 +7,15 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include "fk_cli.h"
+#include "fk_zeek_cli.h"
 
 typedef struct fs_import_opts {
-    const fk_replay_cli *cli;   /* replay options; `given` is recorded */
+    const fk_replay_cli *cli;   /* replay options; `given` is recorded;
+                                   ro already set up by fk_zeek_configure */
+    fk_zeek_cli *zeek;          /* Zeek options: seed mode (the per-flow
+                                   record in the tracker's user state) or
+                                   table mode (--zeek: Zeek's own
+                                   connection table makes the flows) */
     int events;                 /* also store the full event sequence */
     int replace;                /* replace a capture stored before */
     int quiet;                  /* no progress line, no per-capture lines */

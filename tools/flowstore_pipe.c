@@ -1,18 +1,21 @@
-/* flowstore_pipe.c - a ring of event batches between the replay thread
+/* flowstore_pipe.c - a ring of item batches between the replay thread
  * (producer) and the storing thread (consumer). The producer fills the
- * slot after the queued ones without the lock; a batch changes hands
- * under the mutex only when full, so the lock is taken once per batch. */
+ * batch after the queued ones without the lock; a batch changes hands
+ * under the mutex only when its items or its data area are full, so the
+ * lock is taken once per batch. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include "flowstore_pipe.h"
 
-#define BATCH 1024  /* events per batch */
+#define BATCH 1024  /* items per batch */
 #define NBATCH 8    /* batches in the ring */
 
 typedef struct batch {
-    size_t n;
-    fc_event ev[BATCH];
+    size_t n, used;             /* items; bytes of data */
+    fs_item it[BATCH];
+    uint8_t data[FS_PIPE_MAX_DATA]; /* the packet items' frames */
+    int err;                    /* a submit's result, kept for commit */
 } batch;
 
 struct fs_pipe {
@@ -42,7 +45,7 @@ static void *consume(void *arg)
         pthread_mutex_unlock(&p->mu);
         /* the batch stays counted while stored, so nobody refills it */
         for (size_t i = 0; i < b->n && !err; i++)
-            err = p->fn(p->ctx, &b->ev[i]);
+            err = p->fn(p->ctx, &b->it[i], b->data);
         pthread_mutex_lock(&p->mu);
         if (err && !p->err)
             p->err = err;
@@ -63,7 +66,8 @@ fs_pipe *fs_pipe_start(fs_pipe_fn fn, void *ctx)
     }
     p->fn = fn;
     p->ctx = ctx;
-    p->ring[0].n = 0;
+    p->ring[0].n = p->ring[0].used = 0;
+    p->ring[0].err = 0;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->can_put, NULL);
     pthread_cond_init(&p->can_take, NULL);
@@ -94,20 +98,43 @@ static int submit(fs_pipe *p)
     while (p->count == NBATCH)
         pthread_cond_wait(&p->can_put, &p->mu);
     p->fill = (p->head + p->count) % NBATCH;
-    p->ring[p->fill].n = 0;
+    p->ring[p->fill].n = p->ring[p->fill].used = 0;
+    p->ring[p->fill].err = 0;
     int err = p->err;
     pthread_mutex_unlock(&p->mu);
     return err;
 }
 
-int fs_pipe_push(fs_pipe *p, const fc_event *ev)
+fs_item *fs_pipe_item(fs_pipe *p)
 {
     batch *b = &p->ring[p->fill];
-    b->ev[b->n] = *ev;
-    b->ev[b->n].user = NULL;
+    return &b->it[b->n];
+}
+
+uint8_t *fs_pipe_data(fs_pipe *p, size_t len, size_t *off)
+{
+    batch *b = &p->ring[p->fill];
+    if (len > FS_PIPE_MAX_DATA)
+        return NULL;
+    if (b->used + len > FS_PIPE_MAX_DATA) {
+        int err = submit(p); /* a fresh batch, empty */
+        b = &p->ring[p->fill];
+        b->err = err;
+    }
+    *off = b->used;
+    b->used += len;
+    return b->data + *off;
+}
+
+int fs_pipe_commit(fs_pipe *p)
+{
+    batch *b = &p->ring[p->fill];
+    int err = b->err;
+    b->err = 0;
     if (++b->n < BATCH)
-        return 0;
-    return submit(p);
+        return err;
+    err = submit(p);
+    return err;
 }
 
 int fs_pipe_finish(fs_pipe *p)

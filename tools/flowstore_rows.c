@@ -1,21 +1,29 @@
 /* flowstore_rows.c - one flow or event per row. Text is bound as
- * SQLITE_STATIC from buffers in the handle: each row is stepped before
- * the buffers are written again. */
+ * SQLITE_STATIC from buffers in the handle (or in the fs_zeek passed
+ * in): each row is stepped before the buffers are written again. */
 #include <stdlib.h>
+#include <string.h>
 #include "flowstore_rows.h"
 
 struct fs_rows {
     sqlite3_stmt *flow, *event;
     char orig_h[FC_ADDRSTRLEN], resp_h[FC_ADDRSTRLEN];
+    char zorig_h[FC_ADDRSTRLEN], zresp_h[FC_ADDRSTRLEN];
     char proto[8];
     char hist[FC_HISTORY_MAX + 1];
 };
 
+/* Columns 18..31 are the Zeek fields (schema version 2). */
 static const char flow_sql[] =
     "INSERT INTO flows (capture_id, flow_no, proto, orig_h, orig_p, resp_h, resp_p,"
     " start_ns, end_ns, duration_ns, orig_pkts, resp_pkts, orig_bytes, resp_bytes,"
-    " state, reason, history)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    " state, reason, history, zeek_history, conn_state, orig_ip_bytes, resp_ip_bytes,"
+    " orig_payload_bytes, resp_payload_bytes, missed_bytes, community_id, zeek_orig_h,"
+    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)";
+#define ZEEK_COL0 18
+#define ZEEK_COLN 14
 
 static const char event_sql[] =
     "INSERT INTO events (capture_id, seq, ts_ns, event, proto, orig_h, orig_p, resp_h,"
@@ -82,7 +90,63 @@ static int step(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int fs_rows_flow(fs_rows *r, int64_t capture_id, int64_t flow_no, const fc_event *ev)
+void fs_zeek_take(fs_zeek *z, const fc_zeek_rec *r, uint16_t cid_seed)
+{
+    z->set = 1;
+    z->family = r->family;
+    z->has_bytes = r->last > r->start; /* Zeek's rule: bytes only when duration > 0 */
+    z->pad = 0;
+    z->orig_p = r->orig_p;
+    z->resp_p = r->resp_p;
+    memcpy(z->orig_h, r->orig_h, sizeof z->orig_h);
+    memcpy(z->resp_h, r->resp_h, sizeof z->resp_h);
+    z->conn_state = fc_zeek_conn_state(r);
+    z->orig_pkts = r->ep[0].pkts;
+    z->resp_pkts = r->ep[1].pkts;
+    z->orig_ip = r->ep[0].ip_bytes;
+    z->resp_ip = r->ep[1].ip_bytes;
+    z->orig_pay = z->has_bytes ? fc_zeek_payload_bytes(r, 0) : 0;
+    z->resp_pay = z->has_bytes ? fc_zeek_payload_bytes(r, 1) : 0;
+    z->missed = r->missed;
+    fc_zeek_history(r, z->history, sizeof z->history);
+    fc_zeek_community_id(r, cid_seed, z->cid, sizeof z->cid);
+}
+
+/* Binds the Zeek columns from i on; all NULL without a record. An empty
+ * Zeek history (Zeek's "-") is NULL as well. */
+static void bind_zeek(fs_rows *r, sqlite3_stmt *st, int i, const fs_zeek *z)
+{
+    if (!z || !z->set) {
+        for (int k = 0; k < ZEEK_COLN; k++)
+            sqlite3_bind_null(st, i + k);
+        return;
+    }
+    if (z->history[0])
+        bind_text(st, i, z->history);
+    else
+        sqlite3_bind_null(st, i);
+    bind_text(st, i + 1, z->conn_state);
+    bind_u64(st, i + 2, z->orig_ip);
+    bind_u64(st, i + 3, z->resp_ip);
+    if (z->has_bytes) {
+        bind_u64(st, i + 4, z->orig_pay);
+        bind_u64(st, i + 5, z->resp_pay);
+    } else {
+        sqlite3_bind_null(st, i + 4);
+        sqlite3_bind_null(st, i + 5);
+    }
+    bind_u64(st, i + 6, z->missed);
+    bind_text(st, i + 7, z->cid);
+    bind_text(st, i + 8, fc_addr_format(z->family, z->orig_h, r->zorig_h, sizeof r->zorig_h));
+    sqlite3_bind_int(st, i + 9, z->orig_p);
+    bind_text(st, i + 10, fc_addr_format(z->family, z->resp_h, r->zresp_h, sizeof r->zresp_h));
+    sqlite3_bind_int(st, i + 11, z->resp_p);
+    bind_u64(st, i + 12, z->orig_pkts);
+    bind_u64(st, i + 13, z->resp_pkts);
+}
+
+int fs_rows_flow(fs_rows *r, int64_t capture_id, int64_t flow_no, const fc_event *ev,
+                 const fs_zeek *z)
 {
     sqlite3_stmt *st = r->flow;
     const fc_flow_stats *s = &ev->stats;
@@ -101,6 +165,7 @@ int fs_rows_flow(fs_rows *r, int64_t capture_id, int64_t flow_no, const fc_event
     bind_text(st, 16, fc_end_reason_name(ev->reason));
     fc_history_str(&ev->history, r->hist);
     bind_text(st, 17, r->hist);
+    bind_zeek(r, st, ZEEK_COL0, z);
     return step(st);
 }
 

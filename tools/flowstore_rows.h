@@ -1,12 +1,36 @@
 /* flowstore_rows.h - turning tracker events into rows of the flows and
  * events tables through prepared statements (one per table, reused for
- * every row, so a bulk import parses no SQL per row). */
+ * every row, so a bulk import parses no SQL per row).
+ *
+ * Each flow row also carries the flow's Zeek-compatible fields (history,
+ * conn_state, IP and payload bytes, missed bytes, Community ID and Zeek's
+ * originator), taken from the flow's fc_zeek_rec into a small fs_zeek
+ * (fs_zeek_take): on the storing thread, which keeps the records in seed
+ * mode, or on the replay thread for --zeek, where the record dies with
+ * the call that logs it. */
 #ifndef FLOWSTORE_ROWS_H
 #define FLOWSTORE_ROWS_H
 
 #include <stdint.h>
 #include <sqlite3.h>
 #include "fc_event.h"
+#include "fc_zeek.h"
+
+typedef struct fs_zeek {
+    uint8_t set;           /* 0: no record, the Zeek columns are NULL */
+    uint8_t family;        /* FC_AF_INET or FC_AF_INET6 */
+    uint8_t has_bytes;     /* duration > 0: Zeek logs payload bytes */
+    uint8_t pad;
+    uint16_t orig_p, resp_p; /* Zeek's (ICMP: type and counterpart/code) */
+    uint8_t orig_h[16], resp_h[16];
+    const char *conn_state;  /* static string */
+    uint64_t orig_pkts, resp_pkts, orig_ip, resp_ip, orig_pay, resp_pay, missed;
+    char history[FC_ZEEK_HIST_MAX + 1];
+    char cid[40];           /* Community ID v1 */
+} fs_zeek;
+
+/* Copies what the Zeek columns need out of r. */
+void fs_zeek_take(fs_zeek *z, const fc_zeek_rec *r, uint16_t cid_seed);
 
 typedef struct fs_rows fs_rows;
 
@@ -17,9 +41,10 @@ fs_rows *fs_rows_new(sqlite3 *db);
 void fs_rows_free(fs_rows *r);
 
 /* Inserts the flow that `ev` (an FC_EV_ENDED event) ended, as flow
- * number `flow_no` of capture `capture_id`. Returns SQLITE_OK or the
- * error. */
-int fs_rows_flow(fs_rows *r, int64_t capture_id, int64_t flow_no, const fc_event *ev);
+ * number `flow_no` of capture `capture_id`, with the Zeek fields `z`
+ * (NULL or unset: NULL columns). Returns SQLITE_OK or the error. */
+int fs_rows_flow(fs_rows *r, int64_t capture_id, int64_t flow_no, const fc_event *ev,
+                 const fs_zeek *z);
 
 /* Inserts any event as row `seq` of the capture's event sequence.
  * Returns SQLITE_OK or the error. */

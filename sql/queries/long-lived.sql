@@ -1,6 +1,7 @@
 -- Long-lived flows: those lasting a minute or more from first to last
 -- packet, longest first. Idle timeouts cut flows that pause longer than
--- the timeout, so a long flow here was busy at least that often.
+-- the timeout, so a long flow here was busy at least that often. bytes
+-- are Zeek's payload bytes (NULL for flows stored before schema 2).
 SELECT uid,
        proto,
        "id.orig_h" AS orig_h, "id.orig_p" AS orig_p,

@@ -1,7 +1,9 @@
--- Resets: flows that a RST ended, by service and by who sent it. Zeek's
--- states: RSTO/RSTR after a handshake (originator/responder reset),
--- REJ for a refused SYN, RSTOS0 when the originator gave up on its own
--- SYN; OTH when the history (16 letters at most) no longer shows who.
+-- Resets: flows that a RST ended, by service and by who sent it, in
+-- Zeek's states: RSTO/RSTR after a handshake (originator/responder
+-- reset), REJ for a refused SYN, RSTOS0/RSTRH when the originator/responder
+-- reset a half-open connection, RSTOS0 also when the originator gave up on
+-- its own SYN. Flows stored before schema version 2 get a state derived
+-- from the seed history (OTH when its 16 letters no longer show who).
 SELECT proto,
        "id.resp_p"   AS port,
        conn_state,

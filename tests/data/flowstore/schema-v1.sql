@@ -1,0 +1,82 @@
+-- flowstore database schema, version 1 (PRAGMA user_version = 1).
+--
+-- Compiled into flowstore; this file creates the current schema in an
+-- empty database. Older databases are brought up to date by the steps in
+-- tools/flowstore_schema.c, never by editing this file's history.
+-- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
+-- text in standard notation (dotted quad, RFC 5952 IPv6).
+
+-- One row per stored capture file.
+CREATE TABLE captures (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL,            -- as given on the command line
+    size         INTEGER NOT NULL,         -- bytes
+    sha256       TEXT NOT NULL UNIQUE,     -- of the file's bytes, lower-case hex
+    linktype     INTEGER NOT NULL,         -- DLT/LINKTYPE number
+    first_ns     INTEGER,                  -- first packet time; NULL if none
+    last_ns      INTEGER,                  -- last packet time; NULL if none
+    packets      INTEGER NOT NULL,         -- records read (after the filter)
+    flows        INTEGER NOT NULL,         -- rows in flows for this capture
+    imported_at  TEXT NOT NULL,            -- wall clock, ISO 8601 UTC
+    tool_version TEXT NOT NULL,            -- "flowstore 0.1.0"
+    options      TEXT NOT NULL             -- replay options as given ("" = defaults)
+);
+
+-- One row per ended flow. Endpoints are in initiator orientation.
+CREATE TABLE flows (
+    id          INTEGER PRIMARY KEY,
+    capture_id  INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+    flow_no     INTEGER NOT NULL,          -- order of ending in the capture, from 1
+    proto       TEXT NOT NULL,             -- tcp, udp, icmp, icmp6, sctp or the number
+    orig_h      TEXT NOT NULL,
+    orig_p      INTEGER NOT NULL,          -- 0 for protocols without ports
+    resp_h      TEXT NOT NULL,
+    resp_p      INTEGER NOT NULL,
+    start_ns    INTEGER NOT NULL,          -- first packet
+    end_ns      INTEGER NOT NULL,          -- last packet
+    duration_ns INTEGER NOT NULL,          -- end_ns - start_ns
+    orig_pkts   INTEGER NOT NULL,
+    resp_pkts   INTEGER NOT NULL,
+    orig_bytes  INTEGER NOT NULL,          -- wire bytes
+    resp_bytes  INTEGER NOT NULL,
+    state       TEXT NOT NULL,             -- final tracker state (closed, reset, ...)
+    reason      TEXT NOT NULL,             -- fin, rst, idle_timeout, evicted, eof
+    history     TEXT NOT NULL,             -- S F R D, upper case = initiator, 16 max
+    UNIQUE (capture_id, flow_no)
+);
+
+-- The full event sequence, filled only by flowstore --events; the
+-- columns are those of the CSV event format (docs/format-csv.md), empty
+-- fields as NULL.
+CREATE TABLE events (
+    capture_id  INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,          -- event number in the capture, from 1
+    ts_ns       INTEGER NOT NULL,
+    event       TEXT NOT NULL,             -- started, packet, established, state_change, ended
+    proto       TEXT NOT NULL,
+    orig_h      TEXT NOT NULL,
+    orig_p      INTEGER NOT NULL,
+    resp_h      TEXT NOT NULL,
+    resp_p      INTEGER NOT NULL,
+    side        TEXT,                      -- orig or resp
+    len         INTEGER,
+    from_state  TEXT,
+    to_state    TEXT,
+    reason      TEXT,
+    orig_pkts   INTEGER,
+    resp_pkts   INTEGER,
+    orig_bytes  INTEGER,
+    resp_bytes  INTEGER,
+    history     TEXT,
+    flow_start_ns INTEGER NOT NULL,        -- with the key, names the flow
+    PRIMARY KEY (capture_id, seq)
+) WITHOUT ROWID;
+
+-- Indexes for the usual filters. flowstore drops and rebuilds the
+-- indexes on flows around the first bulk import (faster than keeping
+-- them up to date row by row); later imports maintain them.
+CREATE INDEX flows_orig_h   ON flows (orig_h);
+CREATE INDEX flows_resp_h   ON flows (resp_h);
+CREATE INDEX flows_resp_p   ON flows (resp_p);
+CREATE INDEX flows_start_ns ON flows (start_ns);
+CREATE INDEX flows_history  ON flows (history);

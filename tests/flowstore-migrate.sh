@@ -1,0 +1,60 @@
+#!/bin/sh
+# flowstore-migrate.sh - a version 1 database (made from the version 1
+# schema and views kept in tests/data/flowstore, as flowstore 1 created
+# them) is migrated to version 2 when flowstore opens it: the Zeek columns
+# are added, the old rows keep their values and NULL in the new columns,
+# the conn view falls back to the derived conn_state for them, and new
+# captures get the Zeek fields. A new database has the same columns as a
+# migrated one, in the same order.
+. "$top_srcdir/tests/flowstore-common.sh"
+need_sqlite3
+
+db=$T/v1.db
+{
+    cat "$EXPECTED/schema-v1.sql" "$EXPECTED/views-v1.sql"
+    echo "PRAGMA application_id = $((0x666b7374)); PRAGMA user_version = 1;"
+    # one stored capture, as flowstore 1 wrote it (refused.pcap's flow)
+    cat <<'SQL'
+INSERT INTO captures VALUES (1, 'refused.pcap', 1000, 'aaaa', 1, 1795764369617271573,
+    1795764369617294588, 2, 1, '2025-01-01T00:00:00.000Z', 'flowstore 0.1.0', '');
+INSERT INTO flows VALUES (1, 1, 1, 'tcp', '127.0.0.1', 49512, '127.0.0.1', 18082,
+    1795764369617271573, 1795764369617294588, 23015, 1, 1, 74, 54, 'reset', 'rst', 'Sr');
+SQL
+} | "$SQLITE3" "$db" || fail "creating the version 1 database"
+expect "v1 version" "$(q "$db" 'PRAGMA user_version')" 1
+expect "v1 conn" "$(q "$db" 'SELECT conn_state, history FROM conn')" "REJ|Sr"
+
+"$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" 2>"$T/err" || fail "migrating: $(cat "$T/err")"
+[ -s "$T/err" ] && fail "migrating said: $(cat "$T/err")"
+expect "migrated version" "$(q "$db" 'PRAGMA user_version')" 2
+expect "captures" "$(q "$db" 'SELECT count(*) FROM captures')" 2
+# the old row: intact, NULL in every Zeek column
+expect "old row" "$(q "$db" "SELECT proto, orig_h, orig_p, resp_h, resp_p, start_ns, end_ns,
+        orig_pkts, resp_pkts, orig_bytes, resp_bytes, state, reason, history
+        FROM flows WHERE capture_id = 1")" \
+    "tcp|127.0.0.1|49512|127.0.0.1|18082|1795764369617271573|1795764369617294588|1|1|74|54|reset|rst|Sr"
+expect "old row Zeek columns" "$(q "$db" "SELECT count(*) FROM flows WHERE capture_id = 1
+        AND coalesce(zeek_history, conn_state, orig_ip_bytes, resp_ip_bytes,
+                     orig_payload_bytes, resp_payload_bytes, missed_bytes, community_id,
+                     zeek_orig_h, zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts,
+                     zeek_resp_pkts) IS NULL")" 1
+# the view: derived conn_state, seed orientation and packets, no Zeek values
+expect "old row in conn" "$(q "$db" "SELECT \"id.orig_h\", \"id.orig_p\", \"id.resp_p\",
+        conn_state, orig_pkts, resp_pkts, quote(history), seed_history, quote(orig_bytes),
+        quote(community_id), zeek FROM conn WHERE capture_id = 1")" \
+    "127.0.0.1|49512|18082|REJ|1|1|NULL|Sr|NULL|NULL|0"
+# the new capture has them
+expect "new rows filled" "$(q "$db" "SELECT count(*) FROM flows WHERE capture_id = 2
+        AND conn_state IS NOT NULL AND community_id LIKE '1:%' AND zeek_orig_h IS NOT NULL
+        AND orig_ip_bytes IS NOT NULL AND missed_bytes IS NOT NULL")" \
+    "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 2')"
+expect "new rows in conn" "$(q "$db" 'SELECT min(zeek) FROM conn WHERE capture_id = 2')" 1
+# opening again: nothing to do
+"$FLOWSTORE" -q -d "$db" "$FIX/refused.pcap" || fail "third import"
+expect "version again" "$(q "$db" 'PRAGMA user_version')" 2
+
+# a new database: the same columns in the same order as the migrated one
+"$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"
+cols="SELECT group_concat(name || ' ' || type, ',') FROM pragma_table_info('flows')"
+expect "columns" "$(q "$T/new.db" "$cols")" "$(q "$db" "$cols")"
+exit 0
