@@ -64,7 +64,7 @@ fi
 declare -A OTHER=()
 command -v softflowd >/dev/null && OTHER[softflowd]="softflowd -r $big -n 127.0.0.1:9 -d -D"
 command -v argus >/dev/null && OTHER[argus]="argus -r $big -w /dev/null"
-command -v nfpcapd >/dev/null && OTHER[nfpcapd]="nfpcapd -r $big -w $dir/nf"
+command -v nfpcapd >/dev/null && mkdir -p "$dir/nf" && OTHER[nfpcapd]="nfpcapd -r $big -w $dir/nf"
 command -v ndpiReader >/dev/null && OTHER[ndpiReader]="ndpiReader -i $big -q"
 command -v tshark >/dev/null && OTHER[tshark]="tshark -r $big -q -z conv,tcp"
 others=$(for o in "${!OTHER[@]}"; do echo "$o"; done | sort)
