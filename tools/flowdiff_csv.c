@@ -1,6 +1,8 @@
-/* flowdiff_csv.c - CSV event files through libcsv, fed one line at a time
- * so every row knows its line number; the raw row text is kept to turn a
- * field index back into a column for messages. */
+/* flowdiff_csv.c - CSV event files, fed one line at a time so every row
+ * knows its line number; the raw row text is kept to turn a field index
+ * back into a column for messages. Rows with quotes (or CR, or a quoted
+ * newline) go through libcsv; plain rows are split on commas directly,
+ * which gives the same fields at a fraction of the cost. */
 #include <stdlib.h>
 #include <string.h>
 #include "flowdiff_read.h"
@@ -193,16 +195,31 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
         }
         /* Single-line rows are read in place; only a row that goes on
          * (a quoted newline) is copied, for the messages. */
-        /* libcsv calls the space hook for every byte; only lines that
-         * have a blank need it (to keep blanks instead of trimming). */
-        csv_set_space_func(&r->csv, memchr(p, ' ', n) || memchr(p, '\t', n)
-                                        ? no_space : never_space);
-        k = csv_parse(&r->csv, p, n, on_field, on_row, r);
+        if (r->nrowf == 0 && !r->rtused && !memchr(p, '"', n) && !memchr(p, '\r', n)) {
+            /* A whole row without quotes or CR (what flowreplay writes):
+             * its fields are exactly the text between commas, as libcsv
+             * would give them, so split it here without the per-byte
+             * state machine. */
+            size_t start = 0, end = n - 1; /* the newline is not data */
+            for (size_t i = 0; i <= end; i++) {
+                if (i == end || p[i] == ',') {
+                    on_field((void *)(p + start), i - start, r);
+                    start = i + 1;
+                }
+            }
+            r->row_ready = 1;
+        } else {
+            /* libcsv calls the space hook for every byte; only lines that
+             * have a blank need it (to keep blanks instead of trimming). */
+            csv_set_space_func(&r->csv, memchr(p, ' ', n) || memchr(p, '\t', n)
+                                            ? no_space : never_space);
+            k = csv_parse(&r->csv, p, n, on_field, on_row, r);
+            if (k < n)
+                return fd__rd_err(r, r->lineno, k + 1, "malformed CSV: %s",
+                                  csv_strerror(csv_error(&r->csv)));
+        }
         if (r->oom)
             return fd__rd_err(r, r->lineno, 1, "out of memory");
-        if (k < n)
-            return fd__rd_err(r, r->lineno, k + 1, "malformed CSV: %s",
-                              csv_strerror(csv_error(&r->csv)));
         if (r->rtused || !r->row_ready) {
             if (fd__append(&r->rt, &r->rtused, &r->rtcap, p, n) != 0)
                 return fd__rd_err(r, r->lineno, 1, "out of memory");
