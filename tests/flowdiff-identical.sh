@@ -32,6 +32,18 @@ run "$T/empty.csv" "$T/empty.csv"
 expect_rc 0 "header only"
 expect_out "flows compared: 0," "header only counts"
 
+# Quoted fields (read by libcsv) equal the same fields unquoted (split
+# on commas directly): every other row quoted everywhere, CRLF on others.
+awk -F, 'NR == 1 || NR % 3 != 0 { if (NR % 2) print; else { for (i = 1; i <= NF; i++)
+        printf "%s\"%s\"", (i > 1 ? "," : ""), $i; print "" } next }
+    { printf "%s\r\n", $0 }' "$DATA/base.csv" >"$T/quoted.csv"
+grep -q '"' "$T/quoted.csv" || fail "quoted copy has no quotes"
+run "$DATA/base.csv" "$T/quoted.csv"
+expect_rc 0 "quoted and CRLF rows read as the plain ones"
+sed 's/,tcp,/,"t,cp",/' "$T/quoted.csv" >"$T/quoted2.csv"
+run "$DATA/base.csv" "$T/quoted2.csv"
+expect_rc 1 "a quoted comma is part of the field"
+
 run --version
 expect_rc 0 "--version"
 expect_out "flowdiff (flowkit) 0.1.0" "--version"
