@@ -26,10 +26,11 @@ fi
 make -j"$(nproc 2>/dev/null || echo 2)"
 
 echo
-echo "== flowreplay: the flow events of fixtures/real/http-download.pcap =="
-echo "   (a curl download from a local HTTP server, recorded on loopback)"
+echo "== flowreplay: flow events of two bundled captures, recorded on loopback =="
+echo "   fixtures/real/http-download.pcap: curl downloads 20 KB from a local HTTP server"
+echo "   fixtures/real/refused.pcap: a connection to a closed port"
 echo
-tools/flowreplay --events lifecycle fixtures/real/http-download.pcap fixtures/real/refused.pcap |
+tools/flowreplay -q --events lifecycle fixtures/real/http-download.pcap fixtures/real/refused.pcap |
     cut -d, -f2-8,11-18 | column -s, -t
 echo
 echo "setup: done. Run the tests with: make check"
