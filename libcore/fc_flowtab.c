@@ -3,6 +3,7 @@
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_flowtab.h"
+#include "fc_time.h"
 
 static uint32_t pow2_at_least(size_t n)
 {
@@ -139,27 +140,57 @@ static void list_unlink_c(fc_flowtab *ft, uint32_t i)
         l->tail = f->cprev;
 }
 
-/* Inserts into the class list keeping last_seen non-increasing from the
- * head. Packets in time order always land at the head; an out-of-order
- * timestamp walks down to its place. */
+static int64_t floor_sec(fc_ts ts)
+{
+    int64_t q = ts / FC_NSEC_PER_SEC;
+    return (ts % FC_NSEC_PER_SEC != 0 && ts < 0) ? q - 1 : q;
+}
+
+/* Queue time for ts: whole seconds from qbase, clamped; both clamps round
+ * down, so qsec never says later than ts. */
+static int32_t qsec_of(fc_flowtab *ft, fc_ts ts)
+{
+    if (!ft->qbase_set) {
+        ft->qbase = floor_sec(ts);
+        ft->qbase_set = 1;
+    }
+    int64_t d = floor_sec(ts) - ft->qbase;
+    if (d < INT32_MIN)
+        return INT32_MIN;
+    return d > INT32_MAX ? INT32_MAX : (int32_t)d;
+}
+
+fc_ts fc__flowtab_qts(const fc_flowtab *ft, const fc_flow *f)
+{
+    int64_t s = ft->qbase + f->qsec;
+    if (s > INT64_MAX / FC_NSEC_PER_SEC)
+        return INT64_MAX;
+    if (s < INT64_MIN / FC_NSEC_PER_SEC)
+        return INT64_MIN;
+    return s * FC_NSEC_PER_SEC;
+}
+
+/* Inserts into the class list keeping qsec non-decreasing from the head.
+ * New and re-queued flows are the latest in time, so the walk from the
+ * tail is short. */
 static void list_insert_c(fc_flowtab *ft, uint32_t i)
 {
     fc_flow *f = &ft->pool[i];
     fc_list *l = &ft->cls[f->cls];
-    uint32_t at = l->head;
-    while (at != FC_NIL && ft->pool[at].stats.last_seen > f->stats.last_seen)
-        at = ft->pool[at].cnext;
-    /* insert before `at` (or at the tail when at == NIL) */
-    f->cnext = at;
-    f->cprev = at == FC_NIL ? l->tail : ft->pool[at].cprev;
-    if (f->cprev != FC_NIL)
-        ft->pool[f->cprev].cnext = i;
-    else
-        l->head = i;
-    if (at != FC_NIL)
-        ft->pool[at].cprev = i;
+    uint32_t at = l->tail;
+    while (at != FC_NIL && ft->pool[at].qsec > f->qsec)
+        at = ft->pool[at].cprev;
+    /* insert after `at` (or at the head when at == NIL) */
+    f->cprev = at;
+    f->cnext = at == FC_NIL ? l->head : ft->pool[at].cnext;
+    if (f->cnext != FC_NIL)
+        ft->pool[f->cnext].cprev = i;
     else
         l->tail = i;
+    if (at != FC_NIL)
+        ft->pool[at].cnext = i;
+    else
+        l->head = i;
 }
 
 uint32_t fc__flowtab_insert(fc_flowtab *ft, const fc_key *key, uint64_t hash, int cls,
@@ -179,6 +210,7 @@ uint32_t fc__flowtab_insert(fc_flowtab *ft, const fc_key *key, uint64_t hash, in
     f->key = *key;
     f->cls = (uint8_t)cls;
     f->stats.started = f->stats.last_seen = ts;
+    f->qsec = qsec_of(ft, ts);
     f->touch = ++ft->next_touch;
     uint32_t b = (uint32_t)(hash & (ft->nbucket - 1));
     f->hnext = ft->bucket[b];
@@ -215,24 +247,23 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts)
         list_unlink_r(ft, i);
         list_push_r(ft, i);
     }
-    fc_list *l = &ft->cls[f->cls];
-    if (l->head == i && ts >= f->stats.last_seen) {
-        f->stats.last_seen = ts; /* already first and stays first */
-        return;
-    }
-    list_unlink_c(ft, i);
     f->stats.last_seen = ts;
-    if (l->head == FC_NIL || ts >= ft->pool[l->head].stats.last_seen) {
-        f->cprev = FC_NIL;
-        f->cnext = l->head;
-        if (l->head != FC_NIL)
-            ft->pool[l->head].cprev = i;
-        else
-            l->tail = i;
-        l->head = i;
-    } else {
+    /* Forward in time: the queue time stays a valid lower bound. A step
+     * back before it must move the flow, or a sweep could miss it. */
+    int32_t q = qsec_of(ft, ts);
+    if (q < f->qsec) {
+        list_unlink_c(ft, i);
+        f->qsec = q;
         list_insert_c(ft, i);
     }
+}
+
+void fc__flowtab_requeue(fc_flowtab *ft, uint32_t i)
+{
+    fc_flow *f = &ft->pool[i];
+    list_unlink_c(ft, i);
+    f->qsec = qsec_of(ft, f->stats.last_seen);
+    list_insert_c(ft, i);
 }
 
 size_t fc__flowtab_memory(const fc_flowtab *ft)

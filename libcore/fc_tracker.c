@@ -383,17 +383,33 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx)
         }
         return end_listed(t, n, FC_END_IDLE_TIMEOUT, now, fn, ctx);
     }
+    /* Walk each class list from its oldest queue time while that bound
+     * allows an expiry; collect everything visited first (the list is
+     * not changed during the walk), then requeue the flows that were
+     * still active. Expired ones go to the front of scratch. */
+    size_t nvis = 0;
     for (int c = 0; c < FC_CLASS_COUNT; c++) {
         fc_ts to = class_timeout(t, c);
-        for (uint32_t i = t->tab.cls[c].tail; i != FC_NIL; i = t->tab.pool[i].cprev) {
-            fc_ts idle = now - t->tab.pool[i].stats.last_seen;
-            if (idle < 0)
-                idle = 0;
-            if (idle < to)
-                break; /* the rest of the list is newer */
-            if (scratch_push(t, n++, i) != FC_OK)
+        for (uint32_t i = t->tab.cls[c].head; i != FC_NIL; i = t->tab.pool[i].cnext) {
+            if (to > 0) {
+                fc_ts q = fc__flowtab_qts(&t->tab, &t->tab.pool[i]);
+                if (q > now || now - q < to)
+                    break; /* the rest are queued later still */
+            }
+            if (scratch_push(t, nvis++, i) != FC_OK)
                 return FC_ENOMEM;
         }
+    }
+    for (size_t k = 0; k < nvis; k++) {
+        uint32_t i = t->scratch[k];
+        const fc_flow *f = fc__flow(&t->tab, i);
+        fc_ts idle = now - f->stats.last_seen;
+        if (idle < 0)
+            idle = 0;
+        if (idle >= class_timeout(t, f->cls))
+            t->scratch[n++] = i; /* n <= k: compacts in place */
+        else
+            fc__flowtab_requeue(&t->tab, i);
     }
     if (n > 1) {
         sort_tab = &t->tab;
@@ -427,12 +443,15 @@ fc_ts fc_tracker_next_expiry(const fc_tracker *t)
         return best;
     }
     for (int c = 0; c < FC_CLASS_COUNT; c++) {
-        uint32_t i = t->tab.cls[c].tail;
+        uint32_t i = t->tab.cls[c].head;
         if (i == FC_NIL)
             continue;
         fc_ts to = class_timeout(t, c);
-        /* a zero timeout ends every flow of the class at any sweep */
-        fc_ts e = to <= 0 ? INT64_MIN : t->tab.pool[i].stats.last_seen + to;
+        /* a lower bound: the oldest queue time; a sweep there may only
+         * re-queue flows that moved on, which costs nothing in output.
+         * A zero timeout ends every flow of the class at any sweep. */
+        fc_ts q = fc__flowtab_qts(&t->tab, &t->tab.pool[i]);
+        fc_ts e = to <= 0 ? INT64_MIN : (q > INT64_MAX - to ? INT64_MAX - 1 : q + to);
         if (e < best)
             best = e;
     }

@@ -80,9 +80,9 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx);
 long fc_tracker_flush(fc_tracker *t, fc_end_reason reason, fc_ts now, fc_event_fn fn,
                       void *ctx);
 
-/* Earliest time at which a sweep would end at least one flow, or
- * INT64_MAX when no flow is live. With a timeout callback set this walks
- * every flow. */
+/* A lower bound of the earliest time at which a sweep can end a flow (a
+ * sweep then may still end none), or INT64_MAX when no flow is live.
+ * With a timeout callback set this walks every flow and is exact. */
 fc_ts fc_tracker_next_expiry(const fc_tracker *t);
 
 /* Per-key idle-timeout override: return 1 and set *timeout to override

@@ -1060,16 +1060,20 @@ static uint64_t rng_next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-START_TEST(randomized_against_model_with_invariants)
+/* Drives the tracker and the model with the same random packets and
+ * sweeps; time moves by up to `fwd` (and sometimes back by up to
+ * `back`). Compares every event and checks the invariants each step. */
+static void run_random(fc_ts to_tcp, fc_ts to_udp, fc_ts to_other, fc_ts fwd, fc_ts back,
+                       long steps, uint64_t seed)
 {
     static model m;
     fc_tracker_config cfg;
     fc_tracker_config_default(&cfg);
     cfg.max_flows = 200;
     cfg.initial_capacity = 16;
-    cfg.idle_timeout_tcp = FC_SEC(30);
-    cfg.idle_timeout_udp = FC_SEC(10);
-    cfg.idle_timeout_other = FC_SEC(5);
+    cfg.idle_timeout_tcp = to_tcp;
+    cfg.idle_timeout_udp = to_udp;
+    cfg.idle_timeout_other = to_other;
     cfg.hash_seed = 12345;
     fc_tracker *t = new_tracker(&cfg);
     memset(&m, 0, sizeof m);
@@ -1077,16 +1081,16 @@ START_TEST(randomized_against_model_with_invariants)
     m.to[0] = cfg.idle_timeout_tcp;
     m.to[1] = cfg.idle_timeout_udp;
     m.to[2] = cfg.idle_timeout_other;
-    uint64_t seed = 42;
     fc_ts now = FC_SEC(1000);
     static const uint8_t flag_pool[] = {0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x10, 0x18};
-    for (long step = 0; step < 120000; step++) {
+    for (long st = 0; st < steps; st++) {
+        long step = st;
         uint64_t r = rng_next(&seed);
         /* mostly forward time, sometimes a step back */
         if (r % 100 < 3)
-            now -= (fc_ts)(r >> 20) % FC_SEC(5);
+            now -= (fc_ts)(r >> 20) % back;
         else
-            now += (fc_ts)(r >> 24) % (FC_SEC(1) / 2);
+            now += (fc_ts)(r >> 24) % fwd;
         if (r % 50 == 0) {
             sweep_cmp c = {&m, 0, step};
             m_sweep(&m, now);
@@ -1132,6 +1136,20 @@ START_TEST(randomized_against_model_with_invariants)
     ck_assert_uint_eq(fc_tracker_count(t), 0);
     ck_assert_uint_eq(s->flows_created, s->flows_ended);
     fc_tracker_free(t);
+}
+
+START_TEST(randomized_against_model_with_invariants)
+{
+    run_random(FC_SEC(30), FC_SEC(10), FC_SEC(5), FC_SEC(1) / 2, FC_SEC(5), 120000, 42);
+}
+END_TEST
+
+START_TEST(randomized_against_model_subsecond_timeouts)
+{
+    /* timeouts shorter than the table's one-second queue granularity,
+     * time moving in small steps: sweeps re-queue often */
+    run_random(FC_SEC(1) + FC_SEC(1) / 2, FC_SEC(1) / 4, 700000000, FC_SEC(1) / 20,
+               FC_SEC(1), 60000, 7);
 }
 END_TEST
 
@@ -1182,6 +1200,7 @@ static Suite *tracker_suite(void)
     TCase *rnd = tcase_create("randomized");
     tcase_set_timeout(rnd, 300);
     tcase_add_test(rnd, randomized_against_model_with_invariants);
+    tcase_add_test(rnd, randomized_against_model_subsecond_timeouts);
     suite_add_tcase(s, rnd);
     return s;
 }
