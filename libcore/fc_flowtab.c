@@ -250,10 +250,9 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts)
     f->stats.last_seen = ts;
     /* Forward in time: the queue time stays a valid lower bound. A step
      * back before it must move the flow, or a sweep could miss it. */
-    int32_t q = qsec_of(ft, ts);
-    if (q < f->qsec) {
+    if (ts < fc__flowtab_qts(ft, f)) {
         list_unlink_c(ft, i);
-        f->qsec = q;
+        f->qsec = qsec_of(ft, ts);
         list_insert_c(ft, i);
     }
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fc_decode.h"
+#include "fc_decode_int.h"
 #include "fc_error.h"
 #include "fc_key.h"
 #include "fc_testframes.h"
@@ -1188,6 +1189,63 @@ END_TEST
 
 /* ================================================================ main */
 
+/* fc_decode's fast path for plain Ethernet/IPv4/TCP|UDP must give exactly
+ * what the general decoder gives, for valid frames and for every damage
+ * near the fields it reads. */
+START_TEST(fast_path_matches_general_decoder)
+{
+    uint64_t seed = 99;
+    uint8_t f[TF_BUFSZ];
+    const uint8_t s4[4] = {10, 1, 2, 3}, d4[4] = {192, 168, 7, 9};
+    static const uint8_t opts[4] = {1, 1, 1, 0};
+    char pl[300];
+    memset(pl, 'p', sizeof pl);
+    long fast = 0;
+    for (int it = 0; it < 200000; it++) {
+        uint64_t r = rng_next(&seed);
+        size_t plen = (size_t)(r % 200), n;
+        switch ((r >> 8) % 4) {
+        case 0:
+            n = tf_ipv4_tcp(f, NULL, NULL, s4, d4, (uint16_t)(r >> 16), 443, (uint32_t)r,
+                            (uint32_t)(r >> 32), (uint8_t)(r >> 40), pl, plen);
+            break;
+        case 1:
+            n = tf_ipv4_udp(f, s4, d4, (uint16_t)(r >> 16), 53, pl, plen);
+            break;
+        case 2: { /* TCP with options */
+            uint8_t l4[TF_BUFSZ], ip[TF_BUFSZ];
+            size_t n4 = tf_tcp_opts(l4, 1, 2, 3, 4, 0x18, 100, opts, sizeof opts, pl, plen);
+            tf_ip4_spec sp = {.src = {1, 2, 3, 4}, .dst = {5, 6, 7, 8}, .proto = 6};
+            size_t ni = tf_ip4(ip, &sp, l4, n4);
+            n = tf_eth(f, NULL, NULL, 0x0800, ip, ni);
+            break;
+        }
+        default:
+            n = tf_ipv4_icmp(f, s4, d4, 8, 0, pl, plen);
+            break;
+        }
+        /* damage: padding, a byte in the headers, a shorter capture */
+        if ((r >> 50) & 1) {
+            memset(f + n, 0, 20);
+            n += (size_t)((r >> 44) % 20);
+        }
+        if ((r >> 51) & 1)
+            f[12 + (r >> 52) % 50] = (uint8_t)(r >> 56);
+        if ((r >> 58) & 1)
+            n = (size_t)((r >> 20) % (n + 1));
+        fc_decoded a, b;
+        int ra = fc_decode(FC_LINK_EN10MB, f, n, 0, &a);
+        int rb = fc__decode_general(FC_LINK_EN10MB, f, n, 0, &b);
+        ck_assert_msg(ra == rb, "iteration %d: rc %d vs %d", it, ra, rb);
+        if (ra == FC_OK) {
+            ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "iteration %d: fields differ", it);
+            fast += a.has_l4 && (a.proto == 6 || a.proto == 17) && a.frag == FC_FRAG_NONE;
+        }
+    }
+    ck_assert_int_gt(fast, 50000); /* the fast path really ran */
+}
+END_TEST
+
 static Suite *mk_suite(const char *name, TCase *tc)
 {
     Suite *s = suite_create(name);
@@ -1255,6 +1313,7 @@ int main(void)
     tcase_add_test(tr, robust_truncate_ipv6_tcp);
     tcase_add_test(tr, robust_truncate_all_samples);
     tcase_add_test(tr, robust_random_bytes);
+    tcase_add_test(tr, fast_path_matches_general_decoder);
     tcase_set_timeout(tr, 120); /* sanitizer builds are slow */
 
     sr = srunner_create(mk_suite("decode-link", tl));
