@@ -248,21 +248,16 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts)
         list_push_r(ft, i);
     }
     f->stats.last_seen = ts;
-    /* Forward in time: the queue time stays a valid lower bound. A step
-     * back before it must move the flow, or a sweep could miss it. */
-    if (ts < fc__flowtab_qts(ft, f)) {
+    /* The class list orders flows by the second of their last packet; a
+     * packet in the same second leaves the flow where it is (no
+     * neighbour writes), one in a later second moves it to the newest
+     * end (an earlier one, back to its place). */
+    fc_ts q = fc__flowtab_qts(ft, f);
+    if (ts < q || ts - q >= FC_NSEC_PER_SEC) {
         list_unlink_c(ft, i);
         f->qsec = qsec_of(ft, ts);
         list_insert_c(ft, i);
     }
-}
-
-void fc__flowtab_requeue(fc_flowtab *ft, uint32_t i)
-{
-    fc_flow *f = &ft->pool[i];
-    list_unlink_c(ft, i);
-    f->qsec = qsec_of(ft, f->stats.last_seen);
-    list_insert_c(ft, i);
 }
 
 size_t fc__flowtab_memory(const fc_flowtab *ft)

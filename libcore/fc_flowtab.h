@@ -6,13 +6,12 @@
  *   - hash chains from a power-of-two bucket array (seeded hash);
  *   - the recency list (most recently used at the head): eviction takes
  *     the tail, iteration walks from the head;
- *   - one list per timeout class (TCP, UDP, other), sorted by a queue
- *     time `qsec` (whole seconds, never later than the flow's last_seen),
- *     oldest at the head. A packet does not move its flow in this list
- *     (no neighbour writes on the hot path); a sweep walks from the head
- *     only while the queue time says a flow may have expired, ends the
- *     flows that did and re-queues the others at their last_seen. So a
- *     sweep costs O(flows that expire or moved on), not O(live flows).
+ *   - one list per timeout class (TCP, UDP, other), sorted by `qsec`,
+ *     the whole second of the flow's last packet, oldest at the head. A
+ *     packet within the same second leaves its flow in place (no
+ *     neighbour writes on the hot path); a sweep walks from the head only
+ *     while that second allows an expiry. So a sweep costs O(flows that
+ *     expire + flows last seen in the boundary second), not O(live flows).
  * The pool and buckets grow by doubling up to max_flows and never shrink
  * while the table lives: no allocation per packet in steady state. */
 #ifndef FC_FLOWTAB_H
@@ -36,8 +35,8 @@ typedef struct fc_flow {
     uint8_t orient;      /* fc_orient of the initiator's packets */
     uint8_t cls;         /* FC_CLASS_* */
     uint8_t fin_sent;    /* bit per fc_side: that side sent a FIN */
-    int32_t qsec;        /* queue time: seconds since fc_flowtab.qbase,
-                            rounded down, <= last_seen */
+    int32_t qsec;        /* second of last_seen, counted from
+                            fc_flowtab.qbase (clamped: rounded down) */
     uint32_t hnext;      /* hash chain, or free list when unused */
     uint32_t rprev, rnext; /* recency list */
     uint32_t cprev, cnext; /* timeout-class list */
@@ -94,18 +93,15 @@ uint32_t fc__flowtab_insert(fc_flowtab *ft, const fc_key *key, uint64_t hash, in
 /* Unlinks a flow and recycles its slot. */
 void fc__flowtab_remove(fc_flowtab *ft, uint32_t i);
 
-/* Marks a flow used by a packet at ts: head of the recency list; moved
- * in its class list only when ts is earlier than its queue time. Sets
+/* Marks a flow used by a packet at ts: head of the recency list; moved in
+ * its class list only when ts falls in another second. Sets
  * stats.last_seen. */
 void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts);
 
-/* Earliest time the flow's queue time lets it expire with timeout `to`:
- * a lower bound of last_seen + to. */
+/* Start of the second of the flow's last packet (a lower bound of
+ * last_seen, within one second of it). */
 fc_ts fc__flowtab_qts(const fc_flowtab *ft, const fc_flow *f);
 
-/* Moves a flow in its class list to its last_seen (after a sweep found
- * it had not expired). */
-void fc__flowtab_requeue(fc_flowtab *ft, uint32_t i);
 
 size_t fc__flowtab_memory(const fc_flowtab *ft);
 

@@ -383,10 +383,9 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx)
         }
         return end_listed(t, n, FC_END_IDLE_TIMEOUT, now, fn, ctx);
     }
-    /* Walk each class list from its oldest queue time while that bound
-     * allows an expiry; collect everything visited first (the list is
-     * not changed during the walk), then requeue the flows that were
-     * still active. Expired ones go to the front of scratch. */
+    /* Walk each class list from its oldest second while that second
+     * allows an expiry, then keep the visited flows that did expire
+     * (those last seen late in the boundary second may not have). */
     size_t nvis = 0;
     for (int c = 0; c < FC_CLASS_COUNT; c++) {
         fc_ts to = class_timeout(t, c);
@@ -408,8 +407,6 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx)
             idle = 0;
         if (idle >= class_timeout(t, f->cls))
             t->scratch[n++] = i; /* n <= k: compacts in place */
-        else
-            fc__flowtab_requeue(&t->tab, i);
     }
     if (n > 1) {
         sort_tab = &t->tab;
@@ -447,9 +444,9 @@ fc_ts fc_tracker_next_expiry(const fc_tracker *t)
         if (i == FC_NIL)
             continue;
         fc_ts to = class_timeout(t, c);
-        /* a lower bound: the oldest queue time; a sweep there may only
-         * re-queue flows that moved on, which costs nothing in output.
-         * A zero timeout ends every flow of the class at any sweep. */
+        /* a lower bound, within a second: the oldest flow's last second
+         * (a sweep there may end nothing). A zero timeout ends every
+         * flow of the class at any sweep. */
         fc_ts q = fc__flowtab_qts(&t->tab, &t->tab.pool[i]);
         fc_ts e = to <= 0 ? INT64_MIN : (q > INT64_MAX - to ? INT64_MAX - 1 : q + to);
         if (e < best)
