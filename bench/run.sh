@@ -9,13 +9,14 @@
 # memory, and other flow tools found on this machine. Ratios are what to
 # compare between machines and commits.
 #
-# Usage: bench/run.sh [-d DIR] [-r REPEAT] [-s] (-s: small, 10x fewer flows)
+# Usage: bench/run.sh [-d DIR] [-r REPEAT] [-s] [-n]
+#   -s: small, 10x fewer flows;  -n: leave out the other flow tools
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=${top_builddir:-$(cd "$here/.." && pwd)}
-dir=/tmp/flowkit-bench repeat=3 scale=1
-while getopts "d:r:s" o; do
-    case $o in d) dir=$OPTARG ;; r) repeat=$OPTARG ;; s) scale=10 ;; *) exit 2 ;; esac
+dir=/tmp/flowkit-bench repeat=3 scale=1 peers=1
+while getopts "d:r:sn" o; do
+    case $o in d) dir=$OPTARG ;; r) repeat=$OPTARG ;; s) scale=10 ;; n) peers=0 ;; *) exit 2 ;; esac
 done
 mkdir -p "$dir"
 T=$top/tools
@@ -68,6 +69,7 @@ command -v nfpcapd >/dev/null && mkdir -p "$dir/nf" && OTHER[nfpcapd]="nfpcapd -
 command -v ndpiReader >/dev/null && OTHER[ndpiReader]="ndpiReader -i $big -q"
 command -v tshark >/dev/null && OTHER[tshark]="tshark -r $big -q -z conv,tcp"
 others=$(for o in "${!OTHER[@]}"; do echo "$o"; done | sort)
+[ "$peers" = 1 ] || others=""
 for o in $others; do
     # shellcheck disable=SC2086
     run_case "$o" ${OTHER[$o]}
@@ -89,7 +91,11 @@ for o in $others; do
     printf '%-20s %9s %10s %14s %10s\n' "$o" "${S[$o]}" "$(rate "$pk" "${S[$o]}")" \
         "x$(awk -v a="${S[$o]}" -v b="${S[replay_lifecycle]}" 'BEGIN{printf "%.1f", a / b}') replay" "$((R[$o] / 1024))"
 done
-[ -n "$others" ] || echo "(no other flow tools installed: argus, softflowd, nfpcapd, ndpiReader, tshark)"
+if [ "$peers" = 0 ]; then
+    echo "(other flow tools left out: -n)"
+elif [ -z "$others" ]; then
+    echo "(no other flow tools installed: argus, softflowd, nfpcapd, ndpiReader, tshark)"
+fi
 if [ -n "${dbsize:-}" ]; then
     echo "flowstore: $(awk -v f=$nbig -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", f / s}') flows/s, $((dbsize / nbig)) DB bytes/flow"
 fi
