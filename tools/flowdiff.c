@@ -1,6 +1,8 @@
 /* flowdiff - compare two flow-event files (or replayed captures) flow by
  * flow. Exit 0 equivalent, 1 different, 2 trouble, like diff(1). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* flowdiff_read.c - opening an input (file, stdin or a replayed capture),
  * telling CSV from JSONL, reading it line by line, and the value checks
  * both parsers share. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

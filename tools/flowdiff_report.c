@@ -1,6 +1,8 @@
 /* flowdiff_report.c - the three report formats: text (optionally in
  * colour), one JSON document, and JUnit XML. Results arrive sorted. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include "flowdiff.h"

@@ -1,6 +1,8 @@
 /* flowdiff_spawn.c - run flowreplay on a capture and hand back its stdout.
  * No shell: the capture name and options go to execv as they are. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
