@@ -10,7 +10,9 @@
 #endif
 #include "fc_alloc.h"
 #include "fc_error.h"
+#include "fc_decode.h"
 #include "fc_replay.h"
+#include "fc_zeek_tunnel.h"
 
 struct fc_replay {
     fc_replay_opts o;
@@ -136,6 +138,47 @@ static int run_ticks(fc_replay *r)
     return FC_OK;
 }
 
+#define TUNNEL_DEPTH 4 /* tunnels in tunnels, at most */
+
+/* Finds the frame a tunnel packet carries and tracks it as a packet of
+ * its own (then what it carries in turn). Returns FC_OK or FC_ENOMEM. */
+static int track_inner(fc_replay *r, const fc_packet *p, int depth)
+{
+    fc_decoded d;
+    fc_inner in = {0, 0};
+    const fc_event *ev;
+
+    if (depth >= TUNNEL_DEPTH || fc_decode(p->linktype, p->data, p->caplen, 0, &d) != FC_OK ||
+        d.frag != FC_FRAG_NONE)
+        return FC_OK;
+    const uint8_t *pl = p->data + d.payload_off;
+    size_t plen = d.payload_len;
+    if (d.proto == 4 || d.proto == 41) { /* IPv4 / IPv6 in IP */
+        in.linktype = FC_LINK_RAW;
+    } else if (d.proto == 47) {
+        if (fc__zeek_gre(pl, plen, &in) != 0)
+            return FC_OK;
+    } else if (d.proto == FC_PROTO_UDP && d.has_l4) {
+        if (fc__zeek_udp_tunnel(d.sport, d.dport, pl, plen, d.payload_wire, &in) != 0)
+            return FC_OK;
+    } else {
+        return FC_OK;
+    }
+    if (in.off >= plen)
+        return FC_OK;
+    size_t outer = (size_t)(pl - p->data) + in.off;
+    fc_packet ip = {pl + in.off, plen - in.off,
+                    p->wirelen > outer ? (uint32_t)(p->wirelen - outer) : 0, p->ts,
+                    in.linktype};
+    int n = fc_tracker_track(r->t, &ip, &ev);
+    if (n < 0)
+        return n;
+    r->st.tunneled++;
+    for (int i = 0; i < n; i++)
+        emit(r, &ev[i]);
+    return track_inner(r, &ip, depth + 1);
+}
+
 static void pace(fc_replay *r, fc_ts ts)
 {
     struct timespec now, dl;
@@ -209,6 +252,8 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             r->st.matched++;
         for (int i = 0; i < n; i++)
             emit(r, &ev[i]);
+        if (r->o.tunnels && n > 0 && (rc = track_inner(r, &p, 0)) != FC_OK)
+            break;
         if (r->tick_fn)
             r->tick_fn(r->tick_ctx, &r->st, r->t);
         if (r->stopped) {

@@ -20,6 +20,10 @@ typedef struct fc_replay_opts {
     /* --speed as a fraction num/den (1/1 = original pace); num = 0 means
      * no pacing. */
     uint64_t speed_num, speed_den;
+    /* also track the inner flows of tunnels (VXLAN, Geneve, GRE, GTP-U,
+     * Teredo, AYIYA, IP-in-IP): each inner frame is tracked as a packet
+     * of its own, after the outer one, at the same time */
+    int tunnels;
     /* per-flow user state for extensions, as for fc_tracker_new */
     size_t user_size;
     fc_user_init_fn user_init;
@@ -33,6 +37,7 @@ typedef struct fc_replay_stats {
     uint64_t matched;         /* records that belonged to a flow */
     uint64_t unmatched;
     uint64_t backwards;       /* records older than the clock */
+    uint64_t tunneled;        /* inner frames tracked (with tunnels on) */
     uint64_t flows_created;
     uint64_t ended[FC_END_COUNT]; /* flows ended, by reason */
     fc_ts first_ts, last_ts;  /* clock range */

@@ -122,9 +122,9 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
 
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
 {
+    /* seed mode: the replay decapsulates, the tracker sees inner frames */
     if (z->zo.tunnels == 1)
-        fprintf(stderr, "flowkit: --zeek-tunnels has no effect without --zeek: the seed "
-                        "tracker follows the outer flows only\n");
+        ro->tunnels = 1;
     int any = z->fields || z->zo.bare || z->zo.ignore_checksums;
     if (!any || z->table)
         return NULL;

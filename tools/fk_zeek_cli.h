@@ -9,9 +9,8 @@
  *   --ignore-checksums      as zeek -C
  *   --likely-server-ports L replace Zeek's likely_server_ports, e.g.
  *                           "80,443,53/udp,6660-6669/tcp"
- *   --zeek-tunnels          decapsulate tunnels (the default with --zeek;
- *                           the seed tracker does not decapsulate yet, so
- *                           without --zeek it is refused);
+ *   --zeek-tunnels          also track the inner flows of tunnels in seed
+ *                           mode (always on with --zeek);
  *                           --no-zeek-tunnels turns it off
  *   --format zeek           a Zeek conn.log (TSV); implies --zeek
  *
@@ -56,8 +55,9 @@ enum {
     "                          direction flips)\n"                                    \
     "      --ignore-checksums  as zeek -C: accept bad checksums\n"                    \
     "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"    \
-    "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels (VXLAN,\n"     \
-    "                          Geneve, GRE, GTP-U, Teredo, AYIYA, IP-in-IP)\n"
+    "      --zeek-tunnels      also track the flows inside tunnels (VXLAN, Geneve,\n"   \
+    "                          GRE, GTP-U, Teredo, AYIYA, IP-in-IP); on with --zeek\n" \
+    "      --no-zeek-tunnels   with --zeek, follow the outer flows only\n"
 
 typedef struct fk_zeek_cli {
     int table;        /* --zeek or --format zeek */

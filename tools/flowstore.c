@@ -240,9 +240,10 @@ int main(int argc, char **argv)
         if (zc.zo.tunnels == 2)
             zc.zo.tunnels = 1;
     } else {
+        /* the replay decapsulates; the Zeek records then see inner frames
+         * as packets of their own flows */
         if (zc.zo.tunnels == 1)
-            fprintf(stderr, PROG ": --zeek-tunnels has no effect without --zeek: the seed "
-                                 "tracker follows the outer flows only\n");
+            cli.ro.tunnels = 1;
         zc.zo.tunnels = 0;
         cli.ro.user_size = sizeof(uint32_t);
         cli.ro.user_init = NULL;
