@@ -88,14 +88,15 @@ int fd_ev_set(fd_event *e, int id, const char *s, size_t len)
         uint32_t ncap = e->cap ? e->cap : 256;
         char *nd;
         while (ncap < e->used + len)
-            ncap *= 2;
+            ncap = ncap > UINT32_MAX / 2 ? (uint32_t)(e->used + len) : ncap * 2;
         nd = realloc(e->data, ncap);
         if (!nd)
             return -1;
         e->data = nd;
         e->cap = ncap;
     }
-    memcpy(e->data + e->used, s, len);
+    if (len) /* an empty value may come before any storage exists */
+        memcpy(e->data + e->used, s, len);
     e->off[id] = e->used;
     e->len[id] = (uint32_t)len;
     e->used += (uint32_t)len;
