@@ -1,5 +1,9 @@
 /* fc_flowtab.c - pool, hash buckets and intrusive lists of live flows. */
+#include <stdint.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_flowtab.h"
@@ -13,6 +17,24 @@ static uint32_t pow2_at_least(size_t n)
     return p;
 }
 
+/* Flows are looked up at random: with a large table every lookup would
+ * also miss the TLB. Where the kernel leaves transparent huge pages to
+ * madvise, ask for them on big arrays (a hint; failure changes nothing). */
+static void advise_huge(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t pg = 4096;
+    if (n < (size_t)4 << 20)
+        return;
+    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 int fc__flowtab_init(fc_flowtab *ft, size_t initial, size_t user_size, uint64_t seed)
 {
     memset(ft, 0, sizeof *ft);
@@ -23,6 +45,7 @@ int fc__flowtab_init(fc_flowtab *ft, size_t initial, size_t user_size, uint64_t 
     ft->user_size = user_size;
     ft->seed = seed;
     ft->free_head = FC_NIL;
+    ft->touch_max = UINT32_MAX - 1;
     ft->recency.head = ft->recency.tail = FC_NIL;
     for (int c = 0; c < FC_CLASS_COUNT; c++)
         ft->cls[c].head = ft->cls[c].tail = FC_NIL;
@@ -34,6 +57,8 @@ int fc__flowtab_init(fc_flowtab *ft, size_t initial, size_t user_size, uint64_t 
         fc__flowtab_destroy(ft);
         return FC_ENOMEM;
     }
+    advise_huge(ft->pool, (size_t)ft->cap * sizeof *ft->pool);
+    advise_huge(ft->bucket, (size_t)ft->nbucket * sizeof *ft->bucket);
     memset(ft->bucket, 0xff, (size_t)ft->nbucket * sizeof *ft->bucket);
     return FC_OK;
 }
@@ -75,6 +100,7 @@ static int grow(fc_flowtab *ft, size_t limit)
     if (!np)
         return FC_ENOMEM;
     ft->pool = np;
+    advise_huge(np, ncap * sizeof *np);
     if (ft->user_size) {
         unsigned char *nu = fc_realloc(ft->user, ncap * ft->user_size);
         if (!nu)
@@ -86,9 +112,13 @@ static int grow(fc_flowtab *ft, size_t limit)
         uint32_t *bk = fc_malloc((size_t)nb * sizeof *bk);
         if (!bk)
             return FC_ENOMEM;
+        advise_huge(bk, (size_t)nb * sizeof *bk);
         memset(bk, 0xff, (size_t)nb * sizeof *bk);
-        /* Rehash by walking the recency list: only live flows. */
-        for (uint32_t i = ft->recency.head; i != FC_NIL; i = ft->pool[i].rnext) {
+        /* Rehash in pool order (sequential, unlike the recency list);
+         * recycled slots have family 0. */
+        for (uint32_t i = 0; i < ft->used; i++) {
+            if (ft->pool[i].key.family == 0)
+                continue;
             uint32_t b = (uint32_t)(fc_key_hash(&ft->pool[i].key, ft->seed) & (nb - 1));
             ft->pool[i].hnext = bk[b];
             bk[b] = i;
@@ -146,39 +176,26 @@ static int64_t floor_sec(fc_ts ts)
     return (ts % FC_NSEC_PER_SEC != 0 && ts < 0) ? q - 1 : q;
 }
 
-/* Queue time for ts: whole seconds from qbase, clamped; both clamps round
- * down, so qsec never says later than ts. */
-static int32_t qsec_of(fc_flowtab *ft, fc_ts ts)
-{
-    if (!ft->qbase_set) {
-        ft->qbase = floor_sec(ts);
-        ft->qbase_set = 1;
-    }
-    int64_t d = floor_sec(ts) - ft->qbase;
-    if (d < INT32_MIN)
-        return INT32_MIN;
-    return d > INT32_MAX ? INT32_MAX : (int32_t)d;
-}
-
 fc_ts fc__flowtab_qts(const fc_flowtab *ft, const fc_flow *f)
 {
-    int64_t s = ft->qbase + f->qsec;
-    if (s > INT64_MAX / FC_NSEC_PER_SEC)
-        return INT64_MAX;
+    (void)ft;
+    int64_t s = floor_sec(f->stats.last_seen);
     if (s < INT64_MIN / FC_NSEC_PER_SEC)
         return INT64_MIN;
     return s * FC_NSEC_PER_SEC;
 }
 
-/* Inserts into the class list keeping qsec non-decreasing from the head.
+/* Inserts into the class list keeping the second of last_seen
+ * non-decreasing from the head.
  * New and re-queued flows are the latest in time, so the walk from the
  * tail is short. */
 static void list_insert_c(fc_flowtab *ft, uint32_t i)
 {
     fc_flow *f = &ft->pool[i];
     fc_list *l = &ft->cls[f->cls];
+    int64_t q = floor_sec(f->stats.last_seen);
     uint32_t at = l->tail;
-    while (at != FC_NIL && ft->pool[at].qsec > f->qsec)
+    while (at != FC_NIL && floor_sec(ft->pool[at].stats.last_seen) > q)
         at = ft->pool[at].cprev;
     /* insert after `at` (or at the head when at == NIL) */
     f->cprev = at;
@@ -191,6 +208,20 @@ static void list_insert_c(fc_flowtab *ft, uint32_t i)
         ft->pool[at].cnext = i;
     else
         l->head = i;
+}
+
+/* Stamps are 32 bits to keep the entry small. Before they would wrap,
+ * the live flows are renumbered 1..count in recency order (every ~4G
+ * packets; O(live flows) then), so comparing stamps stays exact. */
+static uint32_t next_touch(fc_flowtab *ft)
+{
+    if (ft->next_touch >= ft->touch_max) {
+        uint32_t n = 0;
+        for (uint32_t i = ft->recency.tail; i != FC_NIL; i = ft->pool[i].rprev)
+            ft->pool[i].touch = ++n;
+        ft->next_touch = n;
+    }
+    return ++ft->next_touch;
 }
 
 uint32_t fc__flowtab_insert(fc_flowtab *ft, const fc_key *key, uint64_t hash, int cls,
@@ -210,8 +241,7 @@ uint32_t fc__flowtab_insert(fc_flowtab *ft, const fc_key *key, uint64_t hash, in
     f->key = *key;
     f->cls = (uint8_t)cls;
     f->stats.started = f->stats.last_seen = ts;
-    f->qsec = qsec_of(ft, ts);
-    f->touch = ++ft->next_touch;
+    f->touch = next_touch(ft);
     uint32_t b = (uint32_t)(hash & (ft->nbucket - 1));
     f->hnext = ft->bucket[b];
     ft->bucket[b] = i;
@@ -234,6 +264,7 @@ void fc__flowtab_remove(fc_flowtab *ft, uint32_t i)
         *pp = f->hnext;
     list_unlink_r(ft, i);
     list_unlink_c(ft, i);
+    f->key.family = 0; /* a recycled slot: skipped by rehashing */
     f->hnext = ft->free_head;
     ft->free_head = i;
     ft->count--;
@@ -242,20 +273,19 @@ void fc__flowtab_remove(fc_flowtab *ft, uint32_t i)
 void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts)
 {
     fc_flow *f = &ft->pool[i];
-    f->touch = ++ft->next_touch;
+    f->touch = next_touch(ft);
     if (ft->recency.head != i) {
         list_unlink_r(ft, i);
         list_push_r(ft, i);
     }
-    f->stats.last_seen = ts;
     /* The class list orders flows by the second of their last packet; a
      * packet in the same second leaves the flow where it is (no
      * neighbour writes), one in a later second moves it to the newest
      * end (an earlier one, back to its place). */
-    fc_ts q = fc__flowtab_qts(ft, f);
-    if (ts < q || ts - q >= FC_NSEC_PER_SEC) {
+    int moved = floor_sec(ts) != floor_sec(f->stats.last_seen);
+    f->stats.last_seen = ts;
+    if (moved) {
         list_unlink_c(ft, i);
-        f->qsec = qsec_of(ft, ts);
         list_insert_c(ft, i);
     }
 }

@@ -6,8 +6,8 @@
  *   - hash chains from a power-of-two bucket array (seeded hash);
  *   - the recency list (most recently used at the head): eviction takes
  *     the tail, iteration walks from the head;
- *   - one list per timeout class (TCP, UDP, other), sorted by `qsec`,
- *     the whole second of the flow's last packet, oldest at the head. A
+ *   - one list per timeout class (TCP, UDP, other), sorted by the whole
+ *     second of the flow's last packet, oldest at the head. A
  *     packet within the same second leaves its flow in place (no
  *     neighbour writes on the hot path); a sweep walks from the head only
  *     while that second allows an expiry. So a sweep costs O(flows that
@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fc_event.h"
+#include "fc_history.h"
 #include "fc_key.h"
 
 #define FC_NIL UINT32_MAX
@@ -29,15 +30,17 @@ enum { FC_CLASS_TCP = 0, FC_CLASS_UDP, FC_CLASS_OTHER, FC_CLASS_COUNT };
 typedef struct fc_flow {
     fc_key key;
     fc_flow_stats stats;
-    uint64_t touch;      /* recency stamp: larger = used more recently */
-    fc_history history;
-    uint8_t state;       /* fc_state */
-    uint8_t orient;      /* fc_orient of the initiator's packets */
-    uint8_t cls;         /* FC_CLASS_* */
-    uint8_t fin_sent;    /* bit per fc_side: that side sent a FIN */
-    int32_t qsec;        /* second of last_seen, counted from
-                            fc_flowtab.qbase (clamped: rounded down) */
-    uint32_t hnext;      /* hash chain, or free list when unused */
+    /* 64 bits: the history (fc_history.h's packed form) and the small
+     * fields, so the entry is 120 bytes. The timeout-class list orders
+     * flows by the second of stats.last_seen. */
+    uint64_t history : FC_HISTORY_BITS;
+    uint64_t state : 4;    /* fc_state */
+    uint64_t orient : 1;   /* fc_orient of the initiator's packets */
+    uint64_t cls : 2;      /* FC_CLASS_* */
+    uint64_t fin_sent : 2; /* bit per fc_side: that side sent a FIN */
+    uint32_t touch;        /* recency stamp: larger = used more recently;
+                              renumbered before it would wrap */
+    uint32_t hnext;        /* hash chain, or free list when unused */
     uint32_t rprev, rnext; /* recency list */
     uint32_t cprev, cnext; /* timeout-class list */
 } fc_flow;
@@ -57,9 +60,9 @@ typedef struct fc_flowtab {
     uint32_t free_head;  /* recycled slots */
     uint32_t nbucket;    /* power of two */
     uint64_t seed;
-    uint64_t next_touch;
-    int64_t qbase;       /* second that qsec counts from (first insert) */
-    int qbase_set;
+    uint32_t next_touch;
+    uint32_t touch_max;  /* renumber stamps past this (UINT32_MAX - 1;
+                            tests lower it) */
     fc_list recency;
     fc_list cls[FC_CLASS_COUNT];
 } fc_flowtab;

@@ -12,6 +12,7 @@
 #include "fc_error.h"
 #include "fc_decode.h"
 #include "fc_replay.h"
+#include "fc_tracker_int.h"
 #include "fc_zeek_tunnel.h"
 
 struct fc_replay {
@@ -218,51 +219,105 @@ static void pace(fc_replay *r, fc_ts ts)
         r->st.late_max_ns = late;
 }
 
+/* One packet, in order: sweep ticks up to its time, then the tracker.
+ * pkt->data is NULL when the packet was prepared ahead (see
+ * fc_replay_run), which is only done when nothing reads the bytes. */
+static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
+{
+    const fc_event *ev;
+    int rc;
+
+    if (r->o.speed_num)
+        pace(r, p->ts);
+    r->st.packets++;
+    if (!r->have_clock) {
+        r->have_clock = 1;
+        r->clock = p->ts;
+        r->st.first_ts = p->ts;
+        r->last_tick = floor_div(p->ts, r->o.cfg.sweep_interval) * r->o.cfg.sweep_interval;
+    } else if (p->ts < r->clock) {
+        r->st.backwards++;
+    } else {
+        r->clock = p->ts;
+        if ((rc = run_ticks(r)) != FC_OK)
+            return rc;
+    }
+    int n = fc__tracker_track_prep(r->t, p, prep, &ev);
+    if (n < 0)
+        return n;
+    if (n == 0)
+        r->st.unmatched++;
+    else
+        r->st.matched++;
+    for (int i = 0; i < n; i++)
+        emit(r, &ev[i]);
+    if (r->o.tunnels && n > 0 && (rc = track_inner(r, p, 0)) != FC_OK)
+        return rc;
+    if (r->tick_fn)
+        r->tick_fn(r->tick_ctx, &r->st, r->t);
+    if (r->stopped)
+        return FC_EIO;
+    if (r->interrupted)
+        return FC_EINVAL;
+    return FC_OK;
+}
+
+/* Packets decoded ahead of the one being tracked: the flow table's bucket
+ * is prefetched AHEAD packets early and the entry AHEAD/2 packets early,
+ * so both misses overlap with other work. */
+#define AHEAD 16
+
+typedef struct ahead_slot {
+    fc_packet p;
+    fc__prep prep;
+} ahead_slot;
+
 int fc_replay_run(fc_replay *r, fc_source *src)
 {
     fc_rec rec;
     int rc;
+    /* Looking ahead needs the bytes of earlier packets gone (the source
+     * reuses its buffer) and the time of each packet unpaced. */
+    int ahead = !r->o.speed_num && !r->o.tunnels && !fc__tracker_wants_data(r->t);
+    ahead_slot ring[AHEAD];
+    uint64_t in = 0, out = 0;
+    int failed = 0; /* the loop ended on a tracking error, not the source */
 
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
-        const fc_event *ev;
-        if (r->o.speed_num)
-            pace(r, rec.ts);
-        r->st.packets++;
-        if (!r->have_clock) {
-            r->have_clock = 1;
-            r->clock = rec.ts;
-            r->st.first_ts = rec.ts;
-            r->last_tick = floor_div(rec.ts, r->o.cfg.sweep_interval) * r->o.cfg.sweep_interval;
-        } else if (rec.ts < r->clock) {
-            r->st.backwards++;
-        } else {
-            r->clock = rec.ts;
-            if ((rc = run_ticks(r)) != FC_OK)
-                break;
-        }
         fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
-        int n = fc_tracker_track(r->t, &p, &ev);
-        if (n < 0) {
-            rc = n;
-            break;
+        if (!ahead) {
+            fc__prep prep;
+            fc__tracker_prepare(r->t, &p, &prep);
+            if ((rc = process(r, &p, &prep)) != FC_OK) {
+                failed = 1;
+                break;
+            }
+            continue;
         }
-        if (n == 0)
-            r->st.unmatched++;
-        else
-            r->st.matched++;
-        for (int i = 0; i < n; i++)
-            emit(r, &ev[i]);
-        if (r->o.tunnels && n > 0 && (rc = track_inner(r, &p, 0)) != FC_OK)
-            break;
-        if (r->tick_fn)
-            r->tick_fn(r->tick_ctx, &r->st, r->t);
-        if (r->stopped) {
-            rc = FC_EIO;
-            break;
+        ahead_slot *s = &ring[in % AHEAD];
+        s->p = p;
+        s->p.data = NULL;
+        fc__tracker_prepare(r->t, &p, &s->prep);
+        in++;
+        if (in - out > AHEAD / 2)
+            fc__tracker_prefetch(r->t, &ring[(in - 1 - AHEAD / 2) % AHEAD].prep);
+        if (in - out == AHEAD) {
+            ahead_slot *o = &ring[out++ % AHEAD];
+            if ((rc = process(r, &o->p, &o->prep)) != FC_OK) {
+                failed = 1;
+                break;
+            }
         }
-        if (r->interrupted) {
-            rc = FC_EINVAL;
-            break;
+    }
+    /* what was read before the end (or an input error) is tracked too */
+    if (!failed) {
+        while (out < in) {
+            ahead_slot *o = &ring[out++ % AHEAD];
+            int prc = process(r, &o->p, &o->prep);
+            if (prc != FC_OK) {
+                rc = prc;
+                break;
+            }
         }
     }
     r->st.last_ts = r->clock;

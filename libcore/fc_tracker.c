@@ -18,6 +18,7 @@
 #include "fc_flowtab.h"
 #include "fc_fragtab.h"
 #include "fc_tracker.h"
+#include "fc_tracker_int.h"
 
 #define FC_MAX_EVENTS 5
 
@@ -161,7 +162,7 @@ static void fill_ended(fc_event *ev, const fc_flow *f, fc_end_reason reason, fc_
     ev->reason = reason;
     ev->state = (fc_state)f->state;
     ev->stats = f->stats;
-    ev->history = f->history;
+    fc_history_bits_unpack(f->history, &ev->history);
 }
 
 static void fill_basic(fc_event *ev, fc_event_type type, const fc_flow *f, fc_ts ts)
@@ -222,29 +223,65 @@ static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *k
     return 1;
 }
 
+void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
+{
+    p->status = extract(t, pkt, &p->d, &p->key, &p->orient);
+    if (p->status == 1) {
+        p->hash = fc_key_hash(&p->key, t->tab.seed);
+        __builtin_prefetch(&t->tab.bucket[p->hash & (t->tab.nbucket - 1)]);
+    } else if (p->status < 0) {
+        p->status = FC_ENOMEM;
+    }
+}
+
+void fc__tracker_prefetch(const fc_tracker *t, const fc__prep *p)
+{
+    if (p->status != 1)
+        return;
+    uint32_t i = t->tab.bucket[p->hash & (t->tab.nbucket - 1)];
+    if (i != FC_NIL) { /* every line of the entry: key, counters, links */
+        const char *e = (const char *)fc__flow(&t->tab, i);
+        __builtin_prefetch(e);
+        __builtin_prefetch(e + 64);
+        __builtin_prefetch(e + sizeof(fc_flow) - 1);
+    }
+}
+
+int fc__tracker_wants_data(const fc_tracker *t)
+{
+    return t->payload_fn != NULL || t->packet_fn != NULL;
+}
+
 int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **events)
 {
-    fc_decoded d;
-    fc_key key;
-    fc_orient orient;
+    fc__prep p;
+    fc__tracker_prepare(t, pkt, &p);
+    return fc__tracker_track_prep(t, pkt, &p, events);
+}
+
+int fc__tracker_track_prep(fc_tracker *t, const fc_packet *pkt, const fc__prep *p,
+                           const fc_event **events)
+{
+    const fc_decoded *dp = &p->d;
     uint32_t i;
-    int n = 0, r;
+    int n = 0;
     fc_flow *f;
 
     *events = t->ev;
-    r = extract(t, pkt, &d, &key, &orient);
-    if (r <= 0) {
-        if (r < 0)
-            return FC_ENOMEM;
+    if (p->status <= 0) {
+        if (p->status < 0)
+            return p->status;
         t->stats.packets_unmatched++; /* step 1 */
         return 0;
     }
+    const fc_key *kp = &p->key;
+    fc_orient orient = p->orient;
 
-    if (t->hot != FC_NIL && fc_key_equal(&t->hot_key, &key)) {
+    if (t->hot != FC_NIL && fc_key_equal(&t->hot_key, kp)) {
         i = t->hot;
     } else {
-        uint64_t h = fc_key_hash(&key, t->tab.seed);
-        i = fc__flowtab_find(&t->tab, &key, h);
+        uint64_t h = p->hash;
+        i = fc__flowtab_find(&t->tab, kp, h);
         if (i == FC_NIL) { /* step 2: a new flow */
             if (t->tab.count >= t->cfg.max_flows) {
                 uint32_t lru = t->tab.recency.tail;
@@ -254,7 +291,7 @@ int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **event
                 t->stats.flows_evicted++;
                 end_flow(t, lru);
             }
-            i = fc__flowtab_insert(&t->tab, &key, h, proto_class(d.proto), pkt->ts,
+            i = fc__flowtab_insert(&t->tab, kp, h, proto_class(dp->proto), pkt->ts,
                                    t->cfg.max_flows);
             if (i == FC_NIL) {
                 /* Could not grow: the evicted flow (if any) is already
@@ -276,12 +313,12 @@ int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **event
 
     /* step 3 */
     fc_side side = orient == (fc_orient)f->orient ? FC_SIDE_INITIATOR : FC_SIDE_RESPONDER;
-    int is_tcp = d.proto == FC_PROTO_TCP && d.has_l4 && d.frag != FC_FRAG_LATER;
+    int is_tcp = dp->proto == FC_PROTO_TCP && dp->has_l4 && dp->frag != FC_FRAG_LATER;
 
     /* step 4 */
-    if (is_tcp && d.payload_len > 0 && t->payload_fn)
-        t->payload_fn(t->payload_ctx, &f->key, side, d.seq, pkt->data + d.payload_off,
-                      d.payload_len);
+    if (is_tcp && dp->payload_len > 0 && t->payload_fn)
+        t->payload_fn(t->payload_ctx, &f->key, side, dp->seq, pkt->data + dp->payload_off,
+                      dp->payload_len);
 
     /* step 5 */
     f->stats.packets[side]++;
@@ -290,14 +327,14 @@ int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **event
 
     if (t->packet_fn)
         t->packet_fn(t->packet_ctx, fc__flow_user(&t->tab, i), &f->key, (fc_orient)f->orient,
-                     &d, pkt, side, f->stats.packets[0] + f->stats.packets[1] == 1);
+                     dp, pkt, side, f->stats.packets[0] + f->stats.packets[1] == 1);
 
     /* step 6 */
     if (is_tcp) {
         fc_state prev = (fc_state)f->state, next;
-        fc_history_push(&f->history, d.tcp_flags, side, d.payload_len > 0);
-        next = fc_tcp_next(prev, d.tcp_flags, side, (f->fin_sent >> side) & 1);
-        if (d.tcp_flags & FC_TH_FIN)
+        f->history = fc_history_bits_push(f->history, dp->tcp_flags, side, dp->payload_len > 0);
+        next = fc_tcp_next(prev, dp->tcp_flags, side, (f->fin_sent >> side) & 1);
+        if (dp->tcp_flags & FC_TH_FIN)
             f->fin_sent |= (uint8_t)(1u << side);
         if (next != prev) {
             f->state = (uint8_t)next;
@@ -345,8 +382,8 @@ static const fc_flowtab *sort_tab; /* qsort has no context argument */
 
 static int by_recency_desc(const void *a, const void *b)
 {
-    uint64_t x = sort_tab->pool[*(const uint32_t *)a].touch;
-    uint64_t y = sort_tab->pool[*(const uint32_t *)b].touch;
+    uint32_t x = sort_tab->pool[*(const uint32_t *)a].touch;
+    uint32_t y = sort_tab->pool[*(const uint32_t *)b].touch;
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
@@ -508,7 +545,7 @@ static void fill_info(const fc_tracker *t, uint32_t i, fc_flow_info *info)
     info->proto = f->key.proto;
     info->state = (fc_state)f->state;
     info->stats = &f->stats;
-    info->history = &f->history;
+    fc_history_bits_unpack(f->history, &info->history);
     info->user = fc__flow_user(&t->tab, i);
 }
 
@@ -541,7 +578,7 @@ int fc_tracker_snapshot_history(const fc_tracker *t, const fc_key *key, fc_histo
     uint32_t i = lookup(t, key);
     if (i == FC_NIL)
         return 0;
-    *out = fc__flow(&t->tab, i)->history;
+    fc_history_bits_unpack(fc__flow(&t->tab, i)->history, out);
     return 1;
 }
 

@@ -1153,6 +1153,81 @@ START_TEST(randomized_against_model_subsecond_timeouts)
 }
 END_TEST
 
+/* fc_tracker_track_batch() gives the events n calls of fc_tracker_track()
+ * give, whatever the batch sizes, evictions and flow ends included. */
+#define BATCH_PKTS 6000
+
+typedef struct ev_log {
+    fc_event ev[BATCH_PKTS * 5];
+    int n;
+} ev_log;
+
+static void log_event(void *ctx, const fc_event *ev)
+{
+    ev_log *l = ctx;
+    ck_assert_int_lt(l->n, BATCH_PKTS * 5);
+    l->ev[l->n++] = *ev;
+}
+
+START_TEST(batch_tracking_equals_one_by_one)
+{
+    static uint8_t frames[BATCH_PKTS][TF_BUFSZ];
+    static fc_packet pk[BATCH_PKTS];
+    static ev_log one, many;
+    static const uint8_t flag_pool[] = {0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14};
+    uint64_t seed = 99;
+    fc_ts now = FC_SEC(50);
+    for (int k = 0; k < BATCH_PKTS; k++) {
+        uint64_t r = rng_next(&seed);
+        int host = (int)(r % 400), dir = (int)(r >> 10) & 1;
+        uint8_t a = (uint8_t)(1 + host % 100), b = (uint8_t)(150 + host % 9);
+        uint16_t pa = (uint16_t)(1000 + host), pb = (uint16_t)(host % 3 ? 80 : 53);
+        size_t n;
+        if (host % 3 == 0) {
+            n = dir ? udp(frames[k], b, a, pb, pa, "r") : udp(frames[k], a, b, pa, pb, "q");
+        } else {
+            uint8_t fl = flag_pool[(r >> 20) % sizeof flag_pool];
+            n = dir ? tcp(frames[k], b, a, pb, pa, 1, 1, fl, "")
+                    : tcp(frames[k], a, b, pa, pb, 1, 1, fl, "x");
+        }
+        if (k % 97 == 5)
+            n = 10; /* a cut frame: unmatched */
+        now += (fc_ts)(r >> 40) % 1000000;
+        pk[k] = pkt_at(frames[k], n, now);
+    }
+    fc_tracker_config cfg;
+    fc_tracker_config_default(&cfg);
+    cfg.max_flows = 150; /* well under the 400 keys: evictions */
+    cfg.hash_seed = 777;
+    fc_tracker *t1 = new_tracker(&cfg), *t2 = new_tracker(&cfg);
+    one.n = many.n = 0;
+    for (int k = 0; k < BATCH_PKTS; k++) {
+        const fc_event *ev;
+        int got = fc_tracker_track(t1, &pk[k], &ev);
+        ck_assert_int_ge(got, 0);
+        for (int e = 0; e < got; e++)
+            log_event(&one, &ev[e]);
+    }
+    for (size_t at = 0, len = 1; at < BATCH_PKTS; at += len, len = len * 3 % 61 + 1) {
+        if (len > BATCH_PKTS - at)
+            len = BATCH_PKTS - at;
+        ck_assert_int_eq(fc_tracker_track_batch(t2, &pk[at], len, log_event, &many), (long)len);
+    }
+    ck_assert_int_eq(one.n, many.n);
+    ck_assert_int_gt(one.n, BATCH_PKTS);
+    for (int e = 0; e < one.n; e++) {
+        same_event(&many.ev[e], &one.ev[e], e);
+        ck_assert_int_eq(many.ev[e].ts, one.ev[e].ts);
+        ck_assert_int_eq(many.ev[e].state, one.ev[e].state);
+    }
+    ck_assert(memcmp(fc_tracker_stats_get(t1), fc_tracker_stats_get(t2),
+                     sizeof(fc_tracker_stats)) == 0);
+    ck_assert_uint_gt(fc_tracker_stats_get(t1)->flows_evicted, 0);
+    fc_tracker_free(t1);
+    fc_tracker_free(t2);
+}
+END_TEST
+
 static Suite *tracker_suite(void)
 {
     Suite *s = suite_create("tracker");
@@ -1195,6 +1270,7 @@ static Suite *tracker_suite(void)
     tcase_add_test(more, fragments_join_their_flow);
     tcase_add_test(more, alloc_failure_every_n_is_clean);
     tcase_add_test(more, packet_hook_and_user_state_in_ended_events);
+    tcase_add_test(more, batch_tracking_equals_one_by_one);
     suite_add_tcase(s, more);
 
     TCase *rnd = tcase_create("randomized");

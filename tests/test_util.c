@@ -5,6 +5,8 @@
 #include <string.h>
 #include "fc_error.h"
 #include "fc_event.h"
+#include "fc_flowtab.h"
+#include "fc_history.h"
 #include "fc_key.h"
 #include "fc_time.h"
 
@@ -133,6 +135,69 @@ START_TEST(names_round_trip)
 }
 END_TEST
 
+/* The packed history live flows keep says what the plain one says, for
+ * every flag combination, both sides, past the 16-letter cap. */
+START_TEST(history_bits_match_plain)
+{
+    uint64_t seed = 12345;
+    for (int run = 0; run < 2000; run++) {
+        fc_history plain = {.len = 0}, unpacked;
+        uint64_t bits = 0;
+        int n = (int)(seed % 30);
+        for (int k = 0; k < n; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            uint8_t flags = (uint8_t)(seed >> 33);
+            fc_side side = (seed >> 50) & 1 ? FC_SIDE_RESPONDER : FC_SIDE_INITIATOR;
+            int payload = (int)((seed >> 51) & 1);
+            fc_history_push(&plain, flags, side, payload);
+            bits = fc_history_bits_push(bits, flags, side, payload);
+            ck_assert_uint_eq(bits >> FC_HISTORY_BITS, 0);
+        }
+        fc_history_bits_unpack(bits, &unpacked);
+        ck_assert_uint_eq(unpacked.len, plain.len);
+        ck_assert(memcmp(unpacked.c, plain.c, plain.len) == 0);
+    }
+}
+END_TEST
+
+static uint32_t recency_at(const fc_flowtab *ft, int pos)
+{
+    uint32_t i = ft->recency.head;
+    while (pos-- > 0 && i != FC_NIL)
+        i = ft->pool[i].rnext;
+    return i;
+}
+
+/* 32-bit recency stamps: when they reach their limit the live flows are
+ * renumbered in recency order, so stamps keep ordering flows exactly. */
+START_TEST(touch_stamps_renumber_in_order)
+{
+    fc_flowtab ft;
+    ck_assert_int_eq(fc__flowtab_init(&ft, 16, 0, 99), FC_OK);
+    ft.touch_max = 20;
+    uint32_t idx[5];
+    for (int k = 0; k < 5; k++) {
+        fc_key key;
+        uint8_t a[4] = {10, 0, 0, (uint8_t)(k + 1)}, b[4] = {10, 0, 1, 1};
+        fc_key_make(&key, FC_AF_INET, a, 1000, b, 80, 6);
+        idx[k] = fc__flowtab_insert(&ft, &key, fc_key_hash(&key, 99), FC_CLASS_TCP,
+                                    FC_SEC(1), 16);
+        ck_assert_uint_ne(idx[k], FC_NIL);
+    }
+    for (int round = 0; round < 50; round++) {
+        int k = (round * 7 + 3) % 5;
+        fc__flowtab_touch(&ft, idx[k], FC_SEC(1) + round);
+        ck_assert_uint_le(ft.next_touch, 21);
+        ck_assert_uint_eq(recency_at(&ft, 0), idx[k]);
+        /* stamps strictly decrease along the recency list */
+        for (int pos = 1; pos < 5; pos++)
+            ck_assert_uint_gt(ft.pool[recency_at(&ft, pos - 1)].touch,
+                              ft.pool[recency_at(&ft, pos)].touch);
+    }
+    fc__flowtab_destroy(&ft);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("util");
@@ -142,6 +207,8 @@ int main(void)
     tcase_add_test(tc, ts_format_and_parse);
     tcase_add_test(tc, duration_parse);
     tcase_add_test(tc, names_round_trip);
+    tcase_add_test(tc, history_bits_match_plain);
+    tcase_add_test(tc, touch_stamps_renumber_in_order);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

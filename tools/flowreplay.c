@@ -55,12 +55,15 @@ static void usage(FILE *out)
 typedef struct out_ctx {
     fc_writer *w;
     fk_asyncw *async; /* the writer's thread, or NULL to write inline */
+    int lifecycle;    /* --events lifecycle: packet events are not written */
     int failed;
 } out_ctx;
 
 static int on_event(void *ctx, const fc_event *ev)
 {
     out_ctx *o = ctx;
+    if (o->lifecycle && ev->type == FC_EV_PACKET)
+        return 0; /* dropped here, not copied to the writer's thread */
     int rc = o->async ? fk_asyncw_push(o->async, ev) : fc_writer_event(o->w, ev);
     if (rc != FC_OK) {
         o->failed = 1;
@@ -195,7 +198,8 @@ int main(int argc, char **argv)
         return zst;
     }
     const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
-    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL, 0};
+    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
+                  (wflags & FC_WRITER_LIFECYCLE) != 0, 0};
     /* format rows on a second core; inline if no thread can be had, or
      * when the Zeek columns need the event's user state */
     if (oc.w && !zext)
