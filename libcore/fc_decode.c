@@ -257,7 +257,7 @@ static size_t dec_sub(size_t a, size_t b)
     return a > b ? a - b : 0;
 }
 
-static int dec_tcp(fc_cursor *c, fc_decoded *out, uint32_t wire)
+static int dec_tcp(fc_cursor *c, fc_decoded *out, uint32_t wire, unsigned flags)
 {
     const uint8_t *h = c->p;
     size_t hl;
@@ -272,8 +272,16 @@ static int dec_tcp(fc_cursor *c, fc_decoded *out, uint32_t wire)
     hl = (size_t)(h[12] >> 4) * 4;
     if (hl < 20)
         return FC_EFORMAT;
-    if (!fc_cur_skip(c, hl))
-        return FC_ETRUNC; /* options cut short */
+    if (!fc_cur_skip(c, hl)) {
+        if (!(flags & FC_DECODE_TCP_CUT))
+            return FC_ETRUNC; /* options cut short */
+        /* the key is known; the caller decides what the packet is worth */
+        out->tcp_cut = 1;
+        fc_cur_skip(c, fc_cur_left(c));
+        out->payload_off = out->l4_off + (size_t)(c->p - h);
+        out->payload_wire = (uint32_t)dec_sub(wire, hl);
+        return FC_OK;
+    }
     out->payload_off = out->l4_off + hl;
     out->payload_wire = (uint32_t)dec_sub(wire, hl);
     return FC_OK;
@@ -322,7 +330,7 @@ static int dec_icmp(fc_cursor *c, fc_decoded *out, uint32_t wire)
 }
 
 static int dec_l4(fc_cursor *c, const uint8_t *frame, fc_decoded *out,
-                  uint32_t wire)
+                  uint32_t wire, unsigned flags)
 {
     int rc;
     out->l4_off = (size_t)(c->p - frame);
@@ -334,7 +342,7 @@ static int dec_l4(fc_cursor *c, const uint8_t *frame, fc_decoded *out,
         return FC_OK;
     }
     switch (out->proto) {
-    case FC_PROTO_TCP: rc = dec_tcp(c, out, wire); break;
+    case FC_PROTO_TCP: rc = dec_tcp(c, out, wire, flags); break;
     case FC_PROTO_UDP: rc = dec_udp(c, out, wire); break;
     case FC_PROTO_SCTP: rc = dec_sctp(c, out, wire); break;
     case FC_PROTO_ICMP:
@@ -405,7 +413,7 @@ static int dec_ip4(fc_cursor *c, const uint8_t *frame, unsigned flags,
         out->frag = FC_FRAG_FIRST;
     /* drop Ethernet padding past the declared datagram */
     fc_cur_clip(c, tot - hl);
-    return dec_l4(c, frame, out, (uint32_t)(tot - hl));
+    return dec_l4(c, frame, out, (uint32_t)(tot - hl), flags);
 }
 
 /* Walks hop-by-hop/routing/destination/fragment headers. On return
@@ -452,7 +460,7 @@ static int dec_ip6_ext(fc_cursor *c, fc_decoded *out, uint32_t *wire)
     return FC_EFORMAT;
 }
 
-static int dec_ip6(fc_cursor *c, const uint8_t *frame, fc_decoded *out)
+static int dec_ip6(fc_cursor *c, const uint8_t *frame, unsigned flags, fc_decoded *out)
 {
     uint8_t vb;
     uint16_t plen;
@@ -481,7 +489,7 @@ static int dec_ip6(fc_cursor *c, const uint8_t *frame, fc_decoded *out)
     rc = dec_ip6_ext(c, out, &wire);
     if (rc != FC_OK)
         return rc;
-    return dec_l4(c, frame, out, wire);
+    return dec_l4(c, frame, out, wire, flags);
 }
 
 /* ------------------------------------------------------------- API */
@@ -505,7 +513,7 @@ int fc__decode_general(int linktype, const uint8_t *frame, size_t caplen,
     out->l3_off = (size_t)(c.p - frame);
     if (l3 == DEC_IP4)
         return dec_ip4(&c, frame, flags, out);
-    return dec_ip6(&c, frame, out);
+    return dec_ip6(&c, frame, flags, out);
 }
 
 /* The common case in one pass: Ethernet II, IPv4 without options, not a

@@ -69,10 +69,16 @@ typedef struct fc_decoded {
     uint32_t payload_wire; /* payload length as declared by IP headers */
     uint8_t ip_csum_bad;   /* IPv4 header checksum wrong (checked only
                               when FC_DECODE_CHECKSUMS is passed) */
+    uint8_t tcp_cut;       /* with FC_DECODE_TCP_CUT: the TCP options run
+                              past the captured or declared bytes; ports,
+                              seq, ack, flags and window are valid,
+                              payload_len is 0 */
 } fc_decoded;
 
-/* Flags for fc_decode. */
-enum { FC_DECODE_CHECKSUMS = 1 };
+/* Flags for fc_decode. FC_DECODE_TCP_CUT accepts a TCP header whose
+ * fixed 20 bytes are there but whose options are cut short (Zeek keys
+ * such a packet before rejecting it); without it that is FC_ETRUNC. */
+enum { FC_DECODE_CHECKSUMS = 1, FC_DECODE_TCP_CUT = 2 };
 
 /* Decodes one frame of link type `linktype`.
  * Returns FC_OK with *out filled; FC_ETRUNC when a header is cut short

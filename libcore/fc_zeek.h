@@ -98,6 +98,8 @@ typedef struct fc_zeek_rec {
     fc_ts attempt_at;             /* TCP attempt timer (0: none) */
     fc_ts close_at;               /* TCP close timer (0: none) */
     fc_ts inactivity;             /* current inactivity timeout */
+    fc_ts app_timer;              /* UDP DNS session timer, next check
+                                     (0: none; table only) */
     uint64_t missed;
     int64_t udp_len[2];           /* UDP/ICMP payload bytes per role slot;
                                      -1 = none seen (UDP inactive) */
@@ -120,7 +122,8 @@ void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded 
 int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d);
 
 /* Time at which Zeek would remove the connection if nothing else
- * arrives (inactivity, attempt, close timers). */
+ * arrives (inactivity, attempt, close timers), or the next check of the
+ * DNS session timer, which may keep it (fc_zeek_table knows). */
 fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r);
 
 /* "S0", "SF", ... (static string). */

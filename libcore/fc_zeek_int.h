@@ -36,6 +36,14 @@ void fc__zeek_flip(fc_zeek_rec *r);
  * it verifies). */
 int fc__zeek_l4_csum_bad(const fc_decoded *d, const uint8_t *l4, uint32_t len);
 
+/* Zeek's DNS analyzer, attached to a UDP connection by its responder
+ * port, checks it 10 s after creation (network time `now`) and then every
+ * 10 s; app_timer is the next check (none in bare mode). */
+void fc__zeek_app_timer_arm(fc_zeek_rec *r, const fc_zeek_opts *o, fc_ts now);
+/* A timer of r is due at `now`: 1 if Zeek removes the connection, 0 if
+ * only the DNS check was due and re-armed itself. */
+int fc__zeek_rec_expires(fc_zeek_rec *r, fc_ts now);
+
 void fc__zeek_tcp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
                          const uint8_t *frame, size_t caplen, fc_ts ts, int role);
 uint64_t fc__zeek_tcp_size(const fc_zeek_ep *e, const fc_zeek_ep *peer);

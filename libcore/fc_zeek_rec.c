@@ -312,6 +312,12 @@ static int is_multicast(const fc_zeek_rec *r, const uint8_t *a)
     return r->family == FC_AF_INET6 ? a[0] == 0xff : (a[0] & 0xf0) == 0xe0;
 }
 
+/* UDP ports Zeek's DNS analyzer is registered for (base scripts). */
+static int dns_port(uint16_t p)
+{
+    return p == 53 || p == 137 || p == 5353 || p == 5355;
+}
+
 /* §1.2(c): DNS (first message QR=1 from orig) and NTP (server mode from
  * orig, client mode from resp) flip the roles once. Needs the payload. */
 static int app_flip(fc_zeek_rec *r, const fc_zeek_opts *o, const uint8_t *pl, size_t plen,
@@ -320,7 +326,7 @@ static int app_flip(fc_zeek_rec *r, const fc_zeek_opts *o, const uint8_t *pl, si
     uint16_t rp = r->resp_p;
     if (o->bare || r->app_seen)
         return 0;
-    if (rp == 53 || rp == 137 || rp == 5353 || rp == 5355) {
+    if (dns_port(rp)) {
         if (plen < 12)
             return 0;
         r->app_seen = 1;
@@ -514,7 +520,8 @@ int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d)
     return 1;
 }
 
-fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r)
+/* When Zeek removes the connection, leaving the DNS check aside. */
+static fc_ts removal(const fc_zeek_rec *r)
 {
     fc_ts d = r->last + r->inactivity;
     if (r->close_at && r->close_at < d)
@@ -532,5 +539,30 @@ fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r)
         if (c < d)
             d = c;
     }
+    return d;
+}
+
+void fc__zeek_app_timer_arm(fc_zeek_rec *r, const fc_zeek_opts *o, fc_ts now)
+{
+    if (r->proto == FC_PROTO_UDP && !o->bare && dns_port(r->resp_p))
+        r->app_timer = now + FC_SEC(10);
+}
+
+int fc__zeek_rec_expires(fc_zeek_rec *r, fc_ts now)
+{
+    if (!r->app_timer || r->app_timer > now || removal(r) <= now)
+        return 1;
+    /* idle for a second less than the period is enough */
+    if (now - r->last >= FC_SEC(9))
+        return 1;
+    r->app_timer = now + FC_SEC(10);
+    return 0;
+}
+
+fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r)
+{
+    fc_ts d = removal(r);
+    if (r->app_timer && r->app_timer < d)
+        d = r->app_timer;
     return d;
 }

@@ -2,18 +2,20 @@
  *
  * Per frame, as Zeek's packet path (§0, §1, §5 of
  * shared/docs/zeek-conn-semantics.md): advance the network clock, log
- * every connection whose timer is due, decode (dropping what Zeek drops),
- * reassemble fragments, decapsulate IP-in-IP and GRE, look the
- * connection up by Zeek's key (a TCP SYN may replace it, §1.4), feed it
- * the packet, then decapsulate UDP tunnels. Connections are logged in
- * deadline order (ties by creation order), the rest at the end by start
- * time, so the output never depends on hashing. */
+ * every connection whose timer is due (a due DNS session check may keep
+ * it instead), decode (dropping what Zeek drops; a TCP header with cut
+ * options still makes its connection), reassemble fragments, decapsulate
+ * IP-in-IP and GRE, look the connection up by Zeek's key (a TCP SYN may
+ * replace it, §1.4), feed it the packet, then decapsulate UDP tunnels.
+ * Connections are logged in deadline order (ties by creation order), the
+ * rest at the end by start time, so the output never depends on hashing. */
 #include <stdlib.h>
 #include <string.h>
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_key.h"
 #include "fc_zeek.h"
+#include "fc_zeek_int.h"
 #include "fc_zeek_tunnel.h"
 
 #define ZT_NIL UINT32_MAX
@@ -206,9 +208,9 @@ static void expire(fc_zeek_table *t, fc_ts now, int all)
         if (t->recs[i].id == 0)
             continue;
         fc_ts d = fc_zeek_rec_deadline(&t->recs[i]);
-        if (all || d <= now)
+        if (all || (d <= now && fc__zeek_rec_expires(&t->recs[i], now)))
             t->scratch[n++] = i;
-        else if (d < next)
+        else if ((d = fc_zeek_rec_deadline(&t->recs[i])) < next)
             next = d;
     }
     sort_recs = t->recs;
@@ -388,6 +390,7 @@ static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *fra
         if ((i = insert(t, &k)) == ZT_NIL)
             return 0;
         fc_zeek_rec_begin(&t->recs[i], &t->o, d, ts);
+        fc__zeek_app_timer_arm(&t->recs[i], &t->o, t->clock);
         t->recs[i].id = ++t->next_id;
         t->st.conns++;
     }
@@ -401,7 +404,8 @@ static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *fra
 static int decode(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                   fc_decoded *d, const uint8_t **base, size_t *blen)
 {
-    unsigned fl = t->o.ignore_checksums ? 0 : FC_DECODE_CHECKSUMS;
+    /* a TCP header with its options cut still makes a connection (§0) */
+    unsigned fl = FC_DECODE_TCP_CUT | (t->o.ignore_checksums ? 0u : FC_DECODE_CHECKSUMS);
     int rc = fc_decode(linktype, frame, caplen, fl, d);
     *base = frame;
     *blen = caplen;
@@ -439,7 +443,7 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
         const uint8_t *ip = frag_build(f, &n);
         t->st.frags_reassembled++;
         /* the header checksum was checked on the fragments */
-        if (fc_decode(FC_LINK_RAW, ip, n, 0, &d) != FC_OK)
+        if (fc_decode(FC_LINK_RAW, ip, n, FC_DECODE_TCP_CUT, &d) != FC_OK)
             return 0;
         base = ip;
         blen = n;

@@ -394,6 +394,9 @@ void fc__zeek_tcp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded
                          const uint8_t *frame, size_t caplen, fc_ts ts, int role)
 {
     seg g;
+    if (d->tcp_cut)
+        return; /* options cut short: the connection exists, the packet
+                   counts for nothing (§2, ExtractTCP_Header) */
     uint32_t hl = (uint32_t)(d->payload_off - d->l4_off);
     uint32_t tl = hl + d->payload_wire;
     if (!o->ignore_checksums && d->l4_off + (size_t)tl <= caplen &&

@@ -756,6 +756,83 @@ START_TEST(l4_tcp_options_and_bad_offset)
 }
 END_TEST
 
+/* FC_DECODE_TCP_CUT: options cut by the snaplen or the IP length still
+ * give the key (Zeek makes the connection, then rejects the packet);
+ * fewer than 20 bytes stay FC_ETRUNC, and without the flag nothing
+ * changes. */
+START_TEST(l4_tcp_options_cut_flag)
+{
+    static const uint8_t opts[12] = {2, 4, 5, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7};
+    uint8_t f[TF_BUFSZ], l4[128];
+    tf_ip4_spec s;
+    fc_decoded d;
+    size_t n, l4n;
+    spec4(&s, FC_PROTO_TCP);
+    l4n = tf_tcp_opts(l4, 9, 10, 1, 0, FC_TH_SYN | FC_TH_ACK, 1024, opts,
+                      sizeof(opts), "p", 1);
+    n = eth_ip4(f, &s, l4, l4n);
+    /* cut by the snaplen */
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, 34 + 30, FC_DECODE_TCP_CUT,
+                                  &d), FC_OK);
+    check_consistent(&d, 34 + 30);
+    ck_assert_uint_eq(d.tcp_cut, 1);
+    ck_assert_uint_eq(d.has_l4, 1);
+    ck_assert_uint_eq(d.sport, 9);
+    ck_assert_uint_eq(d.dport, 10);
+    ck_assert_uint_eq(d.seq, 1);
+    ck_assert_uint_eq(d.tcp_flags, FC_TH_SYN | FC_TH_ACK);
+    ck_assert_uint_eq(d.win, 1024);
+    ck_assert_uint_eq(d.payload_off, 34 + 30);
+    ck_assert_uint_eq(d.payload_len, 0);
+    ck_assert_uint_eq(d.payload_wire, 1);
+    ck_assert_uint_eq(d.ip_len, 20 + 33);
+    ck_assert_int_eq(fc__decode_general(FC_LINK_EN10MB, f, 34 + 30,
+                                        FC_DECODE_TCP_CUT, &d), FC_OK);
+    ck_assert_uint_eq(d.tcp_cut, 1);
+    /* the whole header: the flag changes nothing */
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, n, FC_DECODE_TCP_CUT, &d),
+                     FC_OK);
+    ck_assert_uint_eq(d.tcp_cut, 0);
+    ck_assert_uint_eq(d.payload_off, 34 + 32);
+    ck_assert_uint_eq(d.payload_len, 1);
+    /* the fixed header itself cut */
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, 34 + 19, FC_DECODE_TCP_CUT,
+                                  &d), FC_ETRUNC);
+    /* with the IP checksum flag too */
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, 34 + 21,
+                                  FC_DECODE_TCP_CUT | FC_DECODE_CHECKSUMS, &d),
+                     FC_OK);
+    ck_assert_uint_eq(d.tcp_cut, 1);
+    ck_assert_uint_eq(d.ip_csum_bad, 0);
+    /* cut by the IP total length (24 transport bytes declared) */
+    s.total_len = 20 + 24;
+    n = eth_ip4(f, &s, l4, l4n);
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, n, 0, &d), FC_ETRUNC);
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, n, FC_DECODE_TCP_CUT, &d),
+                     FC_OK);
+    check_consistent(&d, n);
+    ck_assert_uint_eq(d.tcp_cut, 1);
+    ck_assert_uint_eq(d.payload_off, 34 + 24);
+    ck_assert_uint_eq(d.payload_wire, 0);
+}
+END_TEST
+
+START_TEST(l4_tcp_options_cut_ipv6)
+{
+    uint8_t f[TF_BUFSZ];
+    fc_decoded d;
+    size_t n = tf_ipv6_tcp(f, A6, B6, 40000, 443, 7, 9, FC_TH_SYN, "abc", 3);
+    f[14 + 40 + 12] = 0x60; /* 24-byte header, 23 bytes there */
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, n, 0, &d), FC_ETRUNC);
+    ck_assert_int_eq(decode_exact(FC_LINK_EN10MB, f, n, FC_DECODE_TCP_CUT, &d),
+                     FC_OK);
+    check_consistent(&d, n);
+    ck_assert_uint_eq(d.tcp_cut, 1);
+    ck_assert_uint_eq(d.sport, 40000);
+    ck_assert_uint_eq(d.payload_len, 0);
+}
+END_TEST
+
 START_TEST(l4_tcp_truncated_header)
 {
     uint8_t f[TF_BUFSZ];
@@ -1296,6 +1373,8 @@ int main(void)
 
     tcase_add_test(tt, l4_tcp_ipv4_fields);
     tcase_add_test(tt, l4_tcp_options_and_bad_offset);
+    tcase_add_test(tt, l4_tcp_options_cut_flag);
+    tcase_add_test(tt, l4_tcp_options_cut_ipv6);
     tcase_add_test(tt, l4_tcp_truncated_header);
     tcase_add_test(tt, l4_tcp_ipv6);
     tcase_add_test(tt, l4_udp_length_field);

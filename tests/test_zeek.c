@@ -1,6 +1,7 @@
 /* test_zeek.c - the Zeek-compatible records: the worked examples of
  * shared/docs/zeek-conn-semantics.md §7, checksums, flow boundaries,
- * scaled letters, Community ID against the spec's published vectors, the
+ * scaled letters, the DNS session timer, TCP options cut by the snaplen,
+ * Community ID against the spec's published vectors, the
  * conn.log TSV, and the per-flow record kept through the tracker hook. */
 #include <check.h>
 #include <stdio.h>
@@ -201,6 +202,75 @@ START_TEST(udp_inactivity)
     ck_assert_int_eq(lg.n, 2);
     ck_assert_uint_eq(lg.r[0].ep[0].pkts, 2);
     ck_assert_uint_eq(lg.r[1].ep[0].pkts, 1);
+}
+END_TEST
+
+/* Zeek's DNS analyzer (udp 53, 137, 5353, 5355) checks its connection
+ * 10 s after creation, then 10 s after each check, at the network time
+ * of the packet that makes the check due; idle >= 9 s then ends it. */
+START_TEST(dns_session_timer_splits)
+{
+    uint8_t q[40] = {0x12, 0x34, 0x01, 0x00}, a[120] = {0x12, 0x34, 0x81, 0x80};
+    udp(1, 1920, 53, q, sizeof q, 0);
+    udp(0, 1920, 53, a, sizeof a, 2);
+    udp(1, 1920, 53, q, sizeof q, 16000); /* check due at 10 s, idle 16 s */
+    udp(0, 1920, 53, a, sizeof a, 16100);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 2);
+    check_fields(&lg.r[0], "Dd", "SF", "1/1", "40/120", "0.002000");
+    check_fields(&lg.r[1], "Dd", "SF", "1/1", "40/120", "0.100000");
+    ck_assert_int_eq(lg.r[0].start, FC_SEC(1000));
+    ck_assert_int_eq(lg.r[1].start, FC_SEC(1016));
+}
+END_TEST
+
+START_TEST(dns_session_timer_rearms)
+{
+    uint8_t q[40] = {0x12, 0x34, 0x01, 0x00};
+    udp(1, 1921, 53, q, sizeof q, 0);
+    udp(1, 1921, 53, q, sizeof q, 8500);
+    /* check due at 10 s runs at 12 s: idle 3.5 s, next check at 22 s
+     * (not 20 s, where idle would have been 9 s) */
+    udp(1, 1921, 53, q, sizeof q, 12000);
+    udp(1, 1921, 53, q, sizeof q, 21000);
+    /* not a DNS port: only the 60 s inactivity applies */
+    udp(1, 1922, 5000, q, sizeof q, 0);
+    udp(1, 1922, 5000, q, sizeof q, 30000);
+    fc_zeek_table_finish(tab);
+    ck_assert_int_eq(lg.n, 2);
+    ck_assert_uint_eq(lg.r[0].ep[0].pkts, 4);
+    ck_assert_uint_eq(lg.r[1].ep[0].pkts, 2);
+}
+END_TEST
+
+START_TEST(dns_session_timer_bare)
+{
+    uint8_t q[40] = {0x12, 0x34, 0x01, 0x00};
+    fc_zeek_table_free(tab);
+    zo.bare = 1; /* plain zeek -b: no DNS analyzer, no timer */
+    tab = fc_zeek_table_new(&zo, 0, keep, &lg);
+    ck_assert_ptr_nonnull(tab);
+    udp(1, 1923, 53, q, sizeof q, 0);
+    udp(1, 1923, 53, q, sizeof q, 30000);
+    const fc_zeek_rec *r = only();
+    ck_assert_uint_eq(r->ep[0].pkts, 2);
+}
+END_TEST
+
+/* §0/§2: a TCP header whose options the snaplen cut makes the connection
+ * (flipped at creation: 443 is a likely server port), but the packet
+ * counts for nothing: no letter, 0 packets, OTH. */
+START_TEST(tcp_options_cut)
+{
+    uint8_t buf[TF_BUFSZ], pl[4] = {2, 4, 5, 0xb4};
+    size_t n = tf_ipv4_tcp(buf, NULL, NULL, S4, C4, 443, 56960, 9, 2, SYN | ACK, pl, 4);
+    buf[14 + 20 + 12] = 0x60; /* the 4 bytes become options: 24-byte header */
+    fc_zeek_table_packet(tab, FC_LINK_EN10MB, buf, n - 2, (uint32_t)n, FC_SEC(1000));
+    const fc_zeek_rec *r = only();
+    check_fields(r, "^", "OTH", "0/0", "-/-", "-");
+    ck_assert_uint_eq(r->orig_p, 56960);
+    ck_assert_uint_eq(r->ep[0].ip_bytes + r->ep[1].ip_bytes, 0);
+    ck_assert_int_eq(r->start, FC_SEC(1000));
 }
 END_TEST
 
@@ -456,6 +526,10 @@ static Suite *suite(void)
     tcase_add_test(tc, udp_dns);
     tcase_add_test(tc, udp_answer_only_and_dns_flip);
     tcase_add_test(tc, udp_inactivity);
+    tcase_add_test(tc, dns_session_timer_splits);
+    tcase_add_test(tc, dns_session_timer_rearms);
+    tcase_add_test(tc, dns_session_timer_bare);
+    tcase_add_test(tc, tcp_options_cut);
     tcase_add_test(tc, icmp_echo);
     tcase_add_test(tc, bad_checksum);
     tcase_add_test(tc, scaled_retransmissions);
