@@ -31,11 +31,16 @@ typedef struct fd_event {
     uint64_t seq;
     uint64_t line;
     int type;           /* index into fd_event_names */
+    int plain;          /* data is the CSV row, commas and all, whose
+                         * column j is field id j */
     int nf;
+    uint32_t used, cap;
+    char *data;         /* the header fits one cache line; the field
+                         * table after it is read only up to nf */
+    uint32_t klen, hash; /* the flow key, at data + used (not counted
+                          * in used), and its hash */
     uint32_t off[FD_MAXF];
     uint32_t len[FD_MAXF];
-    char *data;
-    uint32_t used, cap;
 } fd_event;
 
 extern const char *const fd_event_names[5];
@@ -60,6 +65,11 @@ static inline const char *fd_ev_val(const fd_event *e, int id, size_t *len)
 }
 int fd_ev_set(fd_event *e, int id, const char *s, size_t len); /* -1 OOM */
 void fd_ev_reset(fd_event *e);
+/* Makes data hold at least n bytes, keeping them. 0, or -1 OOM. */
+int fd_ev_reserve(fd_event *e, size_t n);
+/* Appends the flow key "proto|orig_h|orig_p|resp_h|resp_p|" after the
+ * values and sets klen and hash. 0, or -1 out of memory. */
+int fd_ev_key(fd_event *e);
 
 /* Options passed through to flowreplay when an input is a capture. */
 typedef struct fd_replay {
@@ -76,7 +86,6 @@ const char *fd_reader_name(const fd_reader *r);
 uint64_t fd_reader_fields(const fd_reader *r);  /* bitmask of columns seen */
 int fd_reader_fmt(const fd_reader *r);          /* -1 before the first event */
 void fd_reader_close(fd_reader *r);
-
 /* Starting flowreplay (flowdiff_spawn.c). Returns a read fd for its
  * stdout and sets *pid, or -1 after printing why. */
 int fd_spawn_replay(const char *capture, const fd_replay *rp, int *pid);

@@ -6,20 +6,21 @@
 #include <string.h>
 #include "flowdiff.h"
 
+/* Laid out by use: the first line is what a lookup and the queues
+ * read, the second what pairing updates, and the key follows closely. */
 typedef struct flow {
     struct flow *hnext;
     uint32_t hash;
-    uint64_t id;
-    char *k;                  /* "proto|orig_h|orig_p|resp_h|resp_p" */
-    size_t klen;
+    uint32_t klen;
     fc_ts start[2];
-    char start_txt[32];
-    unsigned char present[2], ended[2];
     fd_event *qh[2], *qt[2];  /* events not yet paired */
     fd_event *ctx[3];         /* last compared events, for context */
+    uint64_t nev[2], ncmp;
+    unsigned char present[2], ended[2];
     int nctx, changed;
-    uint64_t nev[2], ncmp, index;
+    uint64_t id, index;
     fd_detail *detail;
+    char k[];                 /* "proto|orig_h|orig_p|resp_h|resp_p|" */
 } flow;
 
 typedef struct oent {
@@ -35,8 +36,6 @@ typedef struct state {
     size_t mask, count;
     uint64_t next_id;
     fd_event *pool;
-    char *kb;
-    size_t kbcap;
     oent *oq[2];              /* strict order: unmatched positions */
     size_t oh[2], on[2], ocap;
     uint64_t opos;
@@ -106,6 +105,11 @@ static uint64_t diffmask(state *st, const fd_event *e, const fd_event *a)
     uint64_t m = 0;
     int n = e->nf > a->nf ? e->nf : a->nf;
 
+    /* Rows with the same columns in the same order whose text after seq
+     * is the same have no difference, whatever the options. */
+    if (e->plain && a->plain && e->used - e->off[1] == a->used - a->off[1] &&
+        memcmp(e->data + e->off[1], a->data + a->off[1], e->used - e->off[1]) == 0)
+        return 0;
     for (int id = 1; id < n; id++) {
         if (st->o->ignore & (UINT64_C(1) << id))
             continue;
@@ -216,15 +220,6 @@ static void order_finish(state *st)
 
 /* ---- flow table ---- */
 
-static uint32_t hash_bytes(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 16777619u;
-    return h;
-}
-
 static int grow(state *st)
 {
     size_t nsize = (st->mask + 1) * 2;
@@ -248,32 +243,15 @@ static int grow(state *st)
 
 static flow *lookup(state *st, int s, const fd_event *ev)
 {
-    static const int kf[5] = {FD_F_PROTO, FD_F_ORIG_H, FD_F_ORIG_P,
-                              FD_F_RESP_H, FD_F_RESP_P};
-    size_t klen = 0, n;
-    const char *v;
+    const char *kb = ev->data + ev->used;
+    size_t klen = ev->klen;
     flow *f, *best = NULL;
     fc_ts bestd = 0;
-    uint32_t h;
+    uint32_t h = ev->hash;
     int o = 1 - s;
 
-    for (int i = 0; i < 5; i++) {
-        v = fd_ev_val(ev, kf[i], &n);
-        if (klen + n + 1 > st->kbcap) {
-            size_t nc = (klen + n + 1) * 2;
-            char *nb = realloc(st->kb, nc);
-            if (!nb)
-                return NULL;
-            st->kb = nb;
-            st->kbcap = nc;
-        }
-        memcpy(st->kb + klen, v, n);
-        klen += n;
-        st->kb[klen++] = '|';
-    }
-    h = hash_bytes(st->kb, klen);
     for (f = st->tab[h & st->mask]; f; f = f->hnext) {
-        if (f->hash != h || f->klen != klen || memcmp(f->k, st->kb, klen))
+        if (f->hash != h || f->klen != klen || memcmp(f->k, kb, klen))
             continue;
         if (f->present[s] && f->start[s] == ev->start)
             return f;
@@ -290,22 +268,16 @@ static flow *lookup(state *st, int s, const fd_event *ev)
     if (best) {
         best->present[s] = 1;
         best->start[s] = ev->start;
-        if (s == 0)
-            fc_ts_format(ev->start, best->start_txt, sizeof best->start_txt);
         return best;
     }
-    f = calloc(1, sizeof *f);
-    if (!f || !(f->k = malloc(klen))) {
-        free(f);
+    if (klen > UINT32_MAX || !(f = calloc(1, sizeof *f + klen)))
         return NULL;
-    }
-    memcpy(f->k, st->kb, klen);
-    f->klen = klen;
+    memcpy(f->k, kb, klen);
+    f->klen = (uint32_t)klen;
     f->hash = h;
     f->id = ++st->next_id;
     f->present[s] = 1;
     f->start[s] = ev->start;
-    fc_ts_format(ev->start, f->start_txt, sizeof f->start_txt);
     f->hnext = st->tab[h & st->mask];
     st->tab[h & st->mask] = f;
     if (++st->count > st->mask && grow(st) != 0)
@@ -335,7 +307,6 @@ static void flow_free(state *st, flow *f)
     for (int i = 0; i < f->nctx; i++)
         ev_put(st, f->ctx[i]);
     detail_free(st, f->detail);
-    free(f->k);
     free(f);
 }
 
@@ -494,7 +465,7 @@ static int finalize(state *st, flow *f)
     memset(r, 0, sizeof *r);
     r->status = status;
     r->start = f->start[f->present[0] ? 0 : 1];
-    memcpy(r->start_txt, f->start_txt, sizeof r->start_txt);
+    fc_ts_format(r->start, r->start_txt, sizeof r->start_txt);
     r->nev[0] = f->nev[0];
     r->nev[1] = f->nev[1];
     r->index = f->index;
@@ -655,7 +626,6 @@ static void cleanup(state *st, int details)
         st->pool = e->next;
         fd_event_free(e);
     }
-    free(st->kb);
     free(st->oq[0]);
     free(st->oq[1]);
     free(st->kept);
@@ -699,6 +669,10 @@ int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
         have[s] = fd_reader_next(st.rd[s], cur[s]);
         if (have[s] < 0)
             goto out;
+        /* The flow table is larger than the cache: start loading this
+         * event's bucket while the other side's event is processed. */
+        if (have[s] == 1)
+            __builtin_prefetch(&st.tab[cur[s]->hash & st.mask]);
     }
     st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
     order_finish(&st);

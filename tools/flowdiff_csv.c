@@ -39,19 +39,78 @@ void fd__csv_free(fd_reader *r)
     free(r->rt);
 }
 
-static void on_field(void *s, size_t len, void *data)
+/* Records field nrowf of the current row at off, len in fbase. */
+static inline void add_field(fd_reader *r, size_t off, size_t len)
 {
-    fd_reader *r = data;
-
     if (r->nrowf >= FD_MAXCOLS) {
         r->toomany = 1;
         return;
     }
-    r->foff[r->nrowf] = (uint32_t)r->rowused;
+    r->foff[r->nrowf] = (uint32_t)off;
     r->flen[r->nrowf] = (uint32_t)len;
     r->nrowf++;
-    if (len && fd__append(&r->row, &r->rowused, &r->rowcap, s, len) != 0)
+}
+
+/* libcsv's field callback: the unquoted text goes to r->row. */
+static void on_field(void *s, size_t len, void *data)
+{
+    fd_reader *r = data;
+
+    add_field(r, r->rowused, len);
+    if (len && !r->toomany &&
+        fd__append(&r->row, &r->rowused, &r->rowcap, s, len) != 0)
         r->oom = 1;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 (ONES * 0x7f)
+
+/* The top bit of each byte of w that is a comma, and no other bit: a
+ * byte is zero after the xor exactly when neither its low seven bits
+ * (added to 0x7f, which carries into bit 7 and never further) nor its
+ * top bit are set. */
+static inline uint64_t comma_bits(uint64_t w)
+{
+    uint64_t x = w ^ (ONES * ',');
+
+    return ~(((x & LOW7) + LOW7) | x | LOW7);
+}
+
+/* Splits p[0..n) (a row without quotes or CR, newline excluded) at its
+ * commas, eight bytes per step: the text between commas is the field.
+ * Field starts are found first, lengths follow from them. */
+static void split_plain(fd_reader *r, const char *p, size_t n)
+{
+    uint32_t *off = r->foff, *len = r->flen;
+    size_t i = 0;
+    int k = 1, j;
+
+    off[0] = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, m;
+        if (k > FD_MAXCOLS - 8) /* this word could pass the limit */
+            break;
+        memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w); /* byte k of the text in bits 8k.. */
+#endif
+        for (m = comma_bits(w); m; m &= m - 1)
+            off[k++] = (uint32_t)(i + (size_t)(__builtin_ctzll(m) >> 3) + 1);
+    }
+    for (; i < n; i++) {
+        if (p[i] != ',')
+            continue;
+        if (k == FD_MAXCOLS) {
+            r->nrowf = FD_MAXCOLS;
+            r->toomany = 1;
+            return;
+        }
+        off[k++] = (uint32_t)(i + 1);
+    }
+    for (j = 0; j + 1 < k; j++)
+        len[j] = off[j + 1] - off[j] - 1;
+    len[j] = (uint32_t)n - off[j];
+    r->nrowf = k;
 }
 
 static void on_row(int c, void *data)
@@ -100,13 +159,13 @@ static int header(fd_reader *r)
 
     if (r->toomany)
         return fd__rd_err(r, r->rowline, 1, "too many columns in header");
-    if (r->nrowf < 3 || r->flen[0] != 3 || memcmp(r->row + r->foff[0], "seq", 3) ||
-        r->flen[1] != 2 || memcmp(r->row + r->foff[1], "ts", 2) ||
-        r->flen[2] != 5 || memcmp(r->row + r->foff[2], "event", 5))
+    if (r->nrowf < 3 || r->flen[0] != 3 || memcmp(r->fbase + r->foff[0], "seq", 3) ||
+        r->flen[1] != 2 || memcmp(r->fbase + r->foff[1], "ts", 2) ||
+        r->flen[2] != 5 || memcmp(r->fbase + r->foff[2], "event", 5))
         return fd__rd_err(r, r->rowline, 1,
                           "missing header row (expected a line starting with seq,ts,event)");
     for (int j = 0; j < r->nrowf; j++) {
-        int id = fd_field_intern(r->row + r->foff[j], r->flen[j]);
+        int id = fd_field_intern(r->fbase + r->foff[j], r->flen[j]);
         field_pos(r, j, &line, &col);
         if (r->flen[j] == 0)
             return fd__rd_err(r, line, col, "empty column name in header");
@@ -124,11 +183,14 @@ static int header(fd_reader *r)
             return fd__rd_err(r, r->rowline, 1, "header lacks column '%s'",
                               fd_field_name(id));
     r->ncols = r->nrowf;
+    r->inorder = 1;
+    for (int j = 0; j < r->ncols; j++)
+        r->inorder &= r->colid[j] == j;
     r->header_done = 1;
     return 0;
 }
 
-static int row(fd_reader *r, fd_event *ev)
+static int row(fd_reader *r, fd_event *ev, int plain)
 {
     uint64_t line, col;
 
@@ -140,24 +202,22 @@ static int row(fd_reader *r, fd_event *ev)
     }
     fd_ev_reset(ev);
     /* One copy of the whole row; fields keep their offsets. */
-    if (r->rowused > ev->cap) {
-        if (r->rowused > UINT32_MAX)
-            return fd__rd_err(r, r->rowline, 1, "row too long");
-        char *nd = realloc(ev->data, r->rowused);
-        if (!nd)
-            return fd__rd_err(r, r->rowline, 1, "out of memory");
-        ev->data = nd;
-        ev->cap = (uint32_t)r->rowused;
-    }
-    if (r->rowused)
-        memcpy(ev->data, r->row, r->rowused);
-    ev->used = (uint32_t)r->rowused;
-    for (int j = 0; j < r->ncols; j++) {
-        int id = r->colid[j];
-        ev->off[id] = r->foff[j];
-        ev->len[id] = r->flen[j];
-        if (id >= ev->nf)
-            ev->nf = id + 1;
+    if (r->fused > UINT32_MAX)
+        return fd__rd_err(r, r->rowline, 1, "row too long");
+    if (fd_ev_reserve(ev, r->fused) != 0)
+        return fd__rd_err(r, r->rowline, 1, "out of memory");
+    if (r->fused)
+        memcpy(ev->data, r->fbase, r->fused);
+    ev->used = (uint32_t)r->fused;
+    ev->plain = plain && r->inorder;
+    if (r->inorder) {
+        memcpy(ev->off, r->foff, (size_t)r->ncols * sizeof ev->off[0]);
+        memcpy(ev->len, r->flen, (size_t)r->ncols * sizeof ev->len[0]);
+    } else {
+        for (int j = 0; j < r->ncols; j++) {
+            ev->off[r->colid[j]] = r->foff[j];
+            ev->len[r->colid[j]] = r->flen[j];
+        }
     }
     ev->line = r->rowline;
     return fd__rd_validate(r, ev, csv_loc);
@@ -167,7 +227,7 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
 {
     const char *p;
     size_t n, k;
-    int nl, rc;
+    int nl, rc, plain;
 
     for (;;) {
         rc = fd__rd_line(r, &p, &n, &nl);
@@ -195,18 +255,13 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
         }
         /* Single-line rows are read in place; only a row that goes on
          * (a quoted newline) is copied, for the messages. */
-        if (r->nrowf == 0 && !r->rtused && !memchr(p, '"', n) && !memchr(p, '\r', n)) {
+        plain = r->nrowf == 0 && !r->rtused && !memchr(p, '"', n) &&
+                !memchr(p, '\r', n);
+        if (plain) {
             /* A whole row without quotes or CR (what flowreplay writes):
              * its fields are exactly the text between commas, as libcsv
-             * would give them, so split it here without the per-byte
-             * state machine. */
-            size_t start = 0, end = n - 1; /* the newline is not data */
-            for (size_t i = 0; i <= end; i++) {
-                if (i == end || p[i] == ',') {
-                    on_field((void *)(p + start), i - start, r);
-                    start = i + 1;
-                }
-            }
+             * would give them, and stay in the line buffer. */
+            split_plain(r, p, n - 1);
             r->row_ready = 1;
         } else {
             /* libcsv calls the space hook for every byte; only lines that
@@ -231,7 +286,10 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
             r->rtp = p;
             r->rtn = n;
         }
-        rc = r->header_done ? row(r, ev) : header(r);
+        /* The fields' text: the line itself, or libcsv's unquoted copy. */
+        r->fbase = plain ? p : r->row;
+        r->fused = plain ? n - 1 : r->rowused;
+        rc = r->header_done ? row(r, ev, plain) : header(r);
         r->row_ready = 0;
         r->nrowf = 0;
         r->rowused = 0;

@@ -73,11 +73,32 @@ int fd_field_intern(const char *name, size_t len)
     return nfields++;
 }
 
+/* Only ids below nf are ever read, so only those need clearing. */
 void fd_ev_reset(fd_event *e)
 {
     e->used = 0;
+    e->plain = 0;
     e->nf = nfields;
-    memset(e->len, 0, sizeof e->len);
+    memset(e->len, 0, (size_t)nfields * sizeof e->len[0]);
+}
+
+int fd_ev_reserve(fd_event *e, size_t n)
+{
+    char *nd;
+
+    if (n <= e->cap)
+        return 0;
+    /* Room for a longer row and the key too: rows of a file differ by
+     * a few bytes, and events are reused for all of them. */
+    if (n > UINT32_MAX - 64)
+        return -1;
+    n += 64;
+    nd = realloc(e->data, n);
+    if (!nd)
+        return -1;
+    e->data = nd;
+    e->cap = (uint32_t)n;
+    return 0;
 }
 
 int fd_ev_set(fd_event *e, int id, const char *s, size_t len)
@@ -100,7 +121,62 @@ int fd_ev_set(fd_event *e, int id, const char *s, size_t len)
     e->off[id] = e->used;
     e->len[id] = (uint32_t)len;
     e->used += (uint32_t)len;
-    if (id >= e->nf)
+    if (id >= e->nf) { /* a key first named in this row */
+        memset(e->len + e->nf, 0, (size_t)(id - e->nf) * sizeof e->len[0]);
         e->nf = id + 1;
+    }
+    return 0;
+}
+
+/* Eight bytes per multiply, the words read little-endian so the hash,
+ * and with it the order flows are swept in at the end, is the same on
+ * every machine. p[n..n+8) must be readable and zero. */
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+    uint64_t h = n * k, w;
+
+    for (size_t i = 0; i < n; i += 8) {
+        memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w);
+#endif
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    return (uint32_t)(h ^ h >> 32);
+}
+
+int fd_ev_key(fd_event *e)
+{
+    static const int kf[5] = {FD_F_PROTO, FD_F_ORIG_H, FD_F_ORIG_P,
+                              FD_F_RESP_H, FD_F_RESP_P};
+    size_t need = 5 + 8, n; /* separators, zeros the hash reads */
+    char *k;
+
+    for (int i = 0; i < 5; i++)
+        need += e->len[kf[i]];
+    if (fd_ev_reserve(e, (size_t)e->used + need) != 0)
+        return -1;
+    k = e->data + e->used;
+    if (e->plain) {
+        /* The five columns are adjacent in the row: one copy, then the
+         * commas between them become bars. */
+        n = e->off[FD_F_RESP_P] + e->len[FD_F_RESP_P] - e->off[FD_F_PROTO];
+        memcpy(k, e->data + e->off[FD_F_PROTO], n);
+        for (int i = 0; i < 4; i++)
+            k[e->off[kf[i + 1]] - 1 - e->off[FD_F_PROTO]] = '|';
+        k[n++] = '|';
+    } else {
+        n = 0;
+        for (int i = 0; i < 5; i++) {
+            memcpy(k + n, e->data + e->off[kf[i]], e->len[kf[i]]);
+            n += e->len[kf[i]];
+            k[n++] = '|';
+        }
+    }
+    memset(k + n, 0, 8);
+    e->klen = (uint32_t)n;
+    e->hash = hash_bytes(k, n);
     return 0;
 }

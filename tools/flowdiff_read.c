@@ -248,7 +248,12 @@ fail:
 
 int fd_reader_next(fd_reader *r, fd_event *ev)
 {
-    return r->kind == FD_KIND_CSV ? fd__csv_next(r, ev) : fd__jsonl_next(r, ev);
+    int rc = r->kind == FD_KIND_CSV ? fd__csv_next(r, ev) : fd__jsonl_next(r, ev);
+
+    /* The key is made here, while the row is still in cache. */
+    if (rc == 1 && fd_ev_key(ev) != 0)
+        rc = fd__rd_err(r, ev->line, 1, "out of memory");
+    return rc;
 }
 
 const char *fd_reader_name(const fd_reader *r)
@@ -291,17 +296,86 @@ void fd_reader_close(fd_reader *r)
 static int parse_u64(const char *s, size_t n, uint64_t *out)
 {
     uint64_t v = 0;
+    unsigned d;
 
     if (n == 0 || n > 20)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
+    /* 19 digits always fit; only a 20th can overflow. */
+    for (size_t i = 0; i + 1 < n; i++) {
+        d = (unsigned)(s[i] - '0');
+        if (d > 9)
             return -1;
         v = v * 10 + d;
     }
-    *out = v;
+    d = (unsigned)(s[n - 1] - '0');
+    if (d > 9 || v > (UINT64_MAX - d) / 10)
+        return -1;
+    *out = v * 10 + d;
     return 0;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+
+/* The eight ASCII digits at s as a number, or -1 if one is not a digit.
+ * All eight at once: a byte is a digit when its high nibble is 3 and
+ * stays 3 after adding 6; then pairs, quads and the octet are combined
+ * by multiplying, each step's sums too small to carry into the next
+ * lane. */
+static int64_t eight_digits(const char *s)
+{
+    uint64_t w;
+
+    memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w); /* the first digit in the low byte */
+#endif
+    if ((w & (ONES * 0xf0)) != ONES * 0x30 ||
+        ((w + ONES * 6) & (ONES * 0xf0)) != ONES * 0x30)
+        return -1;
+    w &= ONES * 0x0f;
+    w = (w * 10 + (w >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+    w = (w * 100 + (w >> 16)) & UINT64_C(0x0000ffff0000ffff);
+    w = (w * 10000 + (w >> 32)) & UINT64_C(0xffffffff);
+    return (int64_t)w;
+}
+
+/* A timestamp as flowreplay writes it, "SECONDS.NNNNNNNNN" with 8 to 10
+ * digits of seconds below 9e9, parsed eight digits at a time; any other
+ * spelling goes to fc_ts_parse, which gives the same value for this
+ * one. */
+static int parse_ts(const char *s, size_t n, fc_ts *out)
+{
+    int64_t sec = 0, lo, frac;
+    size_t k = n - 10; /* digits of seconds */
+
+    if (n < 18 || n > 20 || s[k] != '.')
+        return fc_ts_parse(s, n, out);
+    for (size_t i = 0; i < k - 8; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > 9)
+            return fc_ts_parse(s, n, out);
+        sec = sec * 10 + d;
+    }
+    lo = eight_digits(s + k - 8);
+    frac = eight_digits(s + k + 1);
+    if (lo < 0 || frac < 0 || (unsigned)(s[n - 1] - '0') > 9)
+        return fc_ts_parse(s, n, out);
+    sec = sec * 100000000 + lo;
+    if (sec >= INT64_C(9000000000))
+        return fc_ts_parse(s, n, out);
+    *out = sec * FC_NSEC_PER_SEC + frac * 10 + (s[n - 1] - '0');
+    return 0;
+}
+
+/* The event type named by v[0..n), or -1; the names differ in length. */
+static int event_type(const char *v, size_t n)
+{
+    static const signed char by_len[13] = {
+        -1, -1, -1, -1, -1, 4, 1, 0, -1, -1, -1, 2, 3
+    };
+    int t = n < sizeof by_len ? by_len[n] : -1;
+
+    return t >= 0 && memcmp(v, fd_event_names[t], n) == 0 ? t : -1;
 }
 
 static int bad(fd_reader *r, fd__loc_fn *loc, int id, const char *what,
@@ -333,15 +407,11 @@ int fd__rd_validate(fd_reader *r, fd_event *ev, fd__loc_fn *loc)
         return bad(r, loc, FD_F_SEQ, r->last_seq ? "seq does not follow the previous row"
                                                  : "seq does not start at 1", ev);
     v = fd_ev_val(ev, FD_F_TS, &n);
-    if (fc_ts_parse(v, n, &ev->ts) != 0)
+    if (parse_ts(v, n, &ev->ts) != 0)
         return bad(r, loc, FD_F_TS, "bad timestamp", ev);
     v = fd_ev_val(ev, FD_F_EVENT, &n);
-    for (i = 0; i < 5; i++)
-        if (strlen(fd_event_names[i]) == n && memcmp(v, fd_event_names[i], n) == 0)
-            break;
-    if (i == 5)
+    if ((ev->type = event_type(v, n)) < 0)
         return bad(r, loc, FD_F_EVENT, "unknown event name", ev);
-    ev->type = i;
     for (i = 0; i < 3; i++)
         if (ev->len[must[i]] == 0)
             return bad(r, loc, must[i], "empty value", ev);
@@ -360,7 +430,7 @@ int fd__rd_validate(fd_reader *r, fd_event *ev, fd__loc_fn *loc)
             return bad(r, loc, ints[i], "bad number", ev);
     }
     v = fd_ev_val(ev, FD_F_START, &n);
-    if (fc_ts_parse(v, n, &ev->start) != 0)
+    if (parse_ts(v, n, &ev->start) != 0)
         return bad(r, loc, FD_F_START, "bad timestamp", ev);
     v = fd_ev_val(ev, FD_F_FMT, &n);
     if (parse_u64(v, n, &u) != 0 || u > 1000000)

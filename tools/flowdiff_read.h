@@ -32,7 +32,10 @@ struct fd_reader {
     int idcol[FD_MAXF];
     char *row;
     size_t rowused, rowcap;
-    uint32_t foff[FD_MAXCOLS], flen[FD_MAXCOLS];
+    uint32_t foff[FD_MAXCOLS], flen[FD_MAXCOLS]; /* fields in fbase */
+    const char *fbase;      /* the line (plain rows) or row (libcsv) */
+    size_t fused;
+    int inorder;            /* header has the known columns in order */
     int nrowf, toomany, row_ready, oom;
     char *rt;               /* raw text of a row spanning lines */
     size_t rtused, rtcap;
