@@ -117,6 +117,10 @@ static fc_ts floor_div(fc_ts a, fc_ts b)
 static int run_ticks(fc_replay *r)
 {
     fc_ts iv = r->o.cfg.sweep_interval;
+    /* last_tick is the latest tick at or before the clock: until the
+     * clock reaches the next one there is nothing to run (most packets) */
+    if (r->clock - r->last_tick < iv)
+        return FC_OK;
     fc_ts last = floor_div(r->clock, iv) * iv;
 
     for (;;) {
@@ -220,8 +224,8 @@ static void pace(fc_replay *r, fc_ts ts)
 }
 
 /* One packet, in order: sweep ticks up to its time, then the tracker.
- * pkt->data is NULL when the packet was prepared ahead (see
- * fc_replay_run), which is only done when nothing reads the bytes. */
+ * pkt->data is NULL when the packet was prepared ahead and nothing reads
+ * its bytes at tracking time (see fc_replay_run). */
 static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
 {
     const fc_event *ev;
@@ -270,19 +274,44 @@ static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
 typedef struct ahead_slot {
     fc_packet p;
     fc__prep prep;
+    uint8_t *copy;   /* the frame's bytes, when tracking reads them */
+    size_t cap;
 } ahead_slot;
+
+/* The source reuses its buffer, so a frame whose bytes are read at
+ * tracking time (packet or payload hooks, tunnels) is copied into its
+ * slot; the slot's buffer grows to the largest frame and is kept. */
+static int keep_bytes(ahead_slot *s, const fc_rec *rec)
+{
+    if (rec->caplen > s->cap) {
+        size_t nc = s->cap ? s->cap : 256;
+        while (nc < rec->caplen)
+            nc *= 2;
+        uint8_t *b = fc_realloc(s->copy, nc);
+        if (!b)
+            return FC_ENOMEM;
+        s->copy = b;
+        s->cap = nc;
+    }
+    if (rec->caplen)
+        memcpy(s->copy, rec->data, rec->caplen);
+    s->p.data = s->copy;
+    return FC_OK;
+}
 
 int fc_replay_run(fc_replay *r, fc_source *src)
 {
     fc_rec rec;
     int rc;
-    /* Looking ahead needs the bytes of earlier packets gone (the source
-     * reuses its buffer) and the time of each packet unpaced. */
-    int ahead = !r->o.speed_num && !r->o.tunnels && !fc__tracker_wants_data(r->t);
+    /* Paced replays track each packet as it is read (their lateness is
+     * measured per packet). */
+    int ahead = !r->o.speed_num;
+    int copy = r->o.tunnels || fc__tracker_wants_data(r->t);
     ahead_slot ring[AHEAD];
     uint64_t in = 0, out = 0;
     int failed = 0; /* the loop ended on a tracking error, not the source */
 
+    memset(ring, 0, sizeof ring);
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
         fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
         if (!ahead) {
@@ -297,6 +326,8 @@ int fc_replay_run(fc_replay *r, fc_source *src)
         ahead_slot *s = &ring[in % AHEAD];
         s->p = p;
         s->p.data = NULL;
+        if (copy && (rc = keep_bytes(s, &rec)) != FC_OK)
+            break; /* the packets read before are still tracked below */
         fc__tracker_prepare(r->t, &p, &s->prep);
         in++;
         if (in - out > AHEAD / 2)
@@ -320,6 +351,8 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             }
         }
     }
+    for (int k = 0; k < AHEAD; k++)
+        fc_free(ring[k].copy);
     r->st.last_ts = r->clock;
     if (r->late_hist && r->st.late_count) {
         uint64_t want = (r->st.late_count * 99 + 99) / 100, seen = 0;

@@ -244,6 +244,13 @@ void fc__tracker_prefetch(const fc_tracker *t, const fc__prep *p)
         __builtin_prefetch(e);
         __builtin_prefetch(e + 64);
         __builtin_prefetch(e + sizeof(fc_flow) - 1);
+        /* and the start of the user state (a packet hook reads it) */
+        const char *u = fc__flow_user(&t->tab, i);
+        if (u && t->packet_fn) {
+            __builtin_prefetch(u);
+            if (t->tab.user_size > 64)
+                __builtin_prefetch(u + 64);
+        }
     }
 }
 
