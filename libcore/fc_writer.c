@@ -17,12 +17,24 @@
 #define EXT_MAX 32
 #define EXT_VAL_MAX 256   /* longer extension values are cut */
 #define ROW_MAX (CORE_ROW_MAX + EXT_MAX * (2 * EXT_VAL_MAX + 48))
+#define KEY_TEXT_MAX 200  /* JSON: 5 names, 2 IPv6 addresses, 2 ports */
 
 typedef struct ts_cache {
     fc_ts ts;
     uint8_t len; /* 0: empty */
     char text[32];
+    int64_t sec; /* the seconds part of the last non-negative time */
+    uint8_t slen;/* its digits, 0: none yet */
 } ts_cache;
+
+/* The text of the 5 key columns of the last row (proto .. resp_p):
+ * consecutive rows are often events of one flow. */
+typedef struct key_cache {
+    fc_key key;
+    uint8_t orient;
+    uint8_t len; /* 0: empty */
+    char text[KEY_TEXT_MAX];
+} key_cache;
 
 struct fc_writer {
     int fd;
@@ -34,6 +46,10 @@ struct fc_writer {
     fc_writer_ext ext;
     size_t len;
     ts_cache ts_ev, ts_start; /* last texts of the ts and flow_start columns */
+    key_cache kc;
+    /* names padded to 16 bytes, so a column copies them in one move */
+    char ev_name[FC_EV_COUNT][16], st_name[FC_STATE_COUNT][16], rs_name[FC_END_COUNT][16];
+    uint8_t ev_len[FC_EV_COUNT], st_len[FC_STATE_COUNT], rs_len[FC_END_COUNT];
     char scratch[EXT_MAX * (EXT_VAL_MAX + 1)];
     char buf[WBUF_SIZE];
 };
@@ -53,12 +69,26 @@ int fc_format_parse(const char *s)
     return -1;
 }
 
+static uint8_t pad_name(char dst[16], const char *name)
+{
+    size_t n = strnlen(name, 16);
+    memset(dst, 0, 16);
+    memcpy(dst, name, n);
+    return (uint8_t)n;
+}
+
 fc_writer *fc_writer_new(int fd, fc_format fmt, unsigned flags, const fc_writer_ext *ext)
 {
     fc_writer *w = fc_malloc(sizeof *w);
     if (!w)
         return NULL;
     memset(w, 0, offsetof(fc_writer, scratch));
+    for (int i = 0; i < FC_EV_COUNT; i++)
+        w->ev_len[i] = pad_name(w->ev_name[i], fc_event_type_name((fc_event_type)i));
+    for (int i = 0; i < FC_STATE_COUNT; i++)
+        w->st_len[i] = pad_name(w->st_name[i], fc_state_name((fc_state)i));
+    for (int i = 0; i < FC_END_COUNT; i++)
+        w->rs_len[i] = pad_name(w->rs_name[i], fc_end_reason_name((fc_end_reason)i));
     w->fd = fd;
     w->fmt = fmt;
     w->flags = flags;
@@ -139,9 +169,15 @@ static inline char *put_digits(char *p, uint64_t v, int n)
 
 static char *put_u64(char *p, uint64_t v)
 {
-    int n = 1;
-    while (n < 20 && v >= dec_pow10[n])
-        n++;
+    if (v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    /* digits from the bit length: floor(bits * log10(2)), then one more
+     * if v reaches the next power of ten */
+    int bits = 64 - __builtin_clzll(v);
+    int n = (bits * 1233) >> 12;
+    n += n < 20 && v >= dec_pow10[n];
     return put_digits(p, v, n);
 }
 
@@ -156,10 +192,21 @@ static char *put_ts(char *p, fc_ts ts, ts_cache *c)
         p += fc_ts_format(ts, p, 32);
     } else {
         uint64_t u = (uint64_t)ts;
-        p = put_u64(p, u / 1000000000u);
+        int64_t sec = (int64_t)(u / 1000000000u);
+        if (c->slen && c->sec == sec) {
+            /* same second as last time: its digits are at the start of
+             * the last text */
+            p = put_lit(p, c->text, c->slen);
+        } else {
+            p = put_u64(p, (uint64_t)sec);
+            c->sec = sec;
+            c->slen = (uint8_t)(p - s);
+        }
         *p++ = '.';
         p = put_digits(p, u % 1000000000u, 9);
     }
+    if (ts < 0)
+        c->slen = 0;
     c->ts = ts;
     c->len = (uint8_t)(p - s);
     memcpy(c->text, s, c->len);
@@ -254,6 +301,22 @@ static void col_word(out *o, const char *name, const char *v)
         *o->p++ = '"';
 }
 
+/* A word from a 16-byte padded table entry (or a history), len > 0. */
+static void col_name(out *o, const char *name, const char v[16], size_t len)
+{
+    if (!len) {
+        col_none(o, 1);
+        return;
+    }
+    col_key(o, name);
+    if (o->json)
+        *o->p++ = '"';
+    memcpy(o->p, v, 16);
+    o->p += len;
+    if (o->json)
+        *o->p++ = '"';
+}
+
 static void col_addr(out *o, const char *name, int family, const uint8_t *a)
 {
     col_key(o, name);
@@ -268,17 +331,35 @@ static void event_columns(fc_writer *w, const fc_event *ev, out *o)
 {
     const uint8_t *oh, *rh;
     uint16_t op, rp;
-    char proto[8], hist[FC_HISTORY_MAX + 1];
+    char proto[8];
 
-    fc_event_endpoints(ev, &oh, &op, &rh, &rp);
     col_u64(o, "seq", w->seq);
     col_ts(o, "ts", ev->ts, &w->ts_ev);
-    col_word(o, "event", fc_event_type_name(ev->type));
-    col_word(o, "proto", fc_proto_name(ev->key.proto, proto, sizeof proto));
-    col_addr(o, "orig_h", ev->key.family, oh);
-    col_u64(o, "orig_p", op);
-    col_addr(o, "resp_h", ev->key.family, rh);
-    col_u64(o, "resp_p", rp);
+    if ((unsigned)ev->type < FC_EV_COUNT)
+        col_name(o, "event", w->ev_name[ev->type], w->ev_len[ev->type]);
+    else
+        col_word(o, "event", fc_event_type_name(ev->type));
+    key_cache *kc = &w->kc;
+    if (kc->len && kc->orient == (uint8_t)ev->init_orient && fc_key_equal(&kc->key, &ev->key)) {
+        o->p = put_lit(o->p, kc->text, kc->len);
+        o->n += 5;
+    } else {
+        char *k0 = o->p;
+        fc_event_endpoints(ev, &oh, &op, &rh, &rp);
+        col_word(o, "proto", fc_proto_name(ev->key.proto, proto, sizeof proto));
+        col_addr(o, "orig_h", ev->key.family, oh);
+        col_u64(o, "orig_p", op);
+        col_addr(o, "resp_h", ev->key.family, rh);
+        col_u64(o, "resp_p", rp);
+        size_t n = (size_t)(o->p - k0);
+        kc->len = 0;
+        if (n <= KEY_TEXT_MAX) {
+            memcpy(kc->text, k0, n);
+            kc->len = (uint8_t)n;
+            kc->key = ev->key;
+            kc->orient = (uint8_t)ev->init_orient;
+        }
+    }
     switch (ev->type) {
     case FC_EV_STARTED:
     case FC_EV_PACKET:
@@ -292,19 +373,27 @@ static void event_columns(fc_writer *w, const fc_event *ev, out *o)
     case FC_EV_ESTABLISHED:
     case FC_EV_STATE_CHANGE:
         col_none(o, 2);
-        col_word(o, "from_state", fc_state_name(ev->from));
-        col_word(o, "to_state", fc_state_name(ev->to));
+        if ((unsigned)ev->from < FC_STATE_COUNT && (unsigned)ev->to < FC_STATE_COUNT) {
+            col_name(o, "from_state", w->st_name[ev->from], w->st_len[ev->from]);
+            col_name(o, "to_state", w->st_name[ev->to], w->st_len[ev->to]);
+        } else {
+            col_word(o, "from_state", fc_state_name(ev->from));
+            col_word(o, "to_state", fc_state_name(ev->to));
+        }
         col_none(o, 6);
         break;
     case FC_EV_ENDED:
         col_none(o, 4);
-        col_word(o, "reason", fc_end_reason_name(ev->reason));
+        if ((unsigned)ev->reason < FC_END_COUNT)
+            col_name(o, "reason", w->rs_name[ev->reason], w->rs_len[ev->reason]);
+        else
+            col_word(o, "reason", fc_end_reason_name(ev->reason));
         col_u64(o, "orig_pkts", ev->stats.packets[FC_SIDE_INITIATOR]);
         col_u64(o, "resp_pkts", ev->stats.packets[FC_SIDE_RESPONDER]);
         col_u64(o, "orig_bytes", ev->stats.bytes[FC_SIDE_INITIATOR]);
         col_u64(o, "resp_bytes", ev->stats.bytes[FC_SIDE_RESPONDER]);
-        fc_history_str(&ev->history, hist);
-        col_word(o, "history", hist);
+        col_name(o, "history", ev->history.c,
+                 ev->history.len < FC_HISTORY_MAX ? ev->history.len : FC_HISTORY_MAX);
         break;
     default:
         col_none(o, 10);
