@@ -14,6 +14,7 @@ typedef struct reader {
     fc_source_file info;
     const uint8_t *data;  /* pending record, valid until the next read */
     struct pcap_pkthdr hdr;
+    fc_ts ts;             /* hdr's time in nanoseconds */
     int pending;          /* 1 when data/hdr hold the next record */
     int done;
 } reader;
@@ -161,6 +162,7 @@ static int fill(fc_source *s, reader *r)
             if (r->info.packets == 1)
                 r->info.first_ts = ts;
             r->info.last_ts = ts;
+            r->ts = ts;
             return FC_OK;
         }
         if (rc == PCAP_ERROR_BREAK) { /* end of file */
@@ -199,10 +201,9 @@ int fc_source_next(fc_source *s, fc_rec *rec)
             return FC_EFORMAT;
         if (!r->pending)
             continue;
-        fc_ts ts = fc_ts_make(r->hdr.ts.tv_sec, r->hdr.ts.tv_usec);
-        if (!best || ts < best_ts) { /* strict: ties keep file order */
+        if (!best || r->ts < best_ts) { /* strict: ties keep file order */
             best = r;
-            best_ts = ts;
+            best_ts = r->ts;
         }
     }
     if (!best)
