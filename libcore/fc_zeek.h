@@ -164,8 +164,9 @@ typedef struct fc_zeek_table fc_zeek_table;
 /* Receives each record when Zeek logs it; r is valid for the call. */
 typedef void (*fc_zeek_emit_fn)(void *ctx, const fc_zeek_rec *r);
 
-/* max_conns caps live connections (0: 262144); when full, the oldest
- * deadline is logged early. NULL on allocation failure. */
+/* max_conns caps live connections (0: 262144); when full, the one with
+ * the earliest deadline (ties: created first) is logged early. NULL on
+ * allocation failure. */
 fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zeek_emit_fn fn,
                                  void *ctx);
 /* Frees without emitting. NULL is ok. */

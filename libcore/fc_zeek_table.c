@@ -8,7 +8,14 @@
  * IP-in-IP and GRE, look the connection up by Zeek's key (a TCP SYN may
  * replace it, §1.4), feed it the packet, then decapsulate UDP tunnels.
  * Connections are logged in deadline order (ties by creation order), the
- * rest at the end by start time, so the output never depends on hashing. */
+ * rest at the end by start time, so the output never depends on hashing.
+ *
+ * Timers: a min-heap (fc_zeek_timer.h) with lazy invalidation, so a
+ * packet that pushes a deadline later (the usual case) costs nothing.
+ * Invariant: every live connection has an entry whose key is armed[slot]
+ * and armed[slot] <= its fc_zeek_rec_deadline. A packet that lowers the
+ * deadline below armed[slot] pushes a new entry; an entry is stale once
+ * its slot holds another id or armed[slot] moved away from its key. */
 #include <stdlib.h>
 #include <string.h>
 #include "fc_alloc.h"
@@ -16,12 +23,15 @@
 #include "fc_key.h"
 #include "fc_zeek.h"
 #include "fc_zeek_int.h"
+#include "fc_zeek_timer.h"
 #include "fc_zeek_tunnel.h"
 
 #define ZT_NIL UINT32_MAX
 #define ZT_MAX_DEPTH 4
 #define ZT_FRAG_SLOTS 8
 #define ZT_FRAG_MAX 65535
+/* armed[] of a connection collected by expire() or kept by compact() */
+#define ZT_MARK INT64_MIN
 
 typedef struct zt_key {
     uint8_t a[16], b[16];
@@ -54,10 +64,12 @@ struct fc_zeek_table {
     size_t nbuckets;
     uint32_t free_head;
     uint64_t next_id;
-    fc_ts clock, next_check;
+    fc_ts clock;
     int have_clock;
     zt_frag *frags;     /* ZT_FRAG_SLOTS, allocated on the first fragment */
     uint32_t *scratch;
+    fc_ts *armed;       /* per slot: key of its current timer entry */
+    fc__zeek_timers timers; /* room for 2 * cap: pushes never allocate */
     fc_zeek_table_stats st;
 };
 
@@ -119,6 +131,12 @@ static int grow(fc_zeek_table *t)
     if (!s)
         return FC_ENOMEM;
     t->scratch = s;
+    fc_ts *a = fc_realloc(t->armed, nc * sizeof *a);
+    if (!a)
+        return FC_ENOMEM;
+    t->armed = a;
+    if (fc__zeek_timers_reserve(&t->timers, 2 * nc) != FC_OK)
+        return FC_ENOMEM;
     size_t nb = 1;
     while (nb < nc * 2)
         nb <<= 1;
@@ -199,26 +217,89 @@ static int by_start(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Logs every connection due at `now` (all of them if all is set). */
-static void expire(fc_zeek_table *t, fc_ts now, int all)
+static int is_current(const fc_zeek_table *t, const fc__zeek_timer *e)
+{
+    return t->recs[e->slot].id == e->id && t->armed[e->slot] == e->key;
+}
+
+/* Drops the stale entries (and duplicates of a current one). Afterwards
+ * len <= count, so the heap has room again. */
+static void compact(fc_zeek_table *t)
+{
+    fc__zeek_timer *v = t->timers.v;
+    size_t k = 0;
+    for (size_t j = 0; j < t->timers.len; j++) {
+        if (is_current(t, &v[j])) {
+            t->armed[v[j].slot] = ZT_MARK; /* a second copy is not current */
+            v[k++] = v[j];
+        }
+    }
+    for (size_t j = 0; j < k; j++)
+        t->armed[v[j].slot] = v[j].key;
+    t->timers.len = k;
+    fc__zeek_timers_heapify(&t->timers);
+}
+
+/* Makes key the current timer of slot i. Compacts when full, or when
+ * stale entries outnumber live connections two to one, so the heap
+ * stays near the live count and a compaction is paid for by the pushes
+ * before it. */
+static void arm(fc_zeek_table *t, uint32_t i, fc_ts key)
+{
+    size_t len = t->timers.len;
+    if (len == t->timers.cap || (len > 64 && len > 3 * t->count))
+        compact(t);
+    t->armed[i] = key;
+    fc__zeek_timers_push(&t->timers, key, t->recs[i].id, i);
+}
+
+/* Logs every connection due at `now`: pops the entries up to now; one
+ * whose connection moved its deadline later is pushed again. */
+static void expire(fc_zeek_table *t, fc_ts now)
 {
     size_t n = 0;
-    fc_ts next = INT64_MAX;
-    for (uint32_t i = 0; i < t->cap; i++) {
-        if (t->recs[i].id == 0)
+    const fc__zeek_timer *top;
+    while ((top = fc__zeek_timers_top(&t->timers)) && top->key <= now) {
+        fc__zeek_timer e = *top;
+        fc__zeek_timers_pop(&t->timers);
+        if (!is_current(t, &e))
             continue;
-        fc_ts d = fc_zeek_rec_deadline(&t->recs[i]);
-        if (all || (d <= now && fc__zeek_rec_expires(&t->recs[i], now)))
-            t->scratch[n++] = i;
-        else if ((d = fc_zeek_rec_deadline(&t->recs[i])) < next)
-            next = d;
+        fc_zeek_rec *r = &t->recs[e.slot];
+        if (fc_zeek_rec_deadline(r) <= now && fc__zeek_rec_expires(r, now)) {
+            t->armed[e.slot] = ZT_MARK;
+            t->scratch[n++] = e.slot;
+        } else {
+            /* later deadline, or the DNS check re-armed itself */
+            arm(t, e.slot, fc_zeek_rec_deadline(r));
+        }
     }
     sort_recs = t->recs;
     if (n > 1)
-        qsort(t->scratch, n, sizeof *t->scratch, all ? by_start : by_deadline);
+        qsort(t->scratch, n, sizeof *t->scratch, by_deadline);
     for (size_t k = 0; k < n; k++)
         emit_remove(t, t->scratch[k]);
-    t->next_check = next;
+}
+
+/* The live connection with the earliest deadline, ties by id (ZT_NIL if
+ * none). Stale tops are dropped and moved ones pushed again until the
+ * top's key is its connection's deadline: by the invariant no other
+ * connection can be due sooner. */
+static uint32_t earliest(fc_zeek_table *t)
+{
+    const fc__zeek_timer *top;
+    while ((top = fc__zeek_timers_top(&t->timers))) {
+        fc__zeek_timer e = *top;
+        if (is_current(t, &e)) {
+            fc_ts d = fc_zeek_rec_deadline(&t->recs[e.slot]);
+            if (d == e.key)
+                return e.slot;
+            fc__zeek_timers_pop(&t->timers);
+            arm(t, e.slot, d);
+        } else {
+            fc__zeek_timers_pop(&t->timers);
+        }
+    }
+    return ZT_NIL;
 }
 
 /* ------------------------------------------------------------- table */
@@ -237,7 +318,6 @@ fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zee
     t->fn = fn;
     t->ctx = ctx;
     t->free_head = ZT_NIL;
-    t->next_check = INT64_MAX;
     if (grow(t) != FC_OK) {
         fc_zeek_table_free(t);
         return NULL;
@@ -254,13 +334,24 @@ void fc_zeek_table_free(fc_zeek_table *t)
     fc_free(t->next);
     fc_free(t->buckets);
     fc_free(t->scratch);
+    fc_free(t->armed);
+    fc__zeek_timers_free(&t->timers);
     fc_free(t->frags);
     fc_free(t);
 }
 
 void fc_zeek_table_finish(fc_zeek_table *t)
 {
-    expire(t, 0, 1);
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->cap; i++)
+        if (t->recs[i].id != 0)
+            t->scratch[n++] = i;
+    sort_recs = t->recs;
+    if (n > 1)
+        qsort(t->scratch, n, sizeof *t->scratch, by_start);
+    for (size_t k = 0; k < n; k++)
+        emit_remove(t, t->scratch[k]);
+    t->timers.len = 0; /* all stale now */
 }
 
 const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t)
@@ -269,17 +360,12 @@ const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t)
 }
 
 /* A new connection slot for key k; when full, logs the connection with
- * the earliest deadline first. */
+ * the earliest deadline first, ties by creation order (before the timer
+ * heap, ties went to the lowest slot, an accident of the free list). */
 static uint32_t insert(fc_zeek_table *t, const zt_key *k)
 {
     if (t->free_head == ZT_NIL && grow(t) != FC_OK) {
-        uint32_t best = ZT_NIL;
-        fc_ts bd = INT64_MAX;
-        for (uint32_t i = 0; i < t->cap; i++) {
-            fc_ts d = t->recs[i].id ? fc_zeek_rec_deadline(&t->recs[i]) : INT64_MAX;
-            if (t->recs[i].id && (best == ZT_NIL || d < bd))
-                best = i, bd = d;
-        }
+        uint32_t best = earliest(t);
         if (best == ZT_NIL)
             return ZT_NIL;
         emit_remove(t, best);
@@ -287,6 +373,7 @@ static uint32_t insert(fc_zeek_table *t, const zt_key *k)
     uint32_t i = t->free_head;
     t->free_head = t->next[i];
     t->keys[i] = *k;
+    t->armed[i] = INT64_MAX; /* no timer yet: conn_packet arms one */
     size_t h = key_hash(k) & (t->nbuckets - 1);
     t->next[i] = t->buckets[h];
     t->buckets[h] = i;
@@ -395,9 +482,11 @@ static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *fra
         t->st.conns++;
     }
     fc_zeek_rec_packet(&t->recs[i], &t->o, d, frame, caplen, ts);
+    /* a later deadline waits for the old entry to pop; an earlier one
+     * (e.g. a FIN's close timer) needs its own entry */
     fc_ts dl = fc_zeek_rec_deadline(&t->recs[i]);
-    if (dl < t->next_check)
-        t->next_check = dl;
+    if (dl < t->armed[i])
+        arm(t, i, dl);
     return 1;
 }
 
@@ -492,8 +581,9 @@ int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, s
         t->clock = ts;
         t->have_clock = 1;
     }
-    if (t->clock >= t->next_check)
-        expire(t, t->clock, 0);
+    const fc__zeek_timer *top = fc__zeek_timers_top(&t->timers);
+    if (top && top->key <= t->clock)
+        expire(t, t->clock);
     int r = zt_frame(t, linktype, frame, caplen, wirelen, ts, 0);
     if (!r)
         t->st.dropped++;

@@ -2,7 +2,8 @@
  * shared/docs/zeek-conn-semantics.md §7, checksums, flow boundaries,
  * scaled letters, the DNS session timer, TCP options cut by the snaplen,
  * Community ID against the spec's published vectors, the
- * conn.log TSV, and the per-flow record kept through the tracker hook. */
+ * conn.log TSV, the per-flow record kept through the tracker hook, and
+ * the table's timers against a brute-force model. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -513,6 +514,198 @@ START_TEST(likely_server_ports_list)
 }
 END_TEST
 
+/* ---- timers: the table against a brute-force model ---- */
+
+#define TM_MAX 8192
+
+/* What was logged, and at the time of which packet. */
+typedef struct tm_log {
+    uint16_t port[TM_MAX];
+    fc_ts at[TM_MAX];
+    int n;
+} tm_log;
+
+static tm_log tml, tmref;
+static fc_ts tm_now; /* time of the packet being fed */
+
+static void tm_keep(void *ctx, const fc_zeek_rec *r)
+{
+    tm_log *l = ctx;
+    ck_assert_int_lt(l->n, TM_MAX);
+    l->port[l->n] = r->orig_p == 9999 ? r->resp_p : r->orig_p; /* the client's */
+    l->at[l->n++] = tm_now;
+}
+
+static void tm_table(size_t max)
+{
+    fc_zeek_table_free(tab);
+    memset(&tml, 0, sizeof tml);
+    tab = fc_zeek_table_new(&zo, max, tm_keep, &tml);
+    ck_assert_ptr_nonnull(tab);
+}
+
+static void tm_udp(uint16_t cp, int64_t ms)
+{
+    uint8_t p[4] = {0};
+    tm_now = FC_SEC(1000) + ms * 1000000;
+    udp(1, cp, 9999, p, sizeof p, ms);
+}
+
+typedef struct tm_conn {
+    int live;
+    uint64_t id;
+    int64_t start, last; /* ms */
+} tm_conn;
+
+/* The live flow first by (last + 60 s, id), or by (start, id) if
+ * by_start; -1 if none. */
+static int tm_first(const tm_conn *c, int nf, int by_start)
+{
+    int best = -1;
+    for (int f = 0; f < nf; f++) {
+        if (!c[f].live)
+            continue;
+        int64_t k = by_start ? c[f].start : c[f].last;
+        int64_t b = best < 0 ? 0 : by_start ? c[best].start : c[best].last;
+        if (best < 0 || k < b || (k == b && c[f].id < c[best].id))
+            best = f;
+    }
+    return best;
+}
+
+static void tm_log_one(tm_conn *c, int f, int64_t ms)
+{
+    ck_assert_int_lt(tmref.n, TM_MAX);
+    tmref.port[tmref.n] = (uint16_t)(20000 + f);
+    tmref.at[tmref.n++] = FC_SEC(1000) + ms * 1000000;
+    c[f].live = 0;
+}
+
+/* UDP flows (60 s inactivity) as the table must treat them: before each
+ * packet, log the due ones by (deadline, id); when max are live, log
+ * the earliest (deadline, id) before creating one; at the end, the rest
+ * by (start, id). */
+static void tm_model(const int *flow, const int64_t *ms, int npk, int nf, size_t max)
+{
+    tm_conn c[512];
+    uint64_t id = 0;
+    size_t live = 0;
+    int f;
+    ck_assert_int_le(nf, 512);
+    memset(c, 0, sizeof c);
+    memset(&tmref, 0, sizeof tmref);
+    for (int k = 0; k < npk; k++) {
+        while ((f = tm_first(c, nf, 0)) >= 0 && c[f].last + 60000 <= ms[k]) {
+            tm_log_one(c, f, ms[k]);
+            live--;
+        }
+        f = flow[k];
+        if (!c[f].live) {
+            if (max && live == max) {
+                tm_log_one(c, tm_first(c, nf, 0), ms[k]);
+                live--;
+            }
+            c[f] = (tm_conn){1, ++id, ms[k], ms[k]};
+            live++;
+        }
+        c[f].last = ms[k];
+    }
+    while ((f = tm_first(c, nf, 1)) >= 0)
+        tm_log_one(c, f, ms[npk - 1]);
+}
+
+/* Random flows on whole seconds, so many deadlines tie; with a small
+ * table most connections are evicted, leaving stale heap entries. */
+START_TEST(timers_match_model)
+{
+    enum { NF = 400, NPK = 6000 };
+    static int flow[NPK];
+    static int64_t ms[NPK];
+    static const size_t maxes[] = {0, 100, 16, 1};
+    uint32_t x = 12345;
+    int64_t t = 0;
+    for (int k = 0; k < NPK; k++) {
+        x = x * 1103515245u + 12345u;
+        t += (x >> 16) % 3 == 0 ? 1000 : 0;
+        flow[k] = (int)((x >> 8) % NF);
+        ms[k] = t;
+    }
+    for (size_t m = 0; m < sizeof maxes / sizeof *maxes; m++) {
+        tm_table(maxes[m]);
+        for (int k = 0; k < NPK; k++)
+            tm_udp((uint16_t)(20000 + flow[k]), ms[k]);
+        fc_zeek_table_finish(tab);
+        tm_model(flow, ms, NPK, NF, maxes[m]);
+        ck_assert_int_gt(tmref.n, NF);
+        ck_assert_int_eq(tml.n, tmref.n);
+        for (int i = 0; i < tml.n; i++) {
+            ck_assert_uint_eq(tml.port[i], tmref.port[i]);
+            ck_assert_int_eq(tml.at[i], tmref.at[i]);
+        }
+    }
+}
+END_TEST
+
+/* A FIN/FIN close moves the deadline from 5 min to 5 s: the connection
+ * must still be logged at 5 s, though its first timer is deep in a heap
+ * of 300 connections due at 60 s. */
+START_TEST(timers_deadline_shrinks)
+{
+    tm_table(0);
+    for (int f = 0; f < 300; f++)
+        tm_udp((uint16_t)(20000 + f), 0);
+    tm_now = FC_SEC(1000);
+    tcp(1, 50000, 80, 100, 0, SYN, 0, 0);
+    tcp(0, 50000, 80, 900, 101, SYN | ACK, 0, 0);
+    tcp(1, 50000, 80, 101, 901, ACK | PSH, 10, 0);
+    tm_now = FC_SEC(1002);
+    tcp(1, 50000, 80, 111, 901, FIN | ACK, 0, 2000);
+    tcp(0, 50000, 80, 901, 112, FIN | ACK, 0, 2000);
+    tm_udp(30000, 6999);
+    ck_assert_int_eq(tml.n, 0);
+    tm_udp(30000, 7000);
+    ck_assert_int_eq(tml.n, 1);
+    ck_assert_uint_eq(tml.port[0], 50000);
+    ck_assert_int_eq(tml.at[0], FC_SEC(1007));
+    tm_udp(30001, 60000); /* then the 300, by creation order */
+    ck_assert_int_eq(tml.n, 301);
+    for (int i = 1; i <= 300; i++)
+        ck_assert_uint_eq(tml.port[i], 20000 + i - 1);
+}
+END_TEST
+
+/* A full table logs the connection with the earliest deadline, ties by
+ * creation order, even when a later packet shrank it. */
+START_TEST(timers_full_table_evicts_earliest)
+{
+    tm_table(3);
+    tm_udp(20000, 0);    /* deadline 60 s */
+    tm_udp(20001, 1000); /* 61 s */
+    tm_udp(20002, 1000); /* 61 s, created after 20001 */
+    tm_udp(20003, 2000); /* full: 20000 goes */
+    ck_assert_int_eq(tml.n, 1);
+    ck_assert_uint_eq(tml.port[0], 20000);
+    tm_udp(20004, 3000); /* 20001 and 20002 tie: 20001 goes */
+    ck_assert_int_eq(tml.n, 2);
+    ck_assert_uint_eq(tml.port[1], 20001);
+    /* a TCP connection (evicting 20002) whose FINs bring its deadline
+     * down from minutes to 9 s, before the UDP ones */
+    tm_now = FC_SEC(1004);
+    tcp(1, 50001, 80, 100, 0, SYN, 0, 4000);
+    ck_assert_uint_eq(tml.port[2], 20002);
+    tcp(0, 50001, 80, 900, 101, SYN | ACK, 0, 4000);
+    tcp(1, 50001, 80, 101, 901, ACK, 0, 4000);
+    tm_udp(20004, 4000); /* 20004's deadline moves to 64 s */
+    tm_now = FC_SEC(1004);
+    tcp(1, 50001, 80, 101, 901, FIN | ACK, 0, 4000);
+    tcp(0, 50001, 80, 901, 102, FIN | ACK, 0, 4000);
+    ck_assert_int_eq(tml.n, 3);
+    tm_udp(20005, 4500);
+    ck_assert_int_eq(tml.n, 4);
+    ck_assert_uint_eq(tml.port[3], 50001);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("zeek");
@@ -542,6 +735,13 @@ static Suite *suite(void)
     tcase_add_test(tu, tracker_hook);
     tcase_add_test(tu, likely_server_ports_list);
     suite_add_tcase(s, tu);
+    TCase *tt = tcase_create("timers");
+    tcase_add_checked_fixture(tt, setup, teardown);
+    tcase_add_test(tt, timers_match_model);
+    tcase_add_test(tt, timers_deadline_shrinks);
+    tcase_add_test(tt, timers_full_table_evicts_earliest);
+    tcase_set_timeout(tt, 60);
+    suite_add_tcase(s, tt);
     return s;
 }
 
