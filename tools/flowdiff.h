@@ -39,6 +39,8 @@ typedef struct fd_event {
                          * table after it is read only up to nf */
     uint32_t klen, hash; /* the flow key, at data + used (not counted
                           * in used), and its hash */
+    uint64_t foff, rawlen; /* the row's bytes in the file, newline
+                            * included, for fd_reader_reread */
     uint32_t off[FD_MAXF];
     uint32_t len[FD_MAXF];
 } fd_event;
@@ -77,6 +79,11 @@ typedef struct fd_replay {
     int argc;
 } fd_replay;
 
+/* Where an event's row is in its file, to read it again later. */
+typedef struct fd_rowref {
+    uint64_t off, len, line, seq;
+} fd_rowref;
+
 /* Reader (flowdiff_read.c). Errors are printed as
  * "flowdiff: FILE:LINE:COL: what" and returned as -1. */
 typedef struct fd_reader fd_reader;
@@ -86,6 +93,20 @@ const char *fd_reader_name(const fd_reader *r);
 uint64_t fd_reader_fields(const fd_reader *r);  /* bitmask of columns seen */
 int fd_reader_fmt(const fd_reader *r);          /* -1 before the first event */
 void fd_reader_close(fd_reader *r);
+/* For a reader read ahead: its message is kept from now on, and
+ * released (printed if print, else dropped) when the caller reaches
+ * the failure, or never does. */
+void fd_reader_hold(fd_reader *r);
+void fd_reader_release(fd_reader *r, int print);
+/* 1 if every row has the header's columns (CSV), so reading it never
+ * adds to the field registry; 0 for JSONL. */
+int fd_reader_fixed_fields(const fd_reader *r);
+/* 1 if rows can be read again by offset (a regular file opened by
+ * name), else 0. */
+int fd_reader_seekable(const fd_reader *r);
+/* Reads and parses the row at again into ev, as it was the first time.
+ * 0, or -1 after printing why (the file changed, I/O error, memory). */
+int fd_reader_reread(fd_reader *r, const fd_rowref *at, fd_event *ev);
 /* Starting flowreplay (flowdiff_spawn.c). Returns a read fd for its
  * stdout and sets *pid, or -1 after printing why. */
 int fd_spawn_replay(const char *capture, const fd_replay *rp, int *pid);
@@ -139,6 +160,29 @@ typedef struct fd_summary {
     size_t nres;
     size_t detailed;                /* changed flows with details */
 } fd_summary;
+
+/* Strict order (flowdiff_order.c): events of both inputs by position. */
+typedef struct fd_oent {
+    uint64_t fid;
+    fd_order_ev ev;
+} fd_oent;
+
+typedef struct fd_order {
+    int on;                 /* still checking: no difference seen yet */
+    fd_oent *oq[2];         /* positions one side has and the other not yet */
+    size_t oh[2], n[2], ocap;
+    uint64_t opos;
+    fd_summary *sum;        /* gets the first difference */
+} fd_order;
+/* Adds side s's next event, of flow fid. 0, or -1 out of memory. */
+int fd__order_push(fd_order *o, int s, uint64_t fid, const fd_event *ev);
+/* At the end of both inputs: a side with events left differs. */
+void fd__order_finish(fd_order *o);
+void fd__order_free(fd_order *o);
+/* "proto orig_h:orig_p -> resp_h:resp_p", IPv6 hosts in brackets. */
+void fd__key_text(char *buf, size_t cap, const char *proto, size_t pn,
+                  const char *oh, size_t ohn, const char *op, size_t opn,
+                  const char *rh, size_t rhn, const char *rp, size_t rpn);
 
 /* Aligner (flowdiff_align.c). Returns 0, or -1 on error (printed). */
 int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,

@@ -1,10 +1,20 @@
 /* flowdiff_align.c - streams both inputs, groups events per flow and
  * compares each flow's events in order. A flow is released as soon as it
  * has ended on both sides, so memory follows the flows open at once.
- * Reading is merged by event time to keep the two sides in step. */
+ * Reading is merged by event time to keep the two sides in step; a few
+ * events are read ahead so their flows can be prefetched. */
 #include <stdlib.h>
 #include <string.h>
 #include "flowdiff.h"
+
+/* One of the last compared expected events, kept for a report's
+ * context: where its row is (the event itself goes back to the pool, so
+ * the pool stays small and in cache) or, when the input cannot be read
+ * again, the event. */
+typedef struct ctxent {
+    fd_event *ev;
+    fd_rowref at;
+} ctxent;
 
 /* Laid out by use: the first line is what a lookup and the queues
  * read, the second what pairing updates, and the key follows closely. */
@@ -14,7 +24,7 @@ typedef struct flow {
     uint32_t klen;
     fc_ts start[2];
     fd_event *qh[2], *qt[2];  /* events not yet paired */
-    fd_event *ctx[3];         /* last compared events, for context */
+    ctxent ctx[3];            /* last compared events, for context */
     uint64_t nev[2], ncmp;
     unsigned char present[2], ended[2];
     int nctx, changed;
@@ -23,23 +33,16 @@ typedef struct flow {
     char k[];                 /* "proto|orig_h|orig_p|resp_h|resp_p|" */
 } flow;
 
-typedef struct oent {
-    uint64_t fid;
-    fd_order_ev ev;
-} oent;
-
 typedef struct state {
     const fd_opts *o;
     fd_reader *rd[2];
+    int reread;               /* context rows are read again from rd[0] */
     uint64_t extras;          /* extra columns both files have */
     flow **tab;
     size_t mask, count;
     uint64_t next_id;
     fd_event *pool;
-    oent *oq[2];              /* strict order: unmatched positions */
-    size_t oh[2], on[2], ocap;
-    uint64_t opos;
-    int order_on;
+    fd_order ord;             /* strict order */
     size_t *kept, nkept;      /* results holding details, sorted */
     size_t rescap;
     fd_summary *sum;
@@ -129,95 +132,6 @@ static uint64_t diffmask(state *st, const fd_event *e, const fd_event *a)
     return m;
 }
 
-static void key_text(char *buf, size_t cap, const char *proto, size_t pn,
-                     const char *oh, size_t ohn, const char *op, size_t opn,
-                     const char *rh, size_t rhn, const char *rp, size_t rpn)
-{
-    int o6 = memchr(oh, ':', ohn) != NULL, r6 = memchr(rh, ':', rhn) != NULL;
-
-    snprintf(buf, cap, "%.*s %s%.*s%s:%.*s -> %s%.*s%s:%.*s", (int)pn, proto,
-             o6 ? "[" : "", (int)ohn, oh, o6 ? "]" : "", (int)opn, op,
-             r6 ? "[" : "", (int)rhn, rh, r6 ? "]" : "", (int)rpn, rp);
-}
-
-static void ev_key_text(const fd_event *e, char *buf, size_t cap)
-{
-    size_t n[6];
-    const char *v[6];
-    char st[32];
-    size_t used;
-
-    v[0] = fd_ev_val(e, FD_F_PROTO, &n[0]);
-    v[1] = fd_ev_val(e, FD_F_ORIG_H, &n[1]);
-    v[2] = fd_ev_val(e, FD_F_ORIG_P, &n[2]);
-    v[3] = fd_ev_val(e, FD_F_RESP_H, &n[3]);
-    v[4] = fd_ev_val(e, FD_F_RESP_P, &n[4]);
-    key_text(buf, cap, v[0], n[0], v[1], n[1], v[2], n[2], v[3], n[3], v[4], n[4]);
-    fc_ts_format(e->start, st, sizeof st);
-    used = strlen(buf);
-    snprintf(buf + used, cap - used, " start %s", st);
-}
-
-/* ---- strict order ---- */
-
-static int order_push(state *st, int s, flow *f, const fd_event *ev)
-{
-    oent *x;
-
-    if (st->on[s] + st->oh[s] == st->ocap) {
-        if (st->oh[s] > 0) {
-            memmove(st->oq[s], st->oq[s] + st->oh[s], st->on[s] * sizeof(oent));
-            st->oh[s] = 0;
-        } else {
-            size_t nc = st->ocap ? st->ocap * 2 : 64;
-            oent *a = realloc(st->oq[0], nc * sizeof(oent));
-            if (!a)
-                return -1;
-            st->oq[0] = a;
-            a = realloc(st->oq[1], nc * sizeof(oent));
-            if (!a)
-                return -1;
-            st->oq[1] = a;
-            st->ocap = nc;
-        }
-    }
-    x = &st->oq[s][st->oh[s] + st->on[s]++];
-    x->fid = f->id;
-    x->ev.line = ev->line;
-    x->ev.seq = ev->seq;
-    x->ev.type = ev->type;
-    ev_key_text(ev, x->ev.key, sizeof x->ev.key);
-    while (st->on[0] && st->on[1]) {
-        oent *a = &st->oq[0][st->oh[0]++], *b = &st->oq[1][st->oh[1]++];
-        st->on[0]--;
-        st->on[1]--;
-        st->opos++;
-        if (a->fid != b->fid || a->ev.type != b->ev.type) {
-            st->sum->order_differs = 1;
-            st->sum->order_pos = st->opos;
-            st->sum->order_ev[0] = a->ev;
-            st->sum->order_ev[1] = b->ev;
-            st->order_on = 0;
-            return 0;
-        }
-    }
-    return 0;
-}
-
-static void order_finish(state *st)
-{
-    if (!st->order_on)
-        return;
-    for (int s = 0; s < 2; s++) {
-        if (st->on[s] == 0)
-            continue;
-        st->sum->order_differs = 1;
-        st->sum->order_pos = st->opos + 1;
-        st->sum->order_ev[s] = st->oq[s][st->oh[s]].ev;
-        st->sum->order_ev[1 - s].type = -1;
-    }
-}
-
 /* ---- flow table ---- */
 
 static int grow(state *st)
@@ -305,9 +219,30 @@ static void flow_free(state *st, flow *f)
         }
     }
     for (int i = 0; i < f->nctx; i++)
-        ev_put(st, f->ctx[i]);
+        ev_put(st, f->ctx[i].ev);
     detail_free(st, f->detail);
     free(f);
+}
+
+/* Moves the flow's context into d, reading rows again where only their
+ * place was kept. 0, -1 out of memory, or -2 printed. */
+static int ctx_detail(state *st, flow *f, fd_detail *d)
+{
+    for (int i = 0; i < f->nctx; i++) {
+        fd_event *e = f->ctx[i].ev;
+        if (!e) {
+            if (!(e = ev_get(st)))
+                return -1;
+            if (fd_reader_reread(st->rd[0], &f->ctx[i].at, e) != 0) {
+                ev_put(st, e);
+                return -2;
+            }
+        }
+        f->ctx[i].ev = NULL;
+        d->ctx[d->nctx++] = e;
+    }
+    f->nctx = 0;
+    return 0;
 }
 
 /* ---- results ---- */
@@ -413,12 +348,14 @@ static int finalize(state *st, flow *f)
     if (f->present[0] && f->present[1]) {
         if (!f->changed && (f->qh[0] || f->qh[1])) {
             fd_detail *d = calloc(1, sizeof *d);
+            int rc;
             if (!d)
                 goto oom;
-            for (int i = 0; i < f->nctx; i++)
-                d->ctx[i] = f->ctx[i];
-            d->nctx = f->nctx;
-            f->nctx = 0;
+            if ((rc = ctx_detail(st, f, d)) != 0) {
+                detail_free(st, d);
+                flow_free(st, f);
+                return rc;
+            }
             for (int s = 0; s < 2; s++) {
                 fd_event *e = f->qh[s];
                 if (e) {
@@ -494,7 +431,7 @@ static int finalize(state *st, flow *f)
         r->resp_h = part[3];
         r->orig_p = strtoul(part[2], NULL, 10);
         r->resp_p = strtoul(part[4], NULL, 10);
-        key_text(r->key, f->klen * 2 + 32, part[0], strlen(part[0]), part[1],
+        fd__key_text(r->key, f->klen * 2 + 32, part[0], strlen(part[0]), part[1],
                  strlen(part[1]), part[2], strlen(part[2]), part[3],
                  strlen(part[3]), part[4], strlen(part[4]));
     }
@@ -511,8 +448,11 @@ oom:
 
 /* ---- pairing ---- */
 
+/* Compares e (expected) with a; both are consumed. 0, -1 out of memory,
+ * or -2 printed. */
 static int pair(state *st, flow *f, fd_event *e, fd_event *a)
 {
+    ctxent *c;
     uint64_t m;
 
     f->ncmp++;
@@ -525,11 +465,13 @@ static int pair(state *st, flow *f, fd_event *e, fd_event *a)
     m = diffmask(st, e, a);
     if (m) {
         fd_detail *d = calloc(1, sizeof *d);
-        if (!d)
-            return -1;
-        memcpy(d->ctx, f->ctx, sizeof d->ctx);
-        d->nctx = f->nctx;
-        f->nctx = 0;
+        int rc = d ? ctx_detail(st, f, d) : -1;
+        if (rc != 0) {
+            detail_free(st, d);
+            ev_put(st, e);
+            ev_put(st, a);
+            return rc;
+        }
         d->exp = e;
         d->act = a;
         d->diffmask = m;
@@ -539,35 +481,52 @@ static int pair(state *st, flow *f, fd_event *e, fd_event *a)
         return 0;
     }
     if (f->nctx == 3) {
-        ev_put(st, f->ctx[0]);
+        ev_put(st, f->ctx[0].ev);
         f->ctx[0] = f->ctx[1];
         f->ctx[1] = f->ctx[2];
         f->nctx = 2;
     }
-    f->ctx[f->nctx++] = e;
+    c = &f->ctx[f->nctx++];
+    if (st->reread) {
+        c->ev = NULL;
+        c->at.off = e->foff;
+        c->at.len = e->rawlen;
+        c->at.line = e->line;
+        c->at.seq = e->seq;
+        ev_put(st, e);
+    } else {
+        c->ev = e;
+    }
     ev_put(st, a);
     return 0;
 }
 
+/* Files ev (consumed, even on failure) under its flow. 0, -1 out of
+ * memory, or -2 printed. */
 static int process(state *st, int s, fd_event *ev)
 {
     flow *f = lookup(st, s, ev);
     int o = 1 - s, ended = ev->type == FD_EV_ENDED;
 
-    if (!f)
+    if (!f) {
+        ev_put(st, ev);
         return -1;
+    }
     f->nev[s]++;
     st->sum->events[s]++;
-    if (st->order_on && order_push(st, s, f, ev) != 0)
+    if (st->ord.on && fd__order_push(&st->ord, s, f->id, ev) != 0) {
+        ev_put(st, ev);
         return -1;
+    }
     if (f->qh[o]) {
         fd_event *x = f->qh[o];
         f->qh[o] = x->next;
         if (!f->qh[o])
             f->qt[o] = NULL;
         x->next = NULL;
-        if (pair(st, f, s == 0 ? ev : x, s == 0 ? x : ev) != 0)
-            return -1;
+        int rc = pair(st, f, s == 0 ? ev : x, s == 0 ? x : ev);
+        if (rc != 0)
+            return rc;
     } else {
         ev->next = NULL;
         if (f->qt[s])
@@ -626,60 +585,150 @@ static void cleanup(state *st, int details)
         st->pool = e->next;
         fd_event_free(e);
     }
-    free(st->oq[0]);
-    free(st->oq[1]);
+    fd__order_free(&st->ord);
     free(st->kept);
+}
+
+/* ---- inputs ---- */
+
+#define AHEAD 8 /* events read ahead of the merge, where allowed */
+
+/* The next events of one input, oldest first. Reading ahead lets the
+ * flow table be prefetched for events before they are processed. */
+typedef struct side {
+    fd_event *ev[AHEAD];
+    unsigned head, n, depth;
+    int end;                  /* after ev: 1 more, 0 end of input, -1 error */
+} side;
+
+/* Reads one event into sd. 0, or -1 out of memory. */
+static int read_one(state *st, side *sd, int s)
+{
+    fd_event *e = ev_get(st);
+    int rc;
+
+    if (!e)
+        return -1;
+    if ((rc = fd_reader_next(st->rd[s], e)) != 1) {
+        ev_put(st, e);
+        sd->end = rc;
+        return 0;
+    }
+    sd->ev[(sd->head + sd->n++) % AHEAD] = e;
+    /* The flow table is larger than the cache: start loading the
+     * event's bucket now, and its flow once the bucket is in. */
+    __builtin_prefetch(&st->tab[e->hash & st->mask]);
+    if (sd->n > sd->depth / 2) {
+        const fd_event *m = sd->ev[(sd->head + sd->depth / 2) % AHEAD];
+        const flow *f = st->tab[m->hash & st->mask];
+        if (f) {
+            __builtin_prefetch(f);
+            __builtin_prefetch(f->k);
+        }
+    }
+    return 0;
+}
+
+static int refill(state *st, side *sd, int s)
+{
+    while (sd->n < sd->depth && sd->end == 1)
+        if (read_one(st, sd, s) != 0)
+            return -1;
+    return 0;
+}
+
+/* Reading ahead moves where a read error is met, so it is only done
+ * where the message can be held back until the merge reaches the row
+ * (regular files: a replayed capture's exit is reported by the spawner
+ * directly) and where rows cannot add fields (their ids would follow
+ * reading order, not merge order: CSV only). */
+static void setup_side(state *st, side *sd, int s)
+{
+    fd_reader *r = st->rd[s];
+
+    if (fd_reader_seekable(r) && fd_reader_fixed_fields(r)) {
+        sd->depth = AHEAD;
+        fd_reader_hold(r);
+    }
 }
 
 int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
                fd_summary *out)
 {
+    side sd[2];
     state st;
-    fd_event *cur[2] = {NULL, NULL};
-    int have[2], rc = -1;
+    int have[2], rc = -1, e, fixed;
 
     memset(out, 0, sizeof *out);
     memset(&st, 0, sizeof st);
+    memset(sd, 0, sizeof sd);
     st.o = o;
     st.rd[0] = exp;
     st.rd[1] = act;
     st.sum = out;
-    st.order_on = o->strict_order;
+    st.ord.on = o->strict_order;
+    st.ord.sum = out;
+    st.reread = fd_reader_seekable(exp);
     st.mask = 1023;
     st.tab = calloc(st.mask + 1, sizeof *st.tab);
     if (!st.tab)
         goto oom;
+    /* The first rows are read before anything else, so the header and
+     * format checks fail in file order. */
     for (int s = 0; s < 2; s++) {
-        if (!(cur[s] = ev_get(&st)))
+        sd[s].depth = 1;
+        sd[s].end = 1;
+        if (read_one(&st, &sd[s], s) != 0)
             goto oom;
-        have[s] = fd_reader_next(st.rd[s], cur[s]);
+        have[s] = sd[s].n ? 1 : sd[s].end;
         if (have[s] < 0)
             goto out;
     }
     if (check_fmt(&st, have) != 0)
         goto out;
-    while (have[0] == 1 || have[1] == 1) {
+    fixed = fd_reader_fixed_fields(exp) && fd_reader_fixed_fields(act);
+    st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+    for (int s = 0; s < 2; s++)
+        if (have[s] == 1) {
+            setup_side(&st, &sd[s], s);
+            if (refill(&st, &sd[s], s) != 0)
+                goto oom;
+        }
+    for (;;) {
         int s;
-        st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
-        s = have[0] == 1 && (have[1] != 1 || cur[0]->ts <= cur[1]->ts) ? 0 : 1;
-        if (process(&st, s, cur[s]) != 0)
+        fd_event *c0, *c1;
+        for (s = 0; s < 2; s++)
+            if ((have[s] = sd[s].n ? 1 : sd[s].end) < 0) {
+                fd_reader_release(st.rd[s], 1);
+                goto out;
+            }
+        if (have[0] != 1 && have[1] != 1)
+            break;
+        if (!fixed) /* JSONL rows can name new fields */
+            st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+        c0 = sd[0].ev[sd[0].head % AHEAD];
+        c1 = sd[1].ev[sd[1].head % AHEAD];
+        s = have[0] == 1 && (have[1] != 1 || c0->ts <= c1->ts) ? 0 : 1;
+        sd[s].head++;
+        sd[s].n--;
+        e = process(&st, s, s ? c1 : c0);
+        if (e != 0) {
+            if (e == -2)
+                goto out;
             goto oom;
-        if (!(cur[s] = ev_get(&st)))
+        }
+        if (refill(&st, &sd[s], s) != 0)
             goto oom;
-        have[s] = fd_reader_next(st.rd[s], cur[s]);
-        if (have[s] < 0)
-            goto out;
-        /* The flow table is larger than the cache: start loading this
-         * event's bucket while the other side's event is processed. */
-        if (have[s] == 1)
-            __builtin_prefetch(&st.tab[cur[s]->hash & st.mask]);
     }
     st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
-    order_finish(&st);
+    fd__order_finish(&st.ord);
     for (size_t i = 0; i <= st.mask; i++)
         while (st.tab[i])
-            if (finalize(&st, st.tab[i]) != 0)
+            if ((e = finalize(&st, st.tab[i])) != 0) {
+                if (e == -2)
+                    goto out;
                 goto oom;
+            }
     if (out->nres > 1)
         qsort(out->res, out->nres, sizeof *out->res, res_qcmp);
     for (size_t i = 0; i < out->nres; i++)
@@ -689,8 +738,11 @@ int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
 oom:
     fprintf(stderr, "flowdiff: out of memory\n");
 out:
-    ev_put(&st, cur[0]);
-    ev_put(&st, cur[1]);
+    for (int s = 0; s < 2; s++) {
+        fd_reader_release(st.rd[s], 0); /* rows never reached */
+        for (; sd[s].n; sd[s].n--)
+            ev_put(&st, sd[s].ev[sd[s].head++ % AHEAD]);
+    }
     if (rc != 0) {
         cleanup(&st, 1);
         fd_summary_free(out);

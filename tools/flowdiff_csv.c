@@ -220,6 +220,8 @@ static int row(fd_reader *r, fd_event *ev, int plain)
         }
     }
     ev->line = r->rowline;
+    ev->foff = r->rowoff;
+    ev->rawlen = r->rowend - r->rowoff;
     return fd__rd_validate(r, ev, csv_loc);
 }
 
@@ -251,6 +253,7 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
                 return fd__rd_err(r, r->lineno, 1,
                                   "JSON object in a CSV file (a file must not mix formats)");
             r->rowline = r->lineno;
+            r->rowoff = r->boff + (uint64_t)(p - r->buf);
             r->in_row = 1;
         }
         /* Single-line rows are read in place; only a row that goes on
@@ -286,6 +289,7 @@ int fd__csv_next(fd_reader *r, fd_event *ev)
             r->rtp = p;
             r->rtn = n;
         }
+        r->rowend = r->boff + (uint64_t)(p + n - r->buf);
         /* The fields' text: the line itself, or libcsv's unquoted copy. */
         r->fbase = plain ? p : r->row;
         r->fused = plain ? n - 1 : r->rowused;

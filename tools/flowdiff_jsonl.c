@@ -289,5 +289,7 @@ int fd__jsonl_next(fd_reader *r, fd_event *ev)
                                   fd_field_name(id));
     }
     ev->line = r->lineno;
+    ev->foff = r->boff + (uint64_t)(c.p - r->buf);
+    ev->rawlen = c.n;
     return fd__rd_validate(r, ev, jsonl_loc);
 }

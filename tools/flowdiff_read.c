@@ -11,23 +11,71 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "flowdiff_read.h"
 
 #define FD_BUFSZ (1u << 20)
 
+/* Prints "flowdiff: NAME HEAD MESSAGE", or keeps it while the reader is
+ * held (only the first: a reader stops at its first error). */
+__attribute__((format(printf, 3, 0)))
+static void say(fd_reader *r, const char *head, const char *fmt, va_list ap)
+{
+    char *msg = NULL;
+
+    if (!r->hold) {
+        fprintf(stderr, "flowdiff: %s%s", r->name, head);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        return;
+    }
+    if (r->held || r->lost)
+        return;
+    if (vasprintf(&msg, fmt, ap) < 0 ||
+        asprintf(&r->held, "flowdiff: %s%s%s\n", r->name, head, msg) < 0) {
+        r->held = NULL;
+        r->lost = 1; /* still say something when released */
+    }
+    free(msg);
+}
+
 int fd__rd_err(fd_reader *r, uint64_t line, uint64_t col, const char *fmt, ...)
+{
+    char head[48];
+    va_list ap;
+
+    snprintf(head, sizeof head, ":%" PRIu64 ":%" PRIu64 ": ", line, col);
+    va_start(ap, fmt);
+    say(r, head, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int fail(fd_reader *r, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "flowdiff: %s:%" PRIu64 ":%" PRIu64 ": ", r->name, line,
-            col);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(r, ": ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return -1;
+}
+
+void fd_reader_hold(fd_reader *r)
+{
+    r->hold = 1;
+}
+
+void fd_reader_release(fd_reader *r, int print)
+{
+    if (print && (r->held || r->lost))
+        fputs(r->held ? r->held : "flowdiff: out of memory\n", stderr);
+    free(r->held);
+    r->held = NULL;
+    r->hold = r->lost = 0;
 }
 
 int fd__append(char **buf, size_t *used, size_t *cap, const char *s, size_t n)
@@ -57,16 +105,15 @@ static int fill(fd_reader *r)
 
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+        r->boff += r->pos;
         r->end -= r->pos;
         r->pos = 0;
     }
     if (r->end == r->cap) {
         size_t ncap = r->cap ? r->cap * 2 : 65536;
         char *nb = realloc(r->buf, ncap);
-        if (!nb) {
-            fprintf(stderr, "flowdiff: %s: out of memory\n", r->name);
-            return -1;
-        }
+        if (!nb)
+            return fail(r, "out of memory");
         r->buf = nb;
         r->cap = ncap;
     }
@@ -74,10 +121,8 @@ static int fill(fd_reader *r)
         k = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (k >= 0)
             break;
-        if (errno != EINTR) {
-            fprintf(stderr, "flowdiff: %s: %s\n", r->name, strerror(errno));
-            return -1;
-        }
+        if (errno != EINTR)
+            return fail(r, "%s", strerror(errno));
     }
     if (k == 0) {
         r->eof = 1;
@@ -238,6 +283,10 @@ fd_reader *fd_reader_open(const char *path, const fd_replay *rp)
     for (i = 0; i < r->end && strchr(" \t\r\n", r->buf[i]); i++)
         ;
     r->kind = i < r->end && r->buf[i] == '{' ? FD_KIND_JSONL : FD_KIND_CSV;
+    {
+        struct stat sb;
+        r->seekable = !is_stdin && fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    }
     if (r->kind == FD_KIND_CSV && fd__csv_init(r) != 0)
         goto fail;
     return r;
@@ -271,6 +320,91 @@ int fd_reader_fmt(const fd_reader *r)
     return r->fmt;
 }
 
+int fd_reader_fixed_fields(const fd_reader *r)
+{
+    return r->kind == FD_KIND_CSV;
+}
+
+int fd_reader_seekable(const fd_reader *r)
+{
+    return r->seekable;
+}
+
+/* Reads at's bytes into a fresh buffer: 0, or -1 printed. */
+static int read_at(fd_reader *r, const fd_rowref *at, char **out)
+{
+    char *b = at->len < SIZE_MAX ? malloc((size_t)at->len + 1) : NULL;
+    size_t got = 0;
+
+    if (!b) {
+        fprintf(stderr, "flowdiff: %s: out of memory\n", r->name);
+        return -1;
+    }
+    while (got < at->len) {
+        ssize_t k = pread(r->fd, b + got, (size_t)at->len - got,
+                          (off_t)(at->off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            fprintf(stderr, "flowdiff: %s: %s\n", r->name,
+                    k < 0 ? strerror(errno) : "file shrank while being compared");
+            free(b);
+            return -1;
+        }
+        got += (size_t)k;
+    }
+    *out = b;
+    return 0;
+}
+
+/* A reader over the bytes of one row that parses it the way r did: the
+ * same header, format and numbering. Only the parser's scratch is its
+ * own (freed by fd__csv_free and free(t->sb)). */
+int fd_reader_reread(fd_reader *r, const fd_rowref *at, fd_event *ev)
+{
+    fd_reader *t = calloc(1, sizeof *t);
+    int rc = -1;
+
+    if (!t) {
+        fprintf(stderr, "flowdiff: out of memory\n");
+        return -1;
+    }
+    if (read_at(r, at, &t->buf) != 0) {
+        free(t);
+        return -1;
+    }
+    t->name = r->name;
+    t->fd = -1;
+    t->cap = t->end = (size_t)at->len;
+    t->eof = 1;
+    t->lineno = at->line - 1;
+    t->kind = r->kind;
+    t->fmt = r->fmt;
+    t->last_seq = at->seq - 1;
+    if (t->kind == FD_KIND_CSV) {
+        if (fd__csv_init(t) != 0)
+            goto out;
+        memcpy(t->colid, r->colid, sizeof t->colid);
+        memcpy(t->idcol, r->idcol, sizeof t->idcol);
+        t->ncols = r->ncols;
+        t->inorder = r->inorder;
+        t->header_done = 1;
+        rc = fd__csv_next(t, ev);
+    } else {
+        rc = fd__jsonl_next(t, ev);
+    }
+    if (rc == 0) /* the bytes were valid once: the file has changed */
+        fprintf(stderr, "flowdiff: %s: file changed while being compared\n",
+                r->name);
+    rc = rc == 1 ? 0 : -1;
+out:
+    fd__csv_free(t);
+    free(t->sb);
+    free(t->buf);
+    free(t);
+    return rc;
+}
+
 void fd_reader_close(fd_reader *r)
 {
     if (!r)
@@ -285,6 +419,7 @@ void fd_reader_close(fd_reader *r)
     if (r->tmp[0])
         unlink(r->tmp);
     fd__csv_free(r);
+    free(r->held);
     free(r->sb);
     free(r->buf);
     free(r->name);

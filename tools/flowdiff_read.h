@@ -18,12 +18,16 @@ struct fd_reader {
     int fd, pid;
     char *buf;
     size_t cap, pos, end;
-    int eof;
+    uint64_t boff;          /* file offset of buf[0] */
+    int eof, seekable;
     uint64_t lineno;        /* number of the line last returned */
     int kind;
     uint64_t seen;          /* bitmask of field ids the file has */
     int fmt;
     uint64_t last_seq;
+    int hold;               /* keep messages instead of printing them */
+    char *held;             /* the first one kept, "flowdiff: ...\n" */
+    int lost;               /* one could not be kept (out of memory) */
 
     /* CSV */
     struct csv_parser csv;
@@ -43,6 +47,7 @@ struct fd_reader {
     size_t rtn;
     int in_row;
     uint64_t rowline;
+    uint64_t rowoff, rowend; /* file offsets of the row's raw text */
 
     /* JSONL */
     uint32_t jcol[FD_MAXF];
