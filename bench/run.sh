@@ -97,7 +97,8 @@ elif [ -z "$others" ]; then
     echo "(no other flow tools installed: argus, softflowd, nfpcapd, ndpiReader, tshark)"
 fi
 if [ -n "${dbsize:-}" ]; then
-    echo "flowstore: $(awk -v f=$nbig -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", f / s}') flows/s, $((dbsize / nbig)) DB bytes/flow"
+    echo "flowstore: $(awk -v f=$nbig -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", f / s}') flows/s, $((dbsize / nbig)) DB bytes/flow," \
+        "$(awk -v r="${S[replay_lifecycle]}" -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", 100 * r / s}')% of flowreplay lifecycle's speed"
 fi
 echo
 echo "pacing (--speed 1, 2000 packets 1 ms apart):"

@@ -92,11 +92,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fk_replay_cli_init(&cli);
     cli.ro.cfg.max_flows = 8;
     cli.ro.cfg.hash_seed = 0x5eed;
-    /* as flowstore's main sets up seed mode: a slot number per flow, the
-     * Zeek records kept by the storing thread */
+    /* as flowstore's main sets up seed mode (the importer sizes the
+     * per-flow state itself) */
     fk_zeek_cli_init(&zc);
     zc.zo.tunnels = 0;
-    cli.ro.user_size = sizeof(uint32_t);
     memset(&io, 0, sizeof io);
     io.cli = &cli;
     io.zeek = &zc;

@@ -47,4 +47,28 @@ need_sqlite3
 "$FLOWSTORE" -q -d "$T/db" "$FIX/reset.pcap" || fail "store"
 want=$("$FLOWSTORE" --sha256 "$FIX/reset.pcap" | cut -d' ' -f1)
 expect "captures.sha256" "$(q "$T/db" 'SELECT sha256 FROM captures')" "$want"
+
+# A file is hashed while its indexes are built, unless a capture of its
+# size is stored: then first, to look for a duplicate. Either way the
+# digest recorded is the file's, and a same-size file with other bytes
+# is a capture of its own.
+"$FLOWGEN" --flows 300 --seed 9 -o "$T/a.pcap" || fail flowgen
+cp "$T/a.pcap" "$T/b.pcap"
+size=$(wc -c <"$T/a.pcap" | tr -d ' ')
+for byte in X Y; do
+    cmp -s "$T/a.pcap" "$T/b.pcap" || break
+    printf '%s' $byte | dd of="$T/b.pcap" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
+done
+cmp -s "$T/a.pcap" "$T/b.pcap" && fail "b.pcap is still a.pcap"
+"$FLOWSTORE" -v -d "$T/db2" "$T/a.pcap" "$T/b.pcap" 2>"$T/err" || fail "same size: status"
+for f in a b; do
+    want=$("$FLOWSTORE" --sha256 "$T/$f.pcap" | cut -d' ' -f1)
+    expect "$f: sha256" "$(q "$T/db2" "SELECT sha256 FROM captures WHERE path = '$T/$f.pcap'")" \
+        "$want"
+    expect "$f: size" "$(q "$T/db2" "SELECT size FROM captures WHERE path = '$T/$f.pcap'")" \
+        "$size"
+    grep -q "$f.pcap: sha256 $want" "$T/err" || fail "$f: -v does not give the digest"
+done
+"$FLOWSTORE" -d "$T/db2" "$T/b.pcap" 2>"$T/err" || fail "b again: status"
+grep -q "b.pcap: already stored as capture 2" "$T/err" || fail "b again: $(cat "$T/err")"
 exit 0

@@ -4,7 +4,9 @@
 # of ending) Zeek's history, conn_state, IP and payload bytes, missed
 # bytes, packets, originator and Community ID; with and without
 # --ignore-checksums and --zeek-bare, and for --zeek (Zeek's connection
-# table) against flowreplay --zeek.
+# table) against flowreplay --zeek. flowstore keeps the Zeek records of
+# some flows on its replay thread and of others on its storing thread:
+# the 300-flow workload has both kinds.
 . "$top_srcdir/tests/flowstore-common.sh"
 need_sqlite3
 

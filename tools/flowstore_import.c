@@ -1,26 +1,36 @@
 /* flowstore_import.c - one capture, one transaction.
  *
- * Order of work for a capture: hash the file and open it as a capture
- * (no lock held yet, so a bad file costs other writers nothing), take the
- * write lock, look the SHA-256 up, insert the captures row, replay with
- * every ended flow inserted as it ends, fill in the capture's totals,
- * commit. Any failure or signal before COMMIT rolls the whole capture
- * back; SQLite's journal does the same after a crash.
+ * Order of work for a capture: open it as a capture (no lock held yet,
+ * so a bad file costs other writers nothing), take the write lock, look
+ * for a duplicate, insert the captures row, replay with every ended flow
+ * inserted as it ends (on the storing thread), build the indexes while
+ * another thread hashes the file, make sure it was no duplicate after
+ * all, fill in the capture's totals and digest, commit. A file is looked
+ * up by SHA-256 before the replay only when a capture of its size is
+ * stored (the only kind it can duplicate) or with --replace; otherwise
+ * its hashing waits for a core left free. Any failure or signal before
+ * COMMIT rolls the whole capture back; SQLite's journal does the same
+ * after a crash.
  *
- * Every flow gets its Zeek fields. Seed mode: the tracker's packet hook
- * queues each packet (decoded headers and bytes) with the flow's slot
- * number, kept in the tracker's user state; the storing thread keeps an
- * fc_zeek_rec per slot, fed exactly as flowreplay --zeek-fields feeds the
- * record in the user state, and reads it when the flow's ended event
- * arrives. So the Zeek work runs beside the replay, not in it. --zeek:
- * Zeek's connection table (fc_zeek_table) replaces the seed replay, and
- * each record it logs is stored as an ended flow, as flowreplay --zeek
+ * Every flow gets its Zeek fields. Seed mode: each flow's fc_zeek_rec is
+ * fed exactly as flowreplay --zeek-fields feeds the record in its user
+ * state, by one of two threads. Most flows keep their record in the
+ * tracker's user state, fed by the replay's packet hook; when the flow
+ * ends, a copy goes with the ended event to the storing thread. The
+ * others (ZEEK_SHARE) get a slot number instead: the hook queues each of
+ * their packets (decoded headers and bytes) and the storing thread keeps
+ * the record of each slot. That balances the two threads, the replay
+ * being the longer one otherwise. The storing thread derives the columns
+ * from the record either way (Community ID, history). --zeek: Zeek's
+ * connection table (fc_zeek_table) replaces the seed replay, and each
+ * record it logs is stored as an ended flow, as flowreplay --zeek
  * writes it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "fc_error.h"
 #include "flowcore.h"
 #include "flowstore_db.h"
@@ -31,12 +41,26 @@
 
 #define PROG "flowstore"
 #define MAX_INDEXES 32
+/* Of every ZEEK_OF new flows, ZEEK_SHARE have their Zeek record kept by
+ * the storing thread. With all records on the replay thread, it took
+ * about 0.5 s of CPU per 100k flowgen flows (0.2 s of it tracking), the
+ * storing thread 0.3 s; 2 in 5 even them out (1M flows: about 5% less
+ * time end to end, as much CPU time). */
+#define ZEEK_SHARE 2
+#define ZEEK_OF 5
+
+/* The tracker's user state in seed mode. */
+typedef struct fs_flow {
+    uint32_t slot;    /* the storing thread keeps the record: its slot,
+                         from 1; 0: `rec` is the flow's record */
+    fc_zeek_rec rec;
+} fs_flow;
 
 struct fs_importer {
     sqlite3 *db;
     fs_import_opts o;
     fs_rows *rows;
-    sqlite3_stmt *find, *add, *totals;
+    sqlite3_stmt *find, *same_size, *add, *totals;
 };
 
 /* Per-capture state seen by the event callback. */
@@ -46,11 +70,11 @@ typedef struct capture {
     int64_t flows;   /* ended flows stored so far */
     int64_t seq;     /* events stored so far */
     int zfailed;     /* a push failed (in a callback that cannot say so) */
-    /* Zeek records, seed mode. The replay thread numbers the live flows
-     * (slots, from 1, kept in the tracker's user state; freed slots are
-     * reused); the storing thread keeps the record of each slot. */
+    /* Zeek records kept by the storing thread (slots). The replay thread
+     * numbers those flows (from 1; freed slots are reused); the storing
+     * thread keeps the record of each slot. */
     uint32_t *free_slots;  /* replay thread: freed slots */
-    uint32_t nfree, free_cap, next_slot;
+    uint32_t nfree, free_cap, next_slot, nnew;
     fc_zeek_rec *recs;     /* storing thread: recs[slot - 1] */
     uint32_t nrecs;
     int zat_end;     /* --zeek: the table is being flushed at the end */
@@ -65,14 +89,17 @@ typedef struct capture {
 } capture;
 
 static const char find_sql[] = "SELECT id FROM captures WHERE sha256 = ?1";
+static const char same_size_sql[] = "SELECT 1 FROM captures WHERE size = ?1 LIMIT 1";
+/* sha256 of the capture row until the digest is known (never committed) */
+static const char pending_sha[] = "pending";
 static const char add_sql[] =
     "INSERT INTO captures (id, path, size, sha256, linktype, packets, flows, imported_at,"
     " tool_version, options)"
     " VALUES (?1, ?2, ?3, ?4, 0, 0, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
     " 'flowstore " FC_VERSION "', ?5)";
 static const char totals_sql[] =
-    "UPDATE captures SET linktype = ?2, first_ns = ?3, last_ns = ?4, packets = ?5, flows = ?6"
-    " WHERE id = ?1";
+    "UPDATE captures SET linktype = ?2, first_ns = ?3, last_ns = ?4, packets = ?5, flows = ?6,"
+    " sha256 = ?7, size = ?8 WHERE id = ?1";
 
 fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, size_t cap)
 {
@@ -85,6 +112,7 @@ fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, si
     im->o = *o;
     if (!(im->rows = fs_rows_new(db)) ||
         sqlite3_prepare_v2(db, find_sql, -1, &im->find, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, same_size_sql, -1, &im->same_size, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, add_sql, -1, &im->add, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, totals_sql, -1, &im->totals, NULL) != SQLITE_OK) {
         snprintf(err, cap, "%s", sqlite3_errmsg(db));
@@ -100,6 +128,7 @@ void fs_importer_free(fs_importer *im)
         return;
     fs_rows_free(im->rows);
     sqlite3_finalize(im->find);
+    sqlite3_finalize(im->same_size);
     sqlite3_finalize(im->add);
     sqlite3_finalize(im->totals);
     free(im);
@@ -130,7 +159,7 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
 {
     capture *c = ctx;
     int rc = SQLITE_OK;
-    const fk_zeek_cli *zc = c->im->o.zeek;
+    const fc_zeek_opts *zo = &c->im->o.zeek->zo;
     if (it->kind == FS_ITEM_PACKET) {
         fc_zeek_rec *r = rec_of(c, it->slot);
         if (!r) {
@@ -138,9 +167,8 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
             return SQLITE_NOMEM;
         }
         if (it->is_new)
-            fc_zeek_rec_begin(r, &zc->zo, &it->u.p.d, it->u.p.ts);
-        fc_zeek_rec_packet(r, &zc->zo, &it->u.p.d, data + it->u.p.off, it->u.p.caplen,
-                           it->u.p.ts);
+            fc_zeek_rec_begin(r, zo, &it->u.p.d, it->u.p.ts);
+        fc_zeek_rec_packet(r, zo, &it->u.p.d, data + it->u.p.off, it->u.p.caplen, it->u.p.ts);
         return SQLITE_OK;
     }
     const fc_event *ev = &it->u.e.ev;
@@ -148,35 +176,43 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
         rc = fs_rows_event(c->im->rows, c->id, ++c->seq, ev);
     if (rc == SQLITE_OK && ev->type == FC_EV_ENDED) {
         fs_zeek z;
-        const fs_zeek *zp = &it->u.e.z;
-        if (it->slot && it->slot <= c->nrecs) {
-            fs_zeek_take(&z, &c->recs[it->slot - 1], zc->zo.cid_seed);
-            zp = &z;
-        }
-        rc = fs_rows_flow(c->im->rows, c->id, ++c->flows, ev, zp);
+        const fc_zeek_rec *r = NULL;
+        if (it->slot && it->slot <= c->nrecs)
+            r = &c->recs[it->slot - 1];
+        else if (it->has_rec)
+            r = &it->u.e.rec;
+        if (r)
+            fs_zeek_take(&z, r, zo->cid_seed);
+        rc = fs_rows_flow(c->im->rows, c->id, ++c->flows, ev, r ? &z : NULL);
     }
     if (rc != SQLITE_OK)
         c->dberr = rc;
     return rc;
 }
 
-/* On the replay thread: every packet of a seed flow, for its Zeek
- * record on the storing thread. `user` holds the flow's slot. */
+/* On the replay thread: every packet of a seed flow, into its Zeek
+ * record (`user`, an fs_flow) or queued for the storing thread. */
 static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_orient,
                       const fc_decoded *d, const fc_packet *pkt, fc_side side, int is_new)
 {
     capture *c = ctx;
-    uint32_t *slot = user;
+    fs_flow *f = user;
+    const fc_zeek_opts *zo = &c->im->o.zeek->zo;
     size_t off;
     (void)key, (void)init_orient, (void)side;
+    if (is_new) {
+        f->slot = 0;
+        if (c->nnew++ % ZEEK_OF < ZEEK_SHARE)
+            f->slot = c->nfree ? c->free_slots[--c->nfree] : ++c->next_slot;
+    }
+    if (!f->slot) {
+        if (is_new)
+            fc_zeek_rec_begin(&f->rec, zo, d, pkt->ts);
+        fc_zeek_rec_packet(&f->rec, zo, d, pkt->data, pkt->caplen, pkt->ts);
+        return;
+    }
     if (c->zfailed)
         return;
-    if (is_new) {
-        if (c->nfree)
-            *slot = c->free_slots[--c->nfree];
-        else
-            *slot = ++c->next_slot;
-    }
     uint8_t *buf = fs_pipe_data(c->pipe, pkt->caplen, &off);
     if (!buf) { /* larger than any capture allows */
         c->zfailed = 1;
@@ -186,7 +222,7 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
     fs_item *it = fs_pipe_item(c->pipe);
     it->kind = FS_ITEM_PACKET;
     it->is_new = (uint8_t)is_new;
-    it->slot = *slot;
+    it->slot = f->slot;
     it->u.p.d = *d;
     it->u.p.ts = pkt->ts;
     it->u.p.off = off;
@@ -203,28 +239,26 @@ static int on_event(void *ctx, const fc_event *ev)
         return 1;
     if (ev->type != FC_EV_ENDED && !c->im->o.events)
         return 0;
+    const fs_flow *f = ev->type == FC_EV_ENDED ? ev->user : NULL;
+    if (f && f->slot) { /* queued after the slot's last packet: free to reuse */
+        if (c->nfree == c->free_cap) {
+            uint32_t n = c->free_cap ? 2 * c->free_cap : 1024;
+            uint32_t *fs = realloc(c->free_slots, n * sizeof *fs);
+            if (!fs)
+                return 1; /* out of memory: stops the replay */
+            c->free_slots = fs;
+            c->free_cap = n;
+        }
+        c->free_slots[c->nfree++] = f->slot;
+    }
     fs_item *it = fs_pipe_item(c->pipe);
     it->kind = FS_ITEM_EVENT;
-    it->slot = 0;
     it->u.e.ev = *ev;
     it->u.e.ev.user = NULL;
-    it->u.e.z.set = 0;
-    if (ev->type == FC_EV_ENDED && ev->user) {
-        uint32_t slot;
-        memcpy(&slot, ev->user, sizeof slot);
-        it->slot = slot;
-        if (slot) { /* queued after the slot's last packet: free to reuse */
-            if (c->nfree == c->free_cap) {
-                uint32_t n = c->free_cap ? 2 * c->free_cap : 1024;
-                uint32_t *f = realloc(c->free_slots, n * sizeof *f);
-                if (!f)
-                    return 1; /* out of memory: stops the replay */
-                c->free_slots = f;
-                c->free_cap = n;
-            }
-            c->free_slots[c->nfree++] = slot;
-        }
-    }
+    it->slot = f ? f->slot : 0;
+    it->has_rec = f && !f->slot;
+    if (it->has_rec) /* the user state is reused once the event returns */
+        memcpy(&it->u.e.rec, &f->rec, sizeof it->u.e.rec);
     return fs_pipe_commit(c->pipe) != 0; /* non-zero stops the replay */
 }
 
@@ -243,6 +277,17 @@ static int64_t find_capture(fs_importer *im, const char *sha)
     int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(st);
     return id;
+}
+
+/* Is a capture of `size` bytes stored? 1 yes, 0 no, < 0 on error. A file
+ * can only be a duplicate of a capture of its own size. */
+static int size_stored(fs_importer *im, uint64_t size)
+{
+    sqlite3_stmt *st = im->same_size;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int delete_capture(fs_importer *im, int64_t id)
@@ -349,7 +394,8 @@ static void free_indexes(capture *c)
     c->nindex = 0;
 }
 
-static int store_totals(fs_importer *im, capture *c, const fc_source *src)
+static int store_totals(fs_importer *im, capture *c, const fc_source *src, const char *sha,
+                        uint64_t size)
 {
     const fc_source_file *f = fc_source_file_info(src, 0);
     sqlite3_stmt *st = im->totals;
@@ -364,6 +410,8 @@ static int store_totals(fs_importer *im, capture *c, const fc_source *src)
     }
     sqlite3_bind_int64(st, 5, (sqlite3_int64)f->packets);
     sqlite3_bind_int64(st, 6, c->flows);
+    sqlite3_bind_text(st, 7, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)size);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -424,7 +472,8 @@ static void on_zeek_rec(void *ctx, const fc_zeek_rec *r)
     it->kind = FS_ITEM_EVENT;
     it->slot = 0;
     it->u.e.ev = ev;
-    fs_zeek_take(&it->u.e.z, r, c->im->o.zeek->zo.cid_seed);
+    it->has_rec = 1;
+    memcpy(&it->u.e.rec, r, sizeof it->u.e.rec);
     if (fs_pipe_commit(c->pipe) != 0)
         c->zfailed = 1;
     else
@@ -483,8 +532,14 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     fc_replay *rp = NULL;
     fc_replay_stats zst;
     memset(&zst, 0, sizeof zst);
-    if (!table)
-        rp = fc_replay_new(&im->o.cli->ro, on_event, c, err, sizeof err);
+    fs_rows_discard(im->rows); /* left by a capture that failed */
+    if (!table) {
+        fc_replay_opts ro = im->o.cli->ro;
+        ro.user_size = sizeof(fs_flow);
+        ro.user_init = NULL;
+        ro.user_ctx = NULL;
+        rp = fc_replay_new(&ro, on_event, c, err, sizeof err);
+    }
     if ((rp || table) && !(c->pipe = fs_pipe_start(store_item, c)))
         snprintf(err, sizeof err, "cannot start the storing thread");
     if ((!rp && !table) || !c->pipe) {
@@ -506,6 +561,8 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     }
     fs_pipe_finish(c->pipe); /* c->dberr is set if storing failed */
     c->pipe = NULL;
+    if (!c->dberr)
+        c->dberr = fs_rows_flush(im->rows);
     fk_progress_done(&c->prog);
     if (table) {
         add_stats(total, &zst);
@@ -536,37 +593,87 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     return FS_STORED;
 }
 
-/* Inside the write transaction: everything from the duplicate check to
- * COMMIT. Rolls back itself on every path that does not commit. */
-static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *path,
-                       uint64_t size, const char *sha, fc_replay_stats *total)
+/* Hashes the file at `path`: FS_STORED when done, else the failure
+ * (reported). */
+static fs_result hash_file(fs_importer *im, const char *path, fs_sha256_job *job,
+                           char sha[FS_SHA256_HEXLEN], uint64_t *size)
 {
-    int64_t old = find_capture(im, sha);
+    int rc = job ? fs_sha256_wait(job, sha, size) : fs_sha256_file(path, im->o.stop, sha, size);
+    if (rc == 0)
+        return FS_STORED;
+    if (errno == EINTR && *im->o.stop)
+        return FS_INTERRUPTED; /* said by the caller */
+    fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+    return FS_FAILED;
+}
+
+static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
+{
+    fs_db_rollback(im->db);
+    if (!im->o.quiet)
+        fprintf(stderr,
+                PROG ": %s: already stored as capture %" PRId64
+                " (same SHA-256); nothing done (--replace to store it again)\n",
+                path, old);
+    return FS_SKIPPED;
+}
+
+/* Inside the write transaction: everything from the duplicate check to
+ * COMMIT. Rolls back itself on every path that does not commit. `sha`
+ * is the file's digest, or "" when not computed yet: then, unless a
+ * capture of the same size is stored (a possible duplicate, looked up
+ * by digest first) or --replace needs the capture it replaces, the file
+ * is hashed on a thread of its own while the indexes are built (the
+ * size is the file's as found by stat until then). */
+static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *path,
+                       uint64_t size, char *sha, fc_replay_stats *total)
+{
     fs_result res = FS_FAILED;
+    int64_t old = 0;
     int rc;
-    if (old < 0)
-        goto dberr;
-    if (old > 0 && !im->o.replace) {
-        fs_db_rollback(im->db);
-        if (!im->o.quiet)
-            fprintf(stderr,
-                    PROG ": %s: already stored as capture %" PRId64
-                    " (same SHA-256); nothing done (--replace to store it again)\n",
-                    path, old);
-        return FS_SKIPPED;
+    if (!sha[0]) {
+        int same = im->o.replace ? 1 : size_stored(im, size);
+        if (same < 0)
+            goto dberr;
+        if (same && (res = hash_file(im, path, NULL, sha, &size)) != FS_STORED)
+            goto rollback;
+    }
+    if (sha[0]) {
+        if ((old = find_capture(im, sha)) < 0)
+            goto dberr;
+        if (old > 0 && !im->o.replace)
+            return already_stored(im, path, old);
+        if (im->o.verbose)
+            fprintf(stderr, PROG ": %s: sha256 %s\n", path, sha);
     }
     if ((old > 0 && (rc = delete_capture(im, old)) != SQLITE_OK) ||
-        (rc = add_capture(im, c, old, path, size, sha)) != SQLITE_OK ||
+        (rc = add_capture(im, c, old, path, size, sha[0] ? sha : pending_sha)) != SQLITE_OK ||
         (rc = drop_indexes(im, c, size)) != SQLITE_OK)
         goto dberr;
     if (im->o.verbose)
-        fprintf(stderr, PROG ": %s: sha256 %s, storing as capture %" PRId64 "\n", path, sha,
-                c->id);
+        fprintf(stderr, PROG ": %s: storing as capture %" PRId64 "\n", path, c->id);
     res = replay_into(im, c, src, path, total);
     if (res != FS_STORED)
         goto rollback;
-    if ((rc = store_totals(im, c, src)) != SQLITE_OK ||
-        (rc = rebuild_indexes(im, c)) != SQLITE_OK)
+    if (!sha[0]) {
+        /* the index build keeps one core busy: hash on the other */
+        fs_sha256_job *job = fs_sha256_start(path, im->o.stop);
+        rc = rebuild_indexes(im, c);
+        if ((res = hash_file(im, path, job, sha, &size)) != FS_STORED)
+            goto rollback;
+        if (rc != SQLITE_OK)
+            goto dberr;
+        /* changed since stat: may be a duplicate after all */
+        if ((old = find_capture(im, sha)) < 0)
+            goto dberr;
+        if (old > 0)
+            return already_stored(im, path, old);
+        if (im->o.verbose)
+            fprintf(stderr, PROG ": %s: sha256 %s\n", path, sha);
+    } else if ((rc = rebuild_indexes(im, c)) != SQLITE_OK) {
+        goto dberr;
+    }
+    if ((rc = store_totals(im, c, src, sha, size)) != SQLITE_OK)
         goto dberr;
     if (*im->o.stop) {
         res = FS_INTERRUPTED;
@@ -601,13 +708,18 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
                         " known before the import; save it to a file first\n");
         return FS_FAILED;
     }
-    if (fs_sha256_file(path, im->o.stop, sha, &size) != 0) {
-        if (errno == EINTR && *im->o.stop) {
+    /* A regular file is hashed later (store()); anything else (a pipe)
+     * can be read once only, so before the replay opens it again. */
+    struct stat st;
+    sha[0] = '\0';
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        size = (uint64_t)st.st_size;
+    } else {
+        fs_result h = hash_file(im, path, NULL, sha, &size);
+        if (h == FS_INTERRUPTED)
             fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);
-            return FS_INTERRUPTED;
-        }
-        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-        return FS_FAILED;
+        if (h != FS_STORED)
+            return h;
     }
     fc_source *src = fc_source_open(&path, 1, im->o.cli->filter, err);
     if (!src) {

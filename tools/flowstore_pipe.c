@@ -8,14 +8,16 @@
 #include <stdlib.h>
 #include "flowstore_pipe.h"
 
-#define BATCH 1024  /* items per batch */
+/* Items are about 850 bytes (an event and a Zeek record), of which a
+ * packet item fills 150: 256 to a batch. */
+#define BATCH 256   /* items per batch */
 #define NBATCH 8    /* batches in the ring */
 
 typedef struct batch {
     size_t n, used;             /* items; bytes of data */
+    int err;                    /* a submit's result, kept for commit */
     fs_item it[BATCH];
     uint8_t data[FS_PIPE_MAX_DATA]; /* the packet items' frames */
-    int err;                    /* a submit's result, kept for commit */
 } batch;
 
 struct fs_pipe {
@@ -133,8 +135,7 @@ int fs_pipe_commit(fs_pipe *p)
     b->err = 0;
     if (++b->n < BATCH)
         return err;
-    err = submit(p);
-    return err;
+    return submit(p);
 }
 
 int fs_pipe_finish(fs_pipe *p)

@@ -1,31 +1,35 @@
-/* flowstore_pipe.h - hands events (and, for the Zeek fields, packets) to
- * a second thread that stores them.
+/* flowstore_pipe.h - hands the flows to store (with --events, every
+ * event) and some flows' packets to a second thread that stores them.
  *
- * Inserting rows costs more than tracking the packets that made them, so
- * the replay queues items into a bounded ring of batches and one storing
- * thread runs the callback on them, in queue order: tracking and SQLite
- * run on two cores at once. The Zeek records are kept on the storing
- * thread too (flowstore_import.c): the replay queues each packet's
- * decoded headers and bytes, so the replay thread does no Zeek work.
- * The callback's state (and the SQLite connection it uses) belongs to
- * the storing thread until fs_pipe_finish returns. */
+ * Inserting rows costs about as much as tracking the packets that made
+ * them, so the replay queues items into a bounded ring of batches and one
+ * storing thread runs the callback on them, in queue order: tracking and
+ * SQLite run on two cores at once. The per-packet Zeek work is shared
+ * between the two (flowstore_import.c): a flow's Zeek record is kept
+ * either by the replay, and then travels as a copy with the flow's ended
+ * event, or by the storing thread, which then gets each of the flow's
+ * packets (decoded headers and bytes). The callback's state (and the
+ * SQLite connection it uses) belongs to the storing thread until
+ * fs_pipe_finish returns. */
 #ifndef FLOWSTORE_PIPE_H
 #define FLOWSTORE_PIPE_H
 
 #include "fc_decode.h"
 #include "fc_event.h"
-#include "flowstore_rows.h"
+#include "fc_zeek.h"
 
 enum { FS_ITEM_EVENT = 0, FS_ITEM_PACKET };
 
 typedef struct fs_item {
     uint8_t kind;             /* FS_ITEM_* */
     uint8_t is_new;           /* PACKET: the flow's first packet */
-    uint32_t slot;            /* Zeek record of the flow, from 1; 0: none */
+    uint8_t has_rec;          /* EVENT: u.e.rec is the flow's Zeek record */
+    uint32_t slot;            /* Zeek record kept by the storing thread,
+                                 from 1; 0: none */
     union {
         struct {
             fc_event ev;      /* `user` is not kept */
-            fs_zeek z;        /* used when slot is 0 (z.set 0: none) */
+            fc_zeek_rec rec;
         } e;
         struct {
             fc_decoded d;
@@ -35,9 +39,9 @@ typedef struct fs_item {
     } u;
 } fs_item;
 
-/* Stores one item; `data` is the frame of a PACKET item. Returns 0 or an
- * error code (the first one stops the storing: later items are dropped
- * and pushes report it). */
+/* Stores one item; `data` holds the frame of a PACKET item. Returns 0 or
+ * an error code (the first one stops the storing: later items are
+ * dropped and pushes report it). */
 typedef int (*fs_pipe_fn)(void *ctx, const fs_item *it, const uint8_t *data);
 
 typedef struct fs_pipe fs_pipe;

@@ -1,13 +1,11 @@
 /* flowstore_rows.h - turning tracker events into rows of the flows and
- * events tables through prepared statements (one per table, reused for
- * every row, so a bulk import parses no SQL per row).
+ * events tables through prepared statements (reused for every row, so a
+ * bulk import parses no SQL per row; flows go in by batches).
  *
  * Each flow row also carries the flow's Zeek-compatible fields (history,
  * conn_state, IP and payload bytes, missed bytes, Community ID and Zeek's
- * originator), taken from the flow's fc_zeek_rec into a small fs_zeek
- * (fs_zeek_take): on the storing thread, which keeps the records in seed
- * mode, or on the replay thread for --zeek, where the record dies with
- * the call that logs it. */
+ * originator), taken from a copy of the flow's fc_zeek_rec into a small
+ * fs_zeek (fs_zeek_take) on the storing thread. */
 #ifndef FLOWSTORE_ROWS_H
 #define FLOWSTORE_ROWS_H
 
@@ -42,9 +40,17 @@ void fs_rows_free(fs_rows *r);
 
 /* Inserts the flow that `ev` (an FC_EV_ENDED event) ended, as flow
  * number `flow_no` of capture `capture_id`, with the Zeek fields `z`
- * (NULL or unset: NULL columns). Returns SQLITE_OK or the error. */
+ * (NULL or unset: NULL columns); ev and z are copied. Flows are inserted
+ * in batches: the last ones wait for fs_rows_flush. Returns SQLITE_OK or
+ * the error of the batch. */
 int fs_rows_flow(fs_rows *r, int64_t capture_id, int64_t flow_no, const fc_event *ev,
                  const fs_zeek *z);
+
+/* Inserts the flows still waiting. Returns SQLITE_OK or the error. */
+int fs_rows_flush(fs_rows *r);
+
+/* Forgets the flows still waiting (their capture is rolled back). */
+void fs_rows_discard(fs_rows *r);
 
 /* Inserts any event as row `seq` of the capture's event sequence.
  * Returns SQLITE_OK or the error. */

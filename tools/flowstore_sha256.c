@@ -149,7 +149,7 @@ void fs_sha256_hex(const uint8_t d[FS_SHA256_LEN], char out[FS_SHA256_HEXLEN])
 int fs_sha256_file(const char *path, const volatile sig_atomic_t *stop,
                    char hex[FS_SHA256_HEXLEN], uint64_t *size)
 {
-    static uint8_t buf[1 << 16];
+    uint8_t buf[1 << 16]; /* on the stack: hashing may run on a thread (_job.c) */
     fs_sha256 s;
     uint8_t d[FS_SHA256_LEN];
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -30,6 +30,18 @@ void fs_sha256_hex(const uint8_t d[FS_SHA256_LEN], char out[FS_SHA256_HEXLEN]);
 int fs_sha256_file(const char *path, const volatile sig_atomic_t *stop,
                    char hex[FS_SHA256_HEXLEN], uint64_t *size);
 
+/* fs_sha256_file on a thread of its own (flowstore_sha256_job.c), so a
+ * file can be hashed while the caller does other work. */
+typedef struct fs_sha256_job fs_sha256_job;
+
+/* Starts hashing `path` (copied). NULL when no thread could be started
+ * (errno set); the caller can then call fs_sha256_file itself. */
+fs_sha256_job *fs_sha256_start(const char *path, const volatile sig_atomic_t *stop);
+
+/* Waits for the job and frees it. Returns as fs_sha256_file, with errno
+ * set on failure. */
+int fs_sha256_wait(fs_sha256_job *j, char hex[FS_SHA256_HEXLEN], uint64_t *size);
+
 /* Internal to flowstore_sha256*.c: the SHA-NI block function and
  * whether the CPU has it (setting FLOWSTORE_SHA256_PORTABLE in the
  * environment forces the portable code, so tests can check both). */
