@@ -5,7 +5,7 @@
 # capture and a 100k-flow capture under DIR (default /tmp/flowkit-bench;
 # never committed), then, page cache warm, runs every case REPEAT times
 # (default 3) and prints the median: the bare libpcap loop (the floor),
-# flowreplay (lifecycle and all events), flowstore, flowdiff, the tracker in
+# flowreplay (lifecycle, all events, --zeek), flowstore, flowdiff, the tracker in
 # memory, and other flow tools found on this machine. Ratios are what to
 # compare between machines and commits.
 #
@@ -48,13 +48,20 @@ run_case() { # NAME CMD...
     local name=$1; shift
     read -r S[$name] R[$name] < <(time_median "$@")
 }
+# the floor: the fastest bare loop, with libpcap's file stream or with the
+# 1 MiB stdio buffer flowkit's reader gives it
 run_case floor_dispatch "$B/bench_floor" dispatch "$big"
 run_case floor_next_ex "$B/bench_floor" next_ex "$big"
+run_case floor_dispatch_1m "$B/bench_floor" dispatch-1m "$big"
+run_case floor_next_ex_1m "$B/bench_floor" next_ex-1m "$big"
 floor=${S[floor_dispatch]}
-awk -v a="${S[floor_next_ex]}" -v b="$floor" 'BEGIN{exit !(a<b)}' && floor=${S[floor_next_ex]}
+for c in floor_next_ex floor_dispatch_1m floor_next_ex_1m; do
+    awk -v a="${S[$c]}" -v b="$floor" 'BEGIN{exit !(a<b)}' && floor=${S[$c]}
+done
 run_case replay_lifecycle "$T/flowreplay" -q --events lifecycle -o /dev/null "$big"
 run_case replay_all "$T/flowreplay" -q -o /dev/null "$big"
-"$T/flowreplay" -q -o "$dir/ev-a.csv" "$small"
+run_case replay_zeek "$T/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
+"$T/flowreplay" -q -o "$dir/ev-a.csv" "$big" # flowdiff: two files of 10M+ events
 cp "$dir/ev-a.csv" "$dir/ev-b.csv"
 nev=$(($(wc -l <"$dir/ev-a.csv") - 1))
 run_case flowdiff "$T/flowdiff" "$dir/ev-a.csv" "$dir/ev-b.csv"
@@ -80,13 +87,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a > 0) printf "%.2f", b / a; else 
 echo
 echo "capture: $big ($pk packets, $nbig flows); median of $repeat runs; $(nproc) cores"
 printf '%-20s %9s %10s %14s %10s\n' case seconds Mpkt/s "rate/floor" "maxRSS MB"
-for c in floor_dispatch floor_next_ex replay_lifecycle replay_all flowstore; do
+for c in floor_dispatch floor_next_ex floor_dispatch_1m floor_next_ex_1m replay_lifecycle \
+    replay_all replay_zeek flowstore; do
     [ -n "${S[$c]:-}" ] || continue
     printf '%-20s %9s %10s %14s %10s\n' "$c" "${S[$c]}" "$(rate "$pk" "${S[$c]}")" \
         "$(ratio "${S[$c]}" "$floor")" "$((R[$c] / 1024))"
 done
-printf '%-20s %9s %10s %14s %10s\n' flowdiff "${S[flowdiff]}" "$(rate $((2 * nev)) "${S[flowdiff]}")" \
-    "Mev/s both" "$((R[flowdiff] / 1024))"
+printf '%-20s %9s %10s %14s %10s\n' flowdiff "${S[flowdiff]}" "$(rate "$nev" "${S[flowdiff]}")" \
+    "Mev/s a file" "$((R[flowdiff] / 1024))"
 for o in $others; do
     printf '%-20s %9s %10s %14s %10s\n' "$o" "${S[$o]}" "$(rate "$pk" "${S[$o]}")" \
         "x$(awk -v a="${S[$o]}" -v b="${S[replay_lifecycle]}" 'BEGIN{printf "%.1f", a / b}') replay" "$((R[$o] / 1024))"

@@ -58,8 +58,18 @@ static int open_one(reader *r, const char *path, const char *filter, char *err)
             return FC_EFORMAT;
         }
     }
-    r->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        set_err(err, path, strerror(errno));
+        return FC_EIO;
+    }
+    /* libpcap reads through stdio, two calls per record: a 1 MiB buffer
+     * instead of the default 4 KiB makes 250 times fewer read(2) calls */
+    setvbuf(f, NULL, _IOFBF, (size_t)1 << 20);
+    r->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pe);
     if (!r->p) {
+        if (f != stdin)
+            fclose(f);
         /* libpcap's messages already describe the problem; keep them. */
         set_err(err, path, pe[0] ? pe : "cannot open capture");
         return FC_EFORMAT;
