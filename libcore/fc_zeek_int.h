@@ -35,6 +35,19 @@ void fc__zeek_flip(fc_zeek_rec *r);
 /* Transport checksum over the pseudo-header and len bytes at l4 (0 when
  * it verifies). */
 int fc__zeek_l4_csum_bad(const fc_decoded *d, const uint8_t *l4, uint32_t len);
+/* One's complement sum of p as big-endian 16-bit words (an odd last byte
+ * padded with a zero), folded to 16 bits; 0 only when all bytes are 0. */
+uint16_t fc__zeek_csum_sum(const uint8_t *p, size_t len);
+
+/* SHA-1 block function: n 64-byte blocks at p into the state h. The _ni
+ * one runs only where fc__zeek_sha1_ni_available() says 1. */
+void fc__zeek_sha1_blocks(uint32_t h[5], const uint8_t *p, size_t n);
+void fc__zeek_sha1_blocks_ni(uint32_t h[5], const uint8_t *p, size_t n);
+int fc__zeek_sha1_ni_available(void);
+/* fc_zeek_sha1() uses the SHA extensions if want and the CPU has them,
+ * else the portable code (tests compare the two); returns 1 for the
+ * extensions. The first fc_zeek_sha1() call does fc__zeek_sha1_use_ni(1). */
+int fc__zeek_sha1_use_ni(int want);
 
 /* Zeek's DNS analyzer, attached to a UDP connection by its responder
  * port, checks it 10 s after creation (network time `now`) and then every

@@ -223,35 +223,6 @@ void fc_zeek_history(const fc_zeek_rec *r, char *buf, size_t cap)
     buf[n] = '\0';
 }
 
-/* --------------------------------------------------------- checksums */
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t s)
-{
-    size_t i;
-    for (i = 0; i + 1 < len; i += 2)
-        s += (uint32_t)p[i] << 8 | p[i + 1];
-    if (len & 1)
-        s += (uint32_t)p[len - 1] << 8;
-    return s;
-}
-
-int fc__zeek_l4_csum_bad(const fc_decoded *d, const uint8_t *l4, uint32_t len)
-{
-    uint32_t s = 0;
-    if (d->proto != FC_PROTO_ICMP) { /* ICMPv4 has no pseudo-header */
-        size_t al = d->family == FC_AF_INET6 ? 16 : 4;
-        s = sum16(d->src, al, s);
-        s = sum16(d->dst, al, s);
-        s += len >> 16;
-        s += len & 0xffff;
-        s += d->proto;
-    }
-    s = sum16(l4, len, s);
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return s != 0xffff;
-}
-
 /* ------------------------------------------------------------ record */
 
 static int is_bcast4(const fc_decoded *d)

@@ -12,6 +12,7 @@
 #include "fc_testframes.h"
 #include "fc_tracker.h"
 #include "fc_zeek.h"
+#include "fc_zeek_int.h"
 
 static const uint8_t C4[4] = {10, 0, 0, 1}, S4[4] = {10, 0, 0, 2};
 enum { SYN = FC_TH_SYN, ACK = FC_TH_ACK, FIN = FC_TH_FIN, RST = FC_TH_RST, PSH = FC_TH_PSH };
@@ -313,6 +314,94 @@ START_TEST(bad_checksum)
 }
 END_TEST
 
+/* ---- the 8-bytes-at-a-time checksum against a 2-bytes-at-a-time one ---- */
+
+static uint32_t rnd_state = 12345;
+static uint32_t rnd(void) /* xorshift32: deterministic, no libc state */
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 17;
+    rnd_state ^= rnd_state << 5;
+    return rnd_state;
+}
+
+static uint32_t ref_sum(const uint8_t *p, size_t len, uint32_t s)
+{
+    for (size_t i = 0; i + 1 < len; i += 2)
+        s += (uint32_t)p[i] << 8 | p[i + 1];
+    if (len & 1)
+        s += (uint32_t)p[len - 1] << 8;
+    return s;
+}
+
+static uint32_t ref_fold(uint32_t s)
+{
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s;
+}
+
+static int ref_l4_bad(const fc_decoded *d, const uint8_t *l4, uint32_t len)
+{
+    uint32_t s = 0;
+    if (d->proto != FC_PROTO_ICMP) {
+        size_t al = d->family == FC_AF_INET6 ? 16 : 4;
+        s = ref_sum(d->dst, al, ref_sum(d->src, al, 0));
+        s += (len >> 16) + (len & 0xffff) + d->proto;
+    }
+    return ref_fold(ref_sum(l4, len, s)) != 0xffff;
+}
+
+START_TEST(csum_matches_reference)
+{
+    static uint8_t buf[2000 + 16];
+    /* random bytes, all 0xff (every addition carries) and all zero (a
+     * zero sum must stay 0, not become 0xffff) */
+    for (int fill = 0; fill < 3; fill++) {
+        for (size_t i = 0; i < sizeof buf; i++)
+            buf[i] = fill == 0 ? (uint8_t)rnd() : fill == 1 ? 0xff : 0;
+        for (size_t off = 0; off < 8; off++)
+            for (size_t len = 0; len <= 2000; len++)
+                ck_assert_uint_eq(fc__zeek_csum_sum(buf + off, len),
+                                  ref_fold(ref_sum(buf + off, len, 0)));
+    }
+}
+END_TEST
+
+START_TEST(l4_csum_matches_reference)
+{
+    static uint8_t buf[8 + 8 + 1600]; /* offset < 8, length < 8 + 1600 */
+    static const uint8_t protos[] = {FC_PROTO_TCP, FC_PROTO_UDP, FC_PROTO_ICMP, 58};
+    fc_decoded d;
+    for (int it = 0; it < 4000; it++) {
+        memset(&d, 0, sizeof d);
+        d.family = it & 1 ? FC_AF_INET6 : FC_AF_INET;
+        d.proto = protos[rnd() % 4];
+        for (int i = 0; i < 16; i++)
+            d.src[i] = (uint8_t)rnd(), d.dst[i] = (uint8_t)rnd();
+        uint32_t len = 8 + rnd() % 1600, off = rnd() % 8;
+        uint8_t *l4 = buf + off;
+        for (uint32_t i = 0; i < len; i++)
+            l4[i] = (uint8_t)rnd();
+        if (it % 3 == 0) { /* make every third one verify */
+            l4[2] = l4[3] = 0;
+            uint32_t s = 0;
+            if (d.proto != FC_PROTO_ICMP) {
+                size_t al = d.family == FC_AF_INET6 ? 16 : 4;
+                s = ref_sum(d.dst, al, ref_sum(d.src, al, 0));
+                s += (len >> 16) + (len & 0xffff) + d.proto;
+            }
+            uint16_t c = (uint16_t)~ref_fold(ref_sum(l4, len, s));
+            l4[2] = (uint8_t)(c >> 8), l4[3] = (uint8_t)c;
+        }
+        int want = ref_l4_bad(&d, l4, len);
+        ck_assert_int_eq(fc__zeek_l4_csum_bad(&d, l4, len), want);
+        if (it % 3 == 0)
+            ck_assert_int_eq(want, 0);
+    }
+}
+END_TEST
+
 /* T is written at the 1st and the 10th retransmission (scaled) */
 START_TEST(scaled_retransmissions)
 {
@@ -342,10 +431,14 @@ START_TEST(gap_missed_bytes)
 }
 END_TEST
 
-/* SHA-1 (FIPS 180-2 examples) and Community ID (spec baseline vectors) */
+/* SHA-1 (FIPS 180-2 examples) and Community ID (spec baseline vectors),
+ * each on the portable code (_i 0) and on the SHA extensions (_i 1,
+ * where the CPU has them) */
 START_TEST(sha1_vectors)
 {
     uint8_t d[20];
+    if (fc__zeek_sha1_use_ni(_i) != _i)
+        return; /* no SHA extensions here: the portable run covers it */
     char hex[41];
     const char *msg2 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     fc_zeek_sha1("abc", 3, d);
@@ -356,6 +449,37 @@ START_TEST(sha1_vectors)
     for (int i = 0; i < 20; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
     ck_assert_str_eq(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+}
+END_TEST
+
+/* the SHA-extension block function against the portable one, from random
+ * states over random blocks, and whole digests of 0..300 random bytes */
+START_TEST(sha1_ni_matches_portable)
+{
+    static uint8_t buf[300];
+    uint8_t d0[20], d1[20];
+    if (!fc__zeek_sha1_ni_available())
+        return;
+    for (int it = 0; it < 2000; it++) {
+        uint32_t h0[5], h1[5];
+        size_t n = 1 + rnd() % 4;
+        for (int i = 0; i < 5; i++)
+            h0[i] = h1[i] = rnd();
+        for (size_t i = 0; i < n * 64; i++)
+            buf[i] = (uint8_t)rnd();
+        fc__zeek_sha1_blocks(h0, buf, n);
+        fc__zeek_sha1_blocks_ni(h1, buf, n);
+        ck_assert_mem_eq(h0, h1, sizeof h0);
+    }
+    for (size_t len = 0; len <= sizeof buf; len++) {
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t)rnd();
+        fc__zeek_sha1_use_ni(0);
+        fc_zeek_sha1(buf, len, d0);
+        ck_assert_int_eq(fc__zeek_sha1_use_ni(1), 1);
+        fc_zeek_sha1(buf, len, d1);
+        ck_assert_mem_eq(d0, d1, 20);
+    }
 }
 END_TEST
 
@@ -391,6 +515,8 @@ START_TEST(community_id_vectors)
 {
     fc_zeek_rec r;
     char buf[40];
+    if (fc__zeek_sha1_use_ni(_i) != _i)
+        return;
     memset(&r, 0, sizeof r);
     r.family = FC_AF_INET;
     r.proto = 17;
@@ -730,8 +856,11 @@ static Suite *suite(void)
     tcase_add_test(tc, tsv_layout);
     suite_add_tcase(s, tc);
     TCase *tu = tcase_create("units");
-    tcase_add_test(tu, sha1_vectors);
-    tcase_add_test(tu, community_id_vectors);
+    tcase_add_test(tu, csum_matches_reference);
+    tcase_add_test(tu, l4_csum_matches_reference);
+    tcase_add_loop_test(tu, sha1_vectors, 0, 2);
+    tcase_add_loop_test(tu, community_id_vectors, 0, 2);
+    tcase_add_test(tu, sha1_ni_matches_portable);
     tcase_add_test(tu, tracker_hook);
     tcase_add_test(tu, likely_server_ports_list);
     suite_add_tcase(s, tu);
