@@ -279,8 +279,8 @@ typedef struct ahead_slot {
 } ahead_slot;
 
 /* The source reuses its buffer, so a frame whose bytes are read at
- * tracking time (packet or payload hooks, tunnels) is copied into its
- * slot; the slot's buffer grows to the largest frame and is kept. */
+ * tracking time (packet or payload hooks) is copied into its slot; the
+ * slot's buffer grows to the largest frame and is kept. */
 static int keep_bytes(ahead_slot *s, const fc_rec *rec)
 {
     if (rec->caplen > s->cap) {
@@ -304,9 +304,11 @@ int fc_replay_run(fc_replay *r, fc_source *src)
     fc_rec rec;
     int rc;
     /* Paced replays track each packet as it is read (their lateness is
-     * measured per packet). */
-    int ahead = !r->o.speed_num;
-    int copy = r->o.tunnels || fc__tracker_wants_data(r->t);
+     * measured per packet). With tunnels, inner frames are keyed when
+     * their outer frame is tracked: preparing outer frames ahead would
+     * change the order in which both reach the fragment table. */
+    int ahead = !r->o.speed_num && !r->o.tunnels;
+    int copy = fc__tracker_wants_data(r->t);
     ahead_slot ring[AHEAD];
     uint64_t in = 0, out = 0;
     int failed = 0; /* the loop ended on a tracking error, not the source */

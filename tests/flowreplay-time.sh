@@ -64,4 +64,22 @@ start=$(date +%s%N)
 el=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$el" -ge 160 ] || fail "--speed 1000 over 160 s of capture took only ${el} ms"
 "$REPLAY" -q --speed 0 "$tmp/idle-udp.pcap" >/dev/null 2>&1; [ $? = 2 ] || fail "--speed 0"
+# Without pacing the replay decodes packets ahead of tracking them (to
+# prefetch their flows); a paced replay tracks each as it is read. Both
+# must give the same events: fragments, backwards time, eviction, merged
+# files, a workload with many flows open.
+"$FLOWGEN" --flows 3000 --concurrency 500 --seed 11 -o "$tmp/ahead.pcap" >/dev/null ||
+    fail "flowgen workload"
+for sc in fragments backwards-ts eviction merge-a merge-b ipv6-ext; do
+    "$FLOWGEN" --scenario $sc -o "$tmp/ahead-$sc.pcap" >/dev/null || fail "flowgen $sc"
+done
+for args in "$tmp/ahead.pcap" "$tmp/ahead-fragments.pcap" "$tmp/ahead-backwards-ts.pcap" \
+    "--max-flows 100 $tmp/ahead-eviction.pcap" "$tmp/ahead-merge-a.pcap $tmp/ahead-merge-b.pcap" \
+    "--max-flows 50 --udp-timeout 2 $tmp/ahead.pcap" "$tmp/ahead-ipv6-ext.pcap"; do
+    # shellcheck disable=SC2086
+    "$REPLAY" -q -o "$tmp/ahead-a.csv" $args || fail "replay $args"
+    # shellcheck disable=SC2086
+    "$REPLAY" -q --speed 1000000000 -o "$tmp/ahead-b.csv" $args || fail "paced replay $args"
+    cmp -s "$tmp/ahead-a.csv" "$tmp/ahead-b.csv" || fail "decoding ahead changed the events: $args"
+done
 finish
