@@ -67,7 +67,8 @@ el=$(( ($(date +%s%N) - start) / 1000000 ))
 # Without pacing the replay decodes packets ahead of tracking them (to
 # prefetch their flows); a paced replay tracks each as it is read. Both
 # must give the same events: fragments, backwards time, eviction, merged
-# files, a workload with many flows open.
+# files, a workload with many flows open, and the Zeek fields (their hook
+# reads each frame's bytes, copied when decoded ahead).
 "$FLOWGEN" --flows 3000 --concurrency 500 --seed 11 -o "$tmp/ahead.pcap" >/dev/null ||
     fail "flowgen workload"
 for sc in fragments backwards-ts eviction merge-a merge-b ipv6-ext; do
@@ -75,7 +76,8 @@ for sc in fragments backwards-ts eviction merge-a merge-b ipv6-ext; do
 done
 for args in "$tmp/ahead.pcap" "$tmp/ahead-fragments.pcap" "$tmp/ahead-backwards-ts.pcap" \
     "--max-flows 100 $tmp/ahead-eviction.pcap" "$tmp/ahead-merge-a.pcap $tmp/ahead-merge-b.pcap" \
-    "--max-flows 50 --udp-timeout 2 $tmp/ahead.pcap" "$tmp/ahead-ipv6-ext.pcap"; do
+    "--max-flows 50 --udp-timeout 2 $tmp/ahead.pcap" "$tmp/ahead-ipv6-ext.pcap" \
+    "--zeek-fields $tmp/ahead.pcap" "--zeek-fields $tmp/ahead-fragments.pcap"; do
     # shellcheck disable=SC2086
     "$REPLAY" -q -o "$tmp/ahead-a.csv" $args || fail "replay $args"
     # shellcheck disable=SC2086
