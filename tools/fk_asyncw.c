@@ -6,8 +6,8 @@
 #include "fc_error.h"
 #include "fk_asyncw.h"
 
-#define BATCH 512   /* events per hand-over: amortizes the locking */
-#define NBATCH 8    /* batches in flight */
+#define BATCH 2048  /* events per hand-over: amortizes the locking and the wake-ups */
+#define NBATCH 4    /* batches in flight */
 
 typedef struct batch {
     fc_event ev[BATCH];
