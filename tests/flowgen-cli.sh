@@ -3,20 +3,8 @@
 # on stdout with exit 0, usage errors as one stderr line with exit 2,
 # write errors naming the file with exit 1. Exit 0 pass, 1 fail, 77 skip.
 
-FLOWGEN=${top_builddir:-.}/tools/flowgen
-[ -x "$FLOWGEN" ] || { echo "SKIP: $FLOWGEN not built"; exit 77; }
-TZ=UTC LC_ALL=C
-export TZ LC_ALL
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-fails=0
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+# tool paths, scratch directory, fail/finish
+. "${top_srcdir:-.}/tests/flowreplay-lib.sh"
 
 # expect STATUS STDERR-LINES ARGS...: run flowgen, check both.
 expect() {
@@ -82,9 +70,4 @@ fi
 expect 1 1 --flows 10 -o "$tmp/no/such/dir/x.pcap"
 grep -q 'no/such/dir/x.pcap' "$tmp/err" || fail "open error does not name file"
 
-if [ "$fails" -ne 0 ]; then
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "flowgen-cli: all checks passed"
-exit 0
+finish

@@ -4,20 +4,8 @@
 # valid pcap: checked by our own record walker and, when present, by
 # tcpdump. Exit 0 pass, 1 fail, 77 skip.
 
-FLOWGEN=${top_builddir:-.}/tools/flowgen
-[ -x "$FLOWGEN" ] || { echo "SKIP: $FLOWGEN not built"; exit 77; }
-TZ=UTC LC_ALL=C
-export TZ LC_ALL
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-fails=0
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+# tool paths, scratch directory, fail/finish
+. "${top_srcdir:-.}/tests/flowreplay-lib.sh"
 
 # Prints "MAGIC RECORDS NONMONO" for a classic little-endian pcap, or
 # "bad ..." if the records do not tile the file exactly or a caplen
@@ -147,9 +135,4 @@ if [ -n "$TCPDUMP" ]; then
     [ "$k" = 3000 ] || fail "collide: $k distinct keys, want 3000"
 fi
 
-if [ "$fails" -ne 0 ]; then
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "flowgen-determinism: all checks passed"
-exit 0
+finish

@@ -1,5 +1,5 @@
-# flowreplay-lib.sh - sourced by the flowreplay-*.sh tests: tool paths, a
-# scratch directory removed on exit, fail/finish helpers.
+# flowreplay-lib.sh - sourced by the flowreplay-*.sh and flowgen-*.sh
+# tests: tool paths, a scratch directory removed on exit, fail/finish.
 REPLAY=${top_builddir:-.}/tools/flowreplay
 FLOWGEN=${top_builddir:-.}/tools/flowgen
 SRC=${top_srcdir:-.}
