@@ -176,9 +176,8 @@ static int64_t floor_sec(fc_ts ts)
     return (ts % FC_NSEC_PER_SEC != 0 && ts < 0) ? q - 1 : q;
 }
 
-fc_ts fc__flowtab_qts(const fc_flowtab *ft, const fc_flow *f)
+fc_ts fc__flowtab_qts(const fc_flow *f)
 {
-    (void)ft;
     int64_t s = floor_sec(f->stats.last_seen);
     if (s < INT64_MIN / FC_NSEC_PER_SEC)
         return INT64_MIN;

@@ -103,7 +103,7 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts);
 
 /* Start of the second of the flow's last packet (a lower bound of
  * last_seen, within one second of it). */
-fc_ts fc__flowtab_qts(const fc_flowtab *ft, const fc_flow *f);
+fc_ts fc__flowtab_qts(const fc_flow *f);
 
 
 size_t fc__flowtab_memory(const fc_flowtab *ft);

@@ -269,7 +269,7 @@ static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
 /* Packets decoded ahead of the one being tracked: the flow table's bucket
  * is prefetched AHEAD packets early and the entry AHEAD/2 packets early,
  * so both misses overlap with other work. */
-#define AHEAD 16
+#define AHEAD FC__AHEAD
 
 typedef struct ahead_slot {
     fc_packet p;

@@ -223,14 +223,22 @@ static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *k
     return 1;
 }
 
+/* Decodes and keys; no hash yet. */
+static void prepare_key(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
+{
+    p->hashed = 0;
+    p->status = extract(t, pkt, &p->d, &p->key, &p->orient);
+    if (p->status < 0)
+        p->status = FC_ENOMEM;
+}
+
 void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
 {
-    p->status = extract(t, pkt, &p->d, &p->key, &p->orient);
+    prepare_key(t, pkt, p);
     if (p->status == 1) {
+        p->hashed = 1;
         p->hash = fc_key_hash(&p->key, t->tab.seed);
         __builtin_prefetch(&t->tab.bucket[p->hash & (t->tab.nbucket - 1)]);
-    } else if (p->status < 0) {
-        p->status = FC_ENOMEM;
     }
 }
 
@@ -262,7 +270,9 @@ int fc__tracker_wants_data(const fc_tracker *t)
 int fc_tracker_track(fc_tracker *t, const fc_packet *pkt, const fc_event **events)
 {
     fc__prep p;
-    fc__tracker_prepare(t, pkt, &p);
+    /* tracked at once: nothing to prefetch, and a packet of the last
+     * flow touched needs no hash */
+    prepare_key(t, pkt, &p);
     return fc__tracker_track_prep(t, pkt, &p, events);
 }
 
@@ -287,7 +297,7 @@ int fc__tracker_track_prep(fc_tracker *t, const fc_packet *pkt, const fc__prep *
     if (t->hot != FC_NIL && fc_key_equal(&t->hot_key, kp)) {
         i = t->hot;
     } else {
-        uint64_t h = p->hash;
+        uint64_t h = p->hashed ? p->hash : fc_key_hash(kp, t->tab.seed);
         i = fc__flowtab_find(&t->tab, kp, h);
         if (i == FC_NIL) { /* step 2: a new flow */
             if (t->tab.count >= t->cfg.max_flows) {
@@ -435,7 +445,7 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx)
         fc_ts to = class_timeout(t, c);
         for (uint32_t i = t->tab.cls[c].head; i != FC_NIL; i = t->tab.pool[i].cnext) {
             if (to > 0) {
-                fc_ts q = fc__flowtab_qts(&t->tab, &t->tab.pool[i]);
+                fc_ts q = fc__flowtab_qts(&t->tab.pool[i]);
                 if (q > now || now - q < to)
                     break; /* the rest are queued later still */
             }
@@ -491,7 +501,7 @@ fc_ts fc_tracker_next_expiry(const fc_tracker *t)
         /* a lower bound, within a second: the oldest flow's last second
          * (a sweep there may end nothing). A zero timeout ends every
          * flow of the class at any sweep. */
-        fc_ts q = fc__flowtab_qts(&t->tab, &t->tab.pool[i]);
+        fc_ts q = fc__flowtab_qts(&t->tab.pool[i]);
         fc_ts e = to <= 0 ? INT64_MIN : (q > INT64_MAX - to ? INT64_MAX - 1 : q + to);
         if (e < best)
             best = e;

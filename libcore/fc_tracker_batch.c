@@ -7,7 +7,7 @@
 #include "fc_error.h"
 #include "fc_tracker_int.h"
 
-#define AHEAD 16
+#define AHEAD FC__AHEAD
 
 long fc_tracker_track_batch(fc_tracker *t, const fc_packet *pkts, size_t n, fc_event_fn fn,
                             void *ctx)

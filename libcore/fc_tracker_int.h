@@ -13,12 +13,18 @@
 #include "fc_key.h"
 #include "fc_tracker.h"
 
+/* How many packets ahead of tracking they are prepared (their bucket
+ * prefetched); their entries are prefetched half as far ahead. */
+#define FC__AHEAD 16
+
 typedef struct fc__prep {
     fc_decoded d;
     fc_key key;
     uint64_t hash;
     fc_orient orient;
     int status;      /* 1 keyed, 0 unmatched, or an FC_E* error */
+    int hashed;      /* hash is set (else computed only if the flow is
+                        not the last one touched) */
 } fc__prep;
 
 /* Decodes pkt and keys it; prefetches the flow's hash bucket. */
