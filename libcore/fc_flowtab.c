@@ -289,6 +289,53 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts)
     }
 }
 
+void fc__flowtab_prefetch_links(const fc_flowtab *ft, const fc_flow *f, fc_ts ts)
+{
+    if (f->rprev != FC_NIL) /* the head is not moved */
+        __builtin_prefetch(&ft->pool[f->rprev].rnext, 1);
+    if (f->rnext != FC_NIL && f->rprev != FC_NIL)
+        __builtin_prefetch(&ft->pool[f->rnext].rprev, 1);
+    if (floor_sec(ts) != floor_sec(f->stats.last_seen)) {
+        if (f->cprev != FC_NIL)
+            __builtin_prefetch(&ft->pool[f->cprev].cnext, 1);
+        if (f->cnext != FC_NIL)
+            __builtin_prefetch(&ft->pool[f->cnext].cprev, 1);
+    }
+}
+
+static void prefetch_lines(const void *p, size_t n)
+{
+    const char *e = p;
+    __builtin_prefetch(e, 1);
+    __builtin_prefetch(e + 64, 1);
+    __builtin_prefetch(e + n - 1, 1);
+}
+
+/* Evictions take flows from the recency tail, whose entries, buckets and
+ * chains are cold. Each eviction prepares the next three, one memory
+ * round trip each: the next victim's chain up to a second entry and its
+ * class neighbours, the one after's bucket, and the third's entry. */
+void fc__flowtab_prefetch_victim(const fc_flowtab *ft)
+{
+    uint32_t v1 = ft->recency.tail;
+    if (v1 == FC_NIL)
+        return;
+    const fc_flow *f1 = &ft->pool[v1];
+    uint32_t h = ft->bucket[fc_key_hash(&f1->key, ft->seed) & (ft->nbucket - 1)];
+    if (h != v1 && h != FC_NIL)
+        __builtin_prefetch(&ft->pool[h].hnext);
+    if (f1->cprev != FC_NIL)
+        __builtin_prefetch(&ft->pool[f1->cprev].cnext, 1);
+    if (f1->cnext != FC_NIL)
+        __builtin_prefetch(&ft->pool[f1->cnext].cprev, 1);
+    if (f1->rprev == FC_NIL)
+        return;
+    const fc_flow *f2 = &ft->pool[f1->rprev];
+    __builtin_prefetch(&ft->bucket[fc_key_hash(&f2->key, ft->seed) & (ft->nbucket - 1)]);
+    if (f2->rprev != FC_NIL)
+        prefetch_lines(&ft->pool[f2->rprev], sizeof(fc_flow));
+}
+
 size_t fc__flowtab_memory(const fc_flowtab *ft)
 {
     return (size_t)ft->cap * (sizeof(fc_flow) + ft->user_size) +

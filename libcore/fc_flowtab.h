@@ -106,6 +106,13 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts);
 fc_ts fc__flowtab_qts(const fc_flow *f);
 
 
+/* Prefetches the list neighbours that touching f at ts would write. */
+void fc__flowtab_prefetch_links(const fc_flowtab *ft, const fc_flow *f, fc_ts ts);
+
+/* Prefetches, after an eviction, what the next evictions will read and
+ * write (the least recent flows' entries, buckets, chains, neighbours). */
+void fc__flowtab_prefetch_victim(const fc_flowtab *ft);
+
 size_t fc__flowtab_memory(const fc_flowtab *ft);
 
 #endif

@@ -267,8 +267,8 @@ static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
 }
 
 /* Packets decoded ahead of the one being tracked: the flow table's bucket
- * is prefetched AHEAD packets early and the entry AHEAD/2 packets early,
- * so both misses overlap with other work. */
+ * is prefetched AHEAD packets early and its chain walked in the packets
+ * between (fc_tracker_int.h), so the misses overlap with other work. */
 #define AHEAD FC__AHEAD
 
 typedef struct ahead_slot {
@@ -332,8 +332,10 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             break; /* the packets read before are still tracked below */
         fc__tracker_prepare(r->t, &p, &s->prep);
         in++;
-        if (in - out > AHEAD / 2)
-            fc__tracker_prefetch(r->t, &ring[(in - 1 - AHEAD / 2) % AHEAD].prep);
+        for (uint64_t d = FC__STEP + 1; d <= AHEAD && d <= in - out; d += FC__STEP) {
+            ahead_slot *w = &ring[(in - d) % AHEAD];
+            fc__tracker_prefetch(r->t, &w->prep, w->p.ts);
+        }
         if (in - out == AHEAD) {
             ahead_slot *o = &ring[out++ % AHEAD];
             if ((rc = process(r, &o->p, &o->prep)) != FC_OK) {

@@ -227,6 +227,8 @@ static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *k
 static void prepare_key(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
 {
     p->hashed = 0;
+    p->walk = 0;
+    p->cand = FC_NIL;
     p->status = extract(t, pkt, &p->d, &p->key, &p->orient);
     if (p->status < 0)
         p->status = FC_ENOMEM;
@@ -242,24 +244,41 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
     }
 }
 
-void fc__tracker_prefetch(const fc_tracker *t, const fc__prep *p)
+static void prefetch_entry(const fc_tracker *t, uint32_t i)
 {
-    if (p->status != 1)
+    const char *e = (const char *)fc__flow(&t->tab, i);
+    __builtin_prefetch(e);
+    __builtin_prefetch(e + 64);
+    __builtin_prefetch(e + sizeof(fc_flow) - 1);
+}
+
+void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts)
+{
+    uint32_t i;
+    if (p->status != 1 || p->walk == 2)
         return;
-    uint32_t i = t->tab.bucket[p->hash & (t->tab.nbucket - 1)];
-    if (i != FC_NIL) { /* every line of the entry: key, counters, links */
-        const char *e = (const char *)fc__flow(&t->tab, i);
-        __builtin_prefetch(e);
-        __builtin_prefetch(e + 64);
-        __builtin_prefetch(e + sizeof(fc_flow) - 1);
-        /* and the start of the user state (a packet hook reads it) */
-        const char *u = fc__flow_user(&t->tab, i);
-        if (u && t->packet_fn) {
-            __builtin_prefetch(u);
-            if (t->tab.user_size > 64)
-                __builtin_prefetch(u + 64);
+    if (p->walk == 0) {
+        i = t->tab.bucket[p->hash & (t->tab.nbucket - 1)];
+    } else {
+        const fc_flow *f = fc__flow(&t->tab, p->cand);
+        if (fc_key_equal(&f->key, &p->key)) {
+            p->walk = 2;
+            fc__flowtab_prefetch_links(&t->tab, f, ts);
+            /* and the start of the user state (a packet hook reads it) */
+            const char *u = fc__flow_user(&t->tab, p->cand);
+            if (u && t->packet_fn) {
+                __builtin_prefetch(u);
+                if (t->tab.user_size > 64)
+                    __builtin_prefetch(u + 64);
+            }
+            return;
         }
+        i = f->hnext;
     }
+    p->cand = i;
+    p->walk = i == FC_NIL ? 2 : 1;
+    if (i != FC_NIL)
+        prefetch_entry(t, i);
 }
 
 int fc__tracker_wants_data(const fc_tracker *t)
@@ -296,6 +315,10 @@ int fc__tracker_track_prep(fc_tracker *t, const fc_packet *pkt, const fc__prep *
 
     if (t->hot != FC_NIL && fc_key_equal(&t->hot_key, kp)) {
         i = t->hot;
+    } else if (p->cand != FC_NIL && p->cand < t->tab.used &&
+               fc_key_equal(&fc__flow(&t->tab, p->cand)->key, kp)) {
+        i = p->cand; /* found ahead; a key is live in one slot at most, and
+                        a free slot's family is 0, so the match is exact */
     } else {
         uint64_t h = p->hashed ? p->hash : fc_key_hash(kp, t->tab.seed);
         i = fc__flowtab_find(&t->tab, kp, h);
@@ -307,6 +330,7 @@ int fc__tracker_track_prep(fc_tracker *t, const fc_packet *pkt, const fc__prep *
                 n++;
                 t->stats.flows_evicted++;
                 end_flow(t, lru);
+                fc__flowtab_prefetch_victim(&t->tab); /* for the next one */
             }
             i = fc__flowtab_insert(&t->tab, kp, h, proto_class(dp->proto), pkt->ts,
                                    t->cfg.max_flows);

@@ -1,9 +1,10 @@
 /* fc_tracker_batch.c - many packets through the tracker, prefetching ahead.
  *
  * Each packet is prepared (decoded, keyed, its bucket prefetched) AHEAD
- * packets before it is tracked, and its chain's first entry prefetched
- * halfway there: with a large table the misses of several packets are in
- * flight at once instead of one after another. */
+ * packets before it is tracked, and its hash chain walked one prefetched
+ * entry every FC__STEP packets after that (fc_tracker_int.h): with a large
+ * table the misses of several packets are in flight at once instead of
+ * one after another. */
 #include "fc_error.h"
 #include "fc_tracker_int.h"
 
@@ -19,8 +20,8 @@ long fc_tracker_track_batch(fc_tracker *t, const fc_packet *pkts, size_t n, fc_e
         /* keep the ring full: prepare up to AHEAD packets past `out` */
         while (in < n && in - out < AHEAD) {
             fc__tracker_prepare(t, &pkts[in], &ring[in % AHEAD]);
-            if (in >= AHEAD / 2)
-                fc__tracker_prefetch(t, &ring[(in - AHEAD / 2) % AHEAD]);
+            for (size_t d = FC__STEP; d < AHEAD && d <= in; d += FC__STEP)
+                fc__tracker_prefetch(t, &ring[(in - d) % AHEAD], pkts[in - d].ts);
             in++;
         }
         const fc_event *ev;

@@ -14,8 +14,13 @@
 #include "fc_tracker.h"
 
 /* How many packets ahead of tracking they are prepared (their bucket
- * prefetched); their entries are prefetched half as far ahead. */
+ * prefetched). Between preparing and tracking, each packet's hash chain
+ * is walked one entry per step, a step every FC__STEP packets: each step
+ * reads the entry the previous one prefetched and prefetches the next;
+ * the step that finds the flow prefetches the list neighbours its touch
+ * will write. With many live flows those are all random lines. */
 #define FC__AHEAD 16
+#define FC__STEP 4
 
 typedef struct fc__prep {
     fc_decoded d;
@@ -25,14 +30,17 @@ typedef struct fc__prep {
     int status;      /* 1 keyed, 0 unmatched, or an FC_E* error */
     int hashed;      /* hash is set (else computed only if the flow is
                         not the last one touched) */
+    int walk;        /* chain walk: 0 bucket next, 1 entry `cand` next,
+                        2 done (cand is the flow, or FC_NIL: not found) */
+    uint32_t cand;
 } fc__prep;
 
 /* Decodes pkt and keys it; prefetches the flow's hash bucket. */
 void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
 
-/* Prefetches the first entry of the prepared packet's hash chain (the
- * bucket should be in cache by now). */
-void fc__tracker_prefetch(const fc_tracker *t, const fc__prep *p);
+/* One step of the chain walk (see above) for a packet at ts. What it
+ * finds is a hint, checked again when the packet is tracked. */
+void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts);
 
 /* Tracks a prepared packet: as fc_tracker_track(). pkt->data may be NULL
  * unless fc__tracker_wants_data() says the callbacks read the bytes. */
