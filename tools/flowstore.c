@@ -51,7 +51,7 @@ static void usage(FILE *out)
             "      --sha256            print the SHA-256 of each FILE as flowstore records\n"
             "                          it (sha256sum format) and exit\n"
             "  -q, --quiet             no progress line, no summary, no per-file lines\n"
-            "  -v, --verbose           say when each capture's replay starts\n"
+            "  -v, --verbose           say when each capture's replay starts, and time its phases\n"
             FK_REPLAY_HELP
             "Zeek fields (stored for every flow; see flowstore(1)):\n"
             "      --zeek              store the flows of Zeek's connection table\n"

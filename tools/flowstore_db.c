@@ -241,8 +241,7 @@ fail:
  * database size so tests can run out of space without filling a disk. */
 static int tune(sqlite3 *db)
 {
-    int rc = fs_db_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-                            " PRAGMA temp_store=MEMORY");
+    int rc = fs_db_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" FS_CACHE_KIB);
     const char *cap = getenv("FLOWSTORE_MAX_PAGE_COUNT");
     uint64_t n;
     if (rc == SQLITE_OK && cap && *cap && fk_parse_u64(cap, &n) == 0) {

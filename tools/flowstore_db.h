@@ -15,6 +15,11 @@
 
 #define FS_ERRBUF 512
 
+/* Page cache of an importing connection, and while it builds indexes
+ * (KiB, as text for PRAGMA cache_size=-N; see rebuild_indexes()). */
+#define FS_CACHE_KIB "65536"
+#define FS_SORT_CACHE_KIB "2048"
+
 /* Opens the database at `path`, creating it when missing, refusing a
  * file that is not SQLite, a database of another program and a newer
  * schema; migrates an older one. `stop` (may be NULL) is polled while
