@@ -68,6 +68,9 @@ run_case flowdiff "$T/flowdiff" "$dir/ev-a.csv" "$dir/ev-b.csv"
 if [ -x "$T/flowstore" ]; then
     run_case flowstore bash -c "rm -f '$dir/bench.db'* && '$T/flowstore' -q -d '$dir/bench.db' '$big'"
     dbsize=$(stat -c %s "$dir/bench.db" 2>/dev/null || echo 0)
+    # where its time goes, from one more run
+    rm -f "$dir/bench.db"*
+    phases=$("$T/flowstore" -q -v -d "$dir/bench.db" "$big" 2>&1 | sed -n 's/.*: replay and insert/replay and insert/p')
 fi
 declare -A OTHER=()
 command -v softflowd >/dev/null && OTHER[softflowd]="softflowd -r $big -n 127.0.0.1:9 -d -D"
@@ -107,6 +110,7 @@ fi
 if [ -n "${dbsize:-}" ]; then
     echo "flowstore: $(awk -v f=$nbig -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", f / s}') flows/s, $((dbsize / nbig)) DB bytes/flow," \
         "$(awk -v r="${S[replay_lifecycle]}" -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", 100 * r / s}')% of flowreplay lifecycle's speed"
+    echo "flowstore phases (one run): ${phases:-?}"
 fi
 echo
 echo "pacing (--speed 1, 2000 packets 1 ms apart):"

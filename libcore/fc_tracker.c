@@ -241,6 +241,8 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
         p->hashed = 1;
         p->hash = fc_key_hash(&p->key, t->tab.seed);
         __builtin_prefetch(&t->tab.bucket[p->hash & (t->tab.nbucket - 1)]);
+        if (t->tab.nbucket < FC__WALK_MIN)
+            p->walk = 2; /* a table this small stays in cache: no walk */
     }
 }
 

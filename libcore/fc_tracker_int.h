@@ -21,6 +21,7 @@
  * will write. With many live flows those are all random lines. */
 #define FC__AHEAD 16
 #define FC__STEP 4
+#define FC__WALK_MIN 8192 /* buckets; below, pool and buckets fit in L2 */
 
 typedef struct fc__prep {
     fc_decoded d;
@@ -39,7 +40,8 @@ typedef struct fc__prep {
 void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
 
 /* One step of the chain walk (see above) for a packet at ts. What it
- * finds is a hint, checked again when the packet is tracked. */
+ * finds is a hint, checked again when the packet is tracked. Callers skip
+ * the call once p->walk is 2 (done, or not worth it for a small table). */
 void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts);
 
 /* Tracks a prepared packet: as fc_tracker_track(). pkt->data may be NULL
