@@ -39,6 +39,7 @@ struct fc_tracker {
                                events whose flow is gone */
     uint32_t hot;          /* index of the last flow touched, or FC_NIL */
     fc_key hot_key;
+    uint32_t walk_min;     /* buckets from which lookups are walked ahead */
     uint32_t *scratch;     /* sweep: indices of expiring flows */
     size_t scratch_cap;
     fc_event ev[FC_MAX_EVENTS];
@@ -117,6 +118,7 @@ fc_tracker *fc_tracker_new(const fc_tracker_config *cfg, size_t user_size,
     t->init = init;
     t->init_ctx = init_ctx;
     t->hot = FC_NIL;
+    t->walk_min = FC__WALK_MIN;
     return t;
 nomem:
     fc_free(t);
@@ -241,7 +243,7 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
         p->hashed = 1;
         p->hash = fc_key_hash(&p->key, t->tab.seed);
         __builtin_prefetch(&t->tab.bucket[p->hash & (t->tab.nbucket - 1)]);
-        if (t->tab.nbucket < FC__WALK_MIN)
+        if (t->tab.nbucket < t->walk_min)
             p->walk = 2; /* a table this small stays in cache: no walk */
     }
 }
@@ -281,6 +283,11 @@ void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts)
     p->walk = i == FC_NIL ? 2 : 1;
     if (i != FC_NIL)
         prefetch_entry(t, i);
+}
+
+void fc__tracker_set_walk_min(fc_tracker *t, uint32_t nbucket)
+{
+    t->walk_min = nbucket;
 }
 
 int fc__tracker_wants_data(const fc_tracker *t)

@@ -44,6 +44,10 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
  * the call once p->walk is 2 (done, or not worth it for a small table). */
 void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts);
 
+/* Sets the table size (buckets) from which lookups are walked ahead
+ * (default FC__WALK_MIN); tests set 0 to walk small, colliding tables. */
+void fc__tracker_set_walk_min(fc_tracker *t, uint32_t nbucket);
+
 /* Tracks a prepared packet: as fc_tracker_track(). pkt->data may be NULL
  * unless fc__tracker_wants_data() says the callbacks read the bytes. */
 int fc__tracker_track_prep(fc_tracker *t, const fc_packet *pkt, const fc__prep *p,

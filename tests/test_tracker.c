@@ -10,6 +10,7 @@
 #include "fc_decode.h"
 #include "fc_testframes.h"
 #include "fc_tracker.h"
+#include "fc_tracker_int.h"
 
 static const uint8_t Z6[6] = {0};
 
@@ -1169,7 +1170,10 @@ static void log_event(void *ctx, const fc_event *ev)
     l->ev[l->n++] = *ev;
 }
 
-START_TEST(batch_tracking_equals_one_by_one)
+/* walk_min < 0: the tracker's default (no walk ahead for a table this
+ * small); else the chain walk runs from that many buckets, and the table
+ * starts at 16 slots so chains collide. */
+static void batch_equals_one_by_one(int walk_min)
 {
     static uint8_t frames[BATCH_PKTS][TF_BUFSZ];
     static fc_packet pk[BATCH_PKTS];
@@ -1199,7 +1203,11 @@ START_TEST(batch_tracking_equals_one_by_one)
     fc_tracker_config_default(&cfg);
     cfg.max_flows = 150; /* well under the 400 keys: evictions */
     cfg.hash_seed = 777;
+    if (walk_min >= 0)
+        cfg.initial_capacity = 16;
     fc_tracker *t1 = new_tracker(&cfg), *t2 = new_tracker(&cfg);
+    if (walk_min >= 0)
+        fc__tracker_set_walk_min(t2, (uint32_t)walk_min);
     one.n = many.n = 0;
     for (int k = 0; k < BATCH_PKTS; k++) {
         const fc_event *ev;
@@ -1225,6 +1233,13 @@ START_TEST(batch_tracking_equals_one_by_one)
     ck_assert_uint_gt(fc_tracker_stats_get(t1)->flows_evicted, 0);
     fc_tracker_free(t1);
     fc_tracker_free(t2);
+}
+
+START_TEST(batch_tracking_equals_one_by_one)
+{
+    batch_equals_one_by_one(-1);
+    /* the hash chains walked ahead, their results checked at tracking */
+    batch_equals_one_by_one(0);
 }
 END_TEST
 
