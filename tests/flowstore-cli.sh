@@ -33,4 +33,10 @@ grep -q "standard input cannot be stored" "$T/err" || fail "stdin: message"
 grep -q "refused.pcap: stored as capture 1, 1 flows" "$T/err" || fail "per-file line"
 grep -q "^flowstore: 2 packets" "$T/err" || fail "summary line"
 grep -q "1 captures stored (1 flows), 0 already stored, 0 failed" "$T/err" || fail "tally"
+
+# -v: when the replay starts, and the phase times once stored (with -q too)
+"$FLOWSTORE" -q -v -d "$T/v.db" "$FIX/refused.pcap" 2>"$T/err" || fail "store -v"
+grep -q "refused.pcap: storing as capture 1" "$T/err" || fail "-v: start line"
+grep -Eq "refused.pcap: replay and insert [0-9.]+ s, indexes [0-9.]+ s, commit [0-9.]+ s$" \
+    "$T/err" || fail "-v: phase times"
 exit 0
