@@ -49,6 +49,10 @@ fc_writer *fc_writer_new(int fd, fc_format fmt, unsigned flags, const fc_writer_
  * or FC_EIO when writing failed (errno kept; later calls fail too). */
 int fc_writer_event(fc_writer *w, const fc_event *ev);
 
+/* Appends ev[0..n-1] as fc_writer_event() would, one after the other,
+ * and stops at the first failure. FC_OK or FC_EIO. */
+int fc_writer_events(fc_writer *w, const fc_event *ev, size_t n);
+
 /* Writes out buffered rows. FC_OK or FC_EIO. */
 int fc_writer_flush(fc_writer *w);
 

@@ -36,9 +36,7 @@ static void *consume(void *arg)
             break;
         batch *b = &a->b[a->tail % NBATCH];
         pthread_mutex_unlock(&a->mu);
-        int failed = 0;
-        for (int i = 0; i < b->n && !failed; i++)
-            failed = fc_writer_event(a->w, &b->ev[i]) != FC_OK;
+        int failed = fc_writer_events(a->w, b->ev, (size_t)b->n) != FC_OK;
         pthread_mutex_lock(&a->mu);
         if (failed)
             a->failed = 1;
