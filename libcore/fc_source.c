@@ -7,6 +7,7 @@
 #include "fc_alloc.h"
 #include "fc_decode.h"
 #include "fc_error.h"
+#include "fc_readahead.h"
 #include "fc_source.h"
 
 typedef struct reader {
@@ -20,12 +21,15 @@ typedef struct reader {
 } reader;
 
 struct fc_source {
-    reader *r;
+    reader *r;            /* the readers' side: read by the producer thread */
     size_t n;
     unsigned last;        /* reader whose record was handed out last */
     int handed;           /* a record was handed out and must be replaced */
     int failed;
     char err[FC_SOURCE_ERRBUF];
+    fc_source_file *seen; /* per file, as far as records were delivered */
+    fc_readahead *ra;     /* regular files are read on a thread */
+    int started;          /* the first record was asked for */
 };
 
 /* "PATH: MSG", cut to the buffer (a long path may shorten the message). */
@@ -126,7 +130,10 @@ fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *f
         return NULL;
     }
     s = fc_calloc(1, sizeof *s);
-    if (!s || !(s->r = fc_calloc(npaths, sizeof *s->r))) {
+    if (!s || !(s->r = fc_calloc(npaths, sizeof *s->r)) ||
+        !(s->seen = fc_calloc(npaths, sizeof *s->seen))) {
+        if (s)
+            fc_free(s->r);
         fc_free(s);
         snprintf(errbuf, FC_SOURCE_ERRBUF, "%s", fc_strerror(FC_ENOMEM));
         return NULL;
@@ -135,9 +142,11 @@ fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *f
         if (open_one(&s->r[i], paths[i], filter, errbuf) != FC_OK) {
             close_readers(s->r, i + 1);
             fc_free(s->r);
+            fc_free(s->seen);
             fc_free(s);
             return NULL;
         }
+        s->seen[i] = s->r[i].info;
     }
     s->n = npaths;
     return s;
@@ -193,8 +202,10 @@ static int fill(fc_source *s, reader *r)
     }
 }
 
-int fc_source_next(fc_source *s, fc_rec *rec)
+/* The merged stream itself (on the producer thread when there is one). */
+static int next_direct(void *ctx, fc_rec *rec)
 {
+    fc_source *s = ctx;
     reader *best = NULL;
     fc_ts best_ts = 0;
 
@@ -231,6 +242,34 @@ int fc_source_next(fc_source *s, fc_rec *rec)
     return FC_OK;
 }
 
+/* Reading ahead on a thread needs a second core's worth of work to win
+ * and must never block on input that may not come: regular files only. */
+static int read_ahead_pays(const fc_source *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->r[i].info.size == 0)
+            return 0;
+    return 1;
+}
+
+int fc_source_next(fc_source *s, fc_rec *rec)
+{
+    if (!s->started) {
+        s->started = 1;
+        if (read_ahead_pays(s))
+            s->ra = fc_readahead_start(next_direct, s); /* NULL: read directly */
+    }
+    int rc = s->ra ? fc_readahead_next(s->ra, rec) : next_direct(s, rec);
+    if (rc == FC_OK) {
+        fc_source_file *f = &s->seen[rec->file];
+        f->packets = rec->pktno;
+        if (rec->pktno == 1)
+            f->first_ts = rec->ts;
+        f->last_ts = rec->ts;
+    }
+    return rc;
+}
+
 const char *fc_source_errmsg(const fc_source *s)
 {
     return s->err;
@@ -243,7 +282,7 @@ size_t fc_source_nfiles(const fc_source *s)
 
 const fc_source_file *fc_source_file_info(const fc_source *s, size_t i)
 {
-    return i < s->n ? &s->r[i].info : NULL;
+    return i < s->n ? &s->seen[i] : NULL;
 }
 
 uint64_t fc_source_bytes_read(const fc_source *s)
@@ -273,7 +312,9 @@ void fc_source_close(fc_source *s)
 {
     if (!s)
         return;
+    fc_readahead_stop(s->ra);
     close_readers(s->r, s->n);
     fc_free(s->r);
+    fc_free(s->seen);
     fc_free(s);
 }
