@@ -268,12 +268,15 @@ void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts)
         if (fc_key_equal(&f->key, &p->key)) {
             p->walk = 2;
             fc__flowtab_prefetch_links(&t->tab, f, ts);
-            /* and the start of the user state (a packet hook reads it) */
+            /* and the start of the user state, which a packet hook
+             * reads: up to 384 bytes, as much as a Zeek record's packet
+             * touches (fc_zeek.h), wherever the lines fall */
             const char *u = fc__flow_user(&t->tab, p->cand);
             if (u && t->packet_fn) {
-                __builtin_prefetch(u);
-                if (t->tab.user_size > 64)
-                    __builtin_prefetch(u + 64);
+                size_t n = t->tab.user_size < 384 ? t->tab.user_size : 384;
+                for (size_t o = 0; o < n; o += 64)
+                    __builtin_prefetch(u + o);
+                __builtin_prefetch(u + n - 1);
             }
             return;
         }

@@ -52,25 +52,34 @@ int fc_zeek_set_likely_server_ports(const char *list);
 #define FC_ZEEK_HIST_MAX 40
 #define FC_ZEEK_GAP_RANGES 8
 
-/* One TCP endpoint (moves with its host when roles flip). */
+/* One endpoint's per-packet state, 64 bytes. Roles flip by swapping
+ * ep[], lt[] and gap[] of the record: each moves with its host. */
 typedef struct fc_zeek_ep {
     uint8_t state, prev_state;  /* FC_ZEEK_TCP_* */
     uint8_t did_close;          /* its FIN or RST was processed */
     uint8_t fin_cnt;            /* sent a FIN */
-    uint8_t data_acked;         /* some of its data was acked */
-    uint8_t gap_off;            /* gave up reporting gaps */
-    uint8_t pad[2];
+    uint8_t nranges;            /* blocks in its fc_zeek_gaps */
+    uint8_t pad;
+    uint16_t thr;               /* scaled letters C T W G, 4 bits each:
+                                   the count that writes the next is 10^thr */
     uint32_t start_seq, last_seq, ack_seq, fin_seq;
     uint32_t seq_wraps, ack_wraps;
-    uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
-    uint32_t cnt[4], thr[4];    /* scaled letters C T W G: count, next */
     uint64_t pkts, ip_bytes;
     /* reassembly model for missed_bytes, relative sequence numbers */
     uint64_t next_rel, trim_rel;
-    uint64_t lo[FC_ZEEK_GAP_RANGES], hi[FC_ZEEK_GAP_RANGES];
-    uint8_t nranges;
-    uint8_t pad2[7];
 } fc_zeek_ep;
+
+/* One endpoint's letter state, touched by SYN, FIN and RST packets and
+ * scaled letters. */
+typedef struct fc_zeek_eplt {
+    uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
+    uint32_t cnt[4];            /* scaled letters C T W G: count */
+} fc_zeek_eplt;
+
+/* Data one endpoint sent above a hole; only [0, nranges) is ever read. */
+typedef struct fc_zeek_gaps {
+    uint64_t lo[FC_ZEEK_GAP_RANGES], hi[FC_ZEEK_GAP_RANGES];
+} fc_zeek_gaps;
 
 enum {
     FC_ZEEK_TCP_INACTIVE = 0,
@@ -82,6 +91,10 @@ enum {
     FC_ZEEK_TCP_RESET
 };
 
+/* Field order is for the cache: a packet reads the first 64 bytes and
+ * both endpoints (the next 128), often the timers and counters after
+ * them, the history and letter state (376 bytes in all); gap[] rarely.
+ * 640 bytes, so records in an array keep the first one's alignment. */
 typedef struct fc_zeek_rec {
     uint8_t orig_h[16], resp_h[16];
     uint16_t orig_p, resp_p;      /* ICMP: type and counterpart/code */
@@ -92,19 +105,23 @@ typedef struct fc_zeek_rec {
     uint8_t clean_start;          /* started with a clean SYN / SYN-ACK */
     uint8_t hist_len;
     uint8_t pad;
-    char hist[FC_ZEEK_HIST_MAX];
     uint32_t hist_seen;           /* once-per-role letter bits */
-    fc_ts start, last;
+    fc_ts last;
+    fc_ts inactivity;             /* current inactivity timeout */
+    fc_zeek_ep ep[2];             /* [0] = orig role, [1] = resp role */
+    fc_ts start;
     fc_ts attempt_at;             /* TCP attempt timer (0: none) */
     fc_ts close_at;               /* TCP close timer (0: none) */
-    fc_ts inactivity;             /* current inactivity timeout */
     fc_ts app_timer;              /* UDP DNS session timer, next check
                                      (0: none; table only) */
     uint64_t missed;
+    uint64_t id;                  /* creation order, set by the table */
     int64_t udp_len[2];           /* UDP/ICMP payload bytes per role slot;
                                      -1 = none seen (UDP inactive) */
-    fc_zeek_ep ep[2];             /* [0] = orig role, [1] = resp role */
-    uint64_t id;                  /* creation order, set by the table */
+    char hist[FC_ZEEK_HIST_MAX];
+    fc_zeek_eplt lt[2];           /* with ep[] */
+    uint8_t pad2[8];
+    fc_zeek_gaps gap[2];          /* with ep[]; not cleared by _begin */
 } fc_zeek_rec;
 
 /* Starts a record from the packet that creates the connection: roles
@@ -176,6 +193,20 @@ void fc_zeek_table_free(fc_zeek_table *t);
  * would drop it before any connection. */
 int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                          uint32_t wirelen, fc_ts ts);
+
+/* Look-ahead, for a caller that reads frames ahead of feeding them:
+ * fc_zeek_table_hint() a frame some 16 frames before its
+ * fc_zeek_table_packet() (prefetches its hash bucket), then
+ * fc_zeek_table_hint_step() about halfway (prefetches its connection).
+ * Pure hints: they change no state, and any order of calls gives the
+ * same output. The frame need only be valid during the hint call. */
+typedef struct fc_zeek_hint {
+    uint64_t hash;
+    int ok;
+} fc_zeek_hint;
+void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                        size_t caplen, fc_zeek_hint *h);
+void fc_zeek_table_hint_step(const fc_zeek_table *t, const fc_zeek_hint *h);
 
 /* End of input: logs every live connection (ordered by start time). */
 void fc_zeek_table_finish(fc_zeek_table *t);

@@ -2,6 +2,7 @@
 #ifndef FC_ZEEK_INT_H
 #define FC_ZEEK_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "fc_zeek.h"
 
@@ -21,10 +22,36 @@ enum { FC__ZS_C = 0, FC__ZS_T, FC__ZS_W, FC__ZS_G };
 
 #define FC__ZEEK_TOO_LARGE_SEQ_DELTA 1048576
 
-void fc__zeek_hist_add(fc_zeek_rec *r, char c);
+/* The start of a record: what packets touch, all that _begin clears. */
+#define FC__ZEEK_REC_HOT offsetof(fc_zeek_rec, gap)
+
+/* History letters are upper-case ASCII; the responder's in lower case
+ * (no locale lookup: this runs per packet). */
+static inline char fc__zeek_lower(char c)
+{
+    return (char)(c + ('a' - 'A'));
+}
+
+static inline void fc__zeek_hist_add(fc_zeek_rec *r, char c)
+{
+    if (r->hist_len < FC_ZEEK_HIST_MAX)
+        r->hist[r->hist_len++] = c;
+}
+
 /* Writes `code` (cased for role) the first time `mask` is seen for the
  * role; returns 1 if it had been seen before. */
-int fc__zeek_check_history(fc_zeek_rec *r, int role, uint32_t mask, char code);
+static inline int fc__zeek_check_history(fc_zeek_rec *r, int role, uint32_t mask, char code)
+{
+    if (role) {
+        mask <<= 16;
+        code = fc__zeek_lower(code);
+    }
+    if (r->hist_seen & mask)
+        return 1;
+    r->hist_seen |= mask;
+    fc__zeek_hist_add(r, code);
+    return 0;
+}
 /* Counts one occurrence of scaled letter `which` for role's endpoint and
  * writes it on the 1st, 10th, 100th ... */
 void fc__zeek_scaled(fc_zeek_rec *r, int role, int which, char code);

@@ -151,51 +151,49 @@ void fc_zeek_ports(const fc_decoded *d, uint16_t *sport, uint16_t *dport, int *o
     }
 }
 
-static size_t alen(const fc_zeek_rec *r)
+/* Address equality without a call: is_orig runs on every packet. */
+static int addr_eq(const uint8_t *a, const uint8_t *b, int v6)
 {
-    return r->family == FC_AF_INET6 ? 16 : 4;
+    if (v6) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    uint32_t x, y;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    return x == y;
 }
 
 int fc_zeek_rec_is_orig(const fc_zeek_rec *r, const uint8_t *src, uint16_t sport)
 {
-    int so = memcmp(src, r->orig_h, alen(r)) == 0;
+    int v6 = r->family == FC_AF_INET6;
+    int so = addr_eq(src, r->orig_h, v6);
     if (so && sport == r->orig_p)
         return 1;
-    if (memcmp(src, r->resp_h, alen(r)) == 0 && sport == r->resp_p)
+    if (sport == r->resp_p && addr_eq(src, r->resp_h, v6))
         return 0;
     return so;
 }
 
 /* ----------------------------------------------------------- history */
 
-void fc__zeek_hist_add(fc_zeek_rec *r, char c)
-{
-    if (r->hist_len < FC_ZEEK_HIST_MAX)
-        r->hist[r->hist_len++] = c;
-}
-
-int fc__zeek_check_history(fc_zeek_rec *r, int role, uint32_t mask, char code)
-{
-    if (role) {
-        mask <<= 16;
-        code = (char)tolower((unsigned char)code);
-    }
-    if (r->hist_seen & mask)
-        return 1;
-    r->hist_seen |= mask;
-    fc__zeek_hist_add(r, code);
-    return 0;
-}
-
 void fc__zeek_scaled(fc_zeek_rec *r, int role, int which, char code)
 {
+    /* 10^thr for thr 0..9: Zeek's threshold grows tenfold while it fits
+     * in 32 bits, then stays at 10^9 */
+    static const uint32_t p10[16] = {1,         10,         100,       1000,
+                                     10000,     100000,     1000000,   10000000,
+                                     100000000, 1000000000};
     fc_zeek_ep *e = &r->ep[role];
-    if (e->thr[which] == 0)
-        e->thr[which] = 1;
-    if (++e->cnt[which] == e->thr[which]) {
-        fc__zeek_hist_add(r, role ? (char)tolower((unsigned char)code) : code);
-        if (e->thr[which] <= UINT32_MAX / 10)
-            e->thr[which] *= 10;
+    unsigned sh = (unsigned)which * 4, x = (e->thr >> sh) & 15;
+    if (++r->lt[role].cnt[which] == p10[x]) {
+        fc__zeek_hist_add(r, role ? fc__zeek_lower(code) : code);
+        if (x < 9)
+            e->thr = (uint16_t)(e->thr + (1u << sh));
     }
 }
 
@@ -203,6 +201,8 @@ void fc__zeek_flip(fc_zeek_rec *r)
 {
     uint8_t h[16];
     fc_zeek_ep e;
+    fc_zeek_eplt l;
+    fc_zeek_gaps g;
     uint16_t p;
     memcpy(h, r->orig_h, 16);
     memcpy(r->orig_h, r->resp_h, 16);
@@ -213,6 +213,12 @@ void fc__zeek_flip(fc_zeek_rec *r)
     e = r->ep[0];
     r->ep[0] = r->ep[1];
     r->ep[1] = e;
+    l = r->lt[0];
+    r->lt[0] = r->lt[1];
+    r->lt[1] = l;
+    g = r->gap[0];
+    r->gap[0] = r->gap[1];
+    r->gap[1] = g;
     fc__zeek_hist_add(r, '^');
 }
 
@@ -224,6 +230,10 @@ void fc_zeek_history(const fc_zeek_rec *r, char *buf, size_t cap)
 }
 
 /* ------------------------------------------------------------ record */
+
+/* a multiple of 64 (see fc_zeek.h); the hot part within 6 lines */
+_Static_assert(sizeof(fc_zeek_rec) == 640, "fc_zeek_rec layout");
+_Static_assert(FC__ZEEK_REC_HOT <= 384, "fc_zeek_rec hot part");
 
 static int is_bcast4(const fc_decoded *d)
 {
@@ -256,7 +266,9 @@ void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *
 {
     uint16_t sp, dp;
     int oneway;
-    memset(r, 0, sizeof *r);
+    /* gap[] is read only below ep.nranges: no need to clear 256 bytes
+     * per connection */
+    memset(r, 0, FC__ZEEK_REC_HOT);
     fc_zeek_ports(d, &sp, &dp, &oneway);
     r->proto = d->proto;
     r->family = d->family;

@@ -39,6 +39,9 @@ typedef struct zt_key {
     uint8_t proto, family, oneway, pad;
 } zt_key;
 
+/* key_hash reads it in 8-byte words */
+_Static_assert(sizeof(zt_key) % 8 == 0, "zt_key size");
+
 typedef struct zt_frag {
     int used;
     uint8_t family, proto;
@@ -75,12 +78,19 @@ struct fc_zeek_table {
 
 /* -------------------------------------------------------------- hash */
 
+/* Eight bytes a step (the byte-wise FNV it replaces cost ~130
+ * instructions a packet). Output never depends on the hash: it only
+ * places slots in buckets. */
 static uint64_t key_hash(const zt_key *k)
 {
     const uint8_t *p = (const uint8_t *)k;
     uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < sizeof *k; i++)
-        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    for (size_t i = 0; i < sizeof *k; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        h = (h ^ v) * UINT64_C(0x9e3779b97f4a7c15);
+        h ^= h >> 29;
+    }
     return h;
 }
 
@@ -571,6 +581,43 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
         }
     }
     return 1;
+}
+
+/* ------------------------------------------------------ look-ahead */
+
+void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                        size_t caplen, fc_zeek_hint *h)
+{
+    fc_decoded d;
+    zt_key k;
+    h->ok = 0;
+    /* the outer frame only, unchecked: a wrong guess costs a prefetch */
+    if (fc_decode(linktype, frame, caplen, FC_DECODE_TCP_CUT, &d) != FC_OK ||
+        d.frag != FC_FRAG_NONE || !t->nbuckets)
+        return;
+    make_key(&k, &d);
+    h->hash = key_hash(&k);
+    h->ok = 1;
+    __builtin_prefetch(&t->buckets[h->hash & (t->nbuckets - 1)]);
+}
+
+void fc_zeek_table_hint_step(const fc_zeek_table *t, const fc_zeek_hint *h)
+{
+    if (!h->ok || !t->nbuckets)
+        return;
+    uint32_t i = t->buckets[h->hash & (t->nbuckets - 1)];
+    if (i == ZT_NIL) /* a new connection: the slot it will likely take */
+        i = t->free_head;
+    if (i == ZT_NIL)
+        return;
+    const char *k = (const char *)&t->keys[i], *r = (const char *)&t->recs[i];
+    __builtin_prefetch(k);
+    __builtin_prefetch(k + sizeof(zt_key) - 1);
+    __builtin_prefetch(&t->next[i]);
+    __builtin_prefetch(&t->armed[i]);
+    for (size_t o = 0; o < FC__ZEEK_REC_HOT; o += 64)
+        __builtin_prefetch(r + o);
+    __builtin_prefetch(r + FC__ZEEK_REC_HOT - 1);
 }
 
 int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,

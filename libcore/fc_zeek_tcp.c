@@ -77,7 +77,7 @@ static void check_hist(seg *g, uint32_t mask, char code)
 static void check_hist_seq(seg *g, uint32_t mask, char code, uint64_t v, uint64_t *last)
 {
     if (fc__zeek_check_history(g->r, g->role, mask, code) && v != *last)
-        fc__zeek_hist_add(g->r, g->role ? (char)(code + ('a' - 'A')) : code);
+        fc__zeek_hist_add(g->r, g->role ? fc__zeek_lower(code) : code);
     *last = v;
 }
 
@@ -92,13 +92,14 @@ static void update_history(seg *g)
             check_hist(g, FC__ZH_MULTI, 'Q');
     } else if (n == 1) {
         uint64_t rel = (uint64_t)g->rel_seq;
+        fc_zeek_eplt *l = &g->r->lt[g->s - g->r->ep];
         if (syn)
             check_hist_seq(g, FC__ZH_SYN, (g->flags & FC_TH_ACK) ? 'H' : 'S', rel,
-                           &g->s->hist_last_syn);
+                           &l->hist_last_syn);
         if (fin)
-            check_hist_seq(g, FC__ZH_FIN, 'F', rel + g->len, &g->s->hist_last_fin);
+            check_hist_seq(g, FC__ZH_FIN, 'F', rel + g->len, &l->hist_last_fin);
         if (rst)
-            check_hist_seq(g, FC__ZH_RST, 'R', rel, &g->s->hist_last_rst);
+            check_hist_seq(g, FC__ZH_RST, 'R', rel, &l->hist_last_rst);
     } else if (g->len) {
         check_hist(g, FC__ZH_DATA, 'D');
     } else if (g->flags & FC_TH_ACK) {
@@ -291,15 +292,21 @@ static int clean(const fc_zeek_ep *e)
     return e->state == ZE || (e->state == ZC && e->prev_state == ZE);
 }
 
+/* The stored blocks of endpoint e. */
+static fc_zeek_gaps *gaps_of(fc_zeek_rec *r, const fc_zeek_ep *e)
+{
+    return &r->gap[e - r->ep];
+}
+
 /* Moves next_rel over stored blocks that now touch it. */
-static void absorb(fc_zeek_ep *e)
+static void absorb(fc_zeek_ep *e, fc_zeek_gaps *b)
 {
     for (int i = 0; i < e->nranges;) {
-        if (e->lo[i] <= e->next_rel) {
-            if (e->hi[i] > e->next_rel)
-                e->next_rel = e->hi[i];
-            e->lo[i] = e->lo[--e->nranges];
-            e->hi[i] = e->hi[e->nranges];
+        if (b->lo[i] <= e->next_rel) {
+            if (b->hi[i] > e->next_rel)
+                e->next_rel = b->hi[i];
+            b->lo[i] = b->lo[--e->nranges];
+            b->hi[i] = b->hi[e->nranges];
             i = 0; /* next_rel moved: look at every block again */
         } else {
             i++;
@@ -309,7 +316,7 @@ static void absorb(fc_zeek_ep *e)
 
 /* Stores data [lo, hi) sent by e (relative sequence numbers). A full
  * block list drops the data, which at worst reports it as a gap later. */
-static void store_data(fc_zeek_ep *e, uint64_t lo, uint64_t hi)
+static void store_data(fc_zeek_ep *e, fc_zeek_gaps *b, uint64_t lo, uint64_t hi)
 {
     if (lo < e->next_rel)
         lo = e->next_rel;
@@ -320,10 +327,11 @@ static void store_data(fc_zeek_ep *e, uint64_t lo, uint64_t hi)
     if (lo == e->next_rel) {
         e->next_rel = hi;
     } else if (e->nranges < FC_ZEEK_GAP_RANGES) {
-        e->lo[e->nranges] = lo;
-        e->hi[e->nranges++] = hi;
+        b->lo[e->nranges] = lo;
+        b->hi[e->nranges++] = hi;
     }
-    absorb(e);
+    if (e->nranges)
+        absorb(e, b);
 }
 
 /* The peer Y acked X's data up to relative `a`: every hole below it is a
@@ -337,25 +345,26 @@ static void ack_received(seg *g, fc_zeek_ep *x, int xrole, uint64_t a)
         return;
     }
     int report = clean(x) && clean(x == g->s ? g->p : g->s) && !(a <= 2 && !r->clean_start);
+    fc_zeek_gaps *b = gaps_of(r, x);
     while (x->next_rel < a) {
         /* the lowest stored block, if it starts below a */
         uint64_t nlo = a;
         for (int i = 0; i < x->nranges; i++)
-            if (x->lo[i] < nlo)
-                nlo = x->lo[i];
+            if (b->lo[i] < nlo)
+                nlo = b->lo[i];
         if (report) {
             r->missed += nlo - x->next_rel;
             fc__zeek_scaled(r, xrole, FC__ZS_G, 'G');
         }
         x->next_rel = nlo;
-        absorb(x);
+        absorb(x, b);
     }
     x->trim_rel = a;
     /* drop stored data below the ack */
     for (int i = 0; i < x->nranges;) {
-        if (x->hi[i] <= a) {
-            x->lo[i] = x->lo[--x->nranges];
-            x->hi[i] = x->hi[x->nranges];
+        if (b->hi[i] <= a) {
+            b->lo[i] = b->lo[--x->nranges];
+            b->hi[i] = b->hi[x->nranges];
         } else {
             i++;
         }
@@ -369,7 +378,7 @@ static void gaps(seg *g, const fc_decoded *d)
     if (g->len > 0 && !(g->flags & FC_TH_RST) && d->payload_len == g->len &&
         g->rel_seq + !!(g->flags & FC_TH_SYN) >= 1) {
         uint64_t lo = (uint64_t)g->rel_seq + !!(g->flags & FC_TH_SYN);
-        store_data(s, lo, lo + g->len);
+        store_data(s, gaps_of(g->r, s), lo, lo + g->len);
     }
     if (!(g->flags & FC_TH_ACK))
         return;
@@ -404,7 +413,6 @@ void fc__zeek_tcp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded
         fc__zeek_scaled(r, role, FC__ZS_C, 'C');
         return;
     }
-    memset(&g, 0, sizeof g);
     g.r = r;
     g.role = role;
     g.arrival_orig = role == 0;

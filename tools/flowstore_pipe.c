@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include "flowstore_pipe.h"
 
-/* Items are about 850 bytes (an event and a Zeek record), of which a
+/* Items are about 820 bytes (an event and a Zeek record), of which a
  * packet item fills 150: 256 to a batch. */
 #define BATCH 256   /* items per batch */
 #define NBATCH 8    /* batches in the ring */
