@@ -118,7 +118,10 @@ fc_tracker *fc_tracker_new(const fc_tracker_config *cfg, size_t user_size,
     t->init = init;
     t->init_ctx = init_ctx;
     t->hot = FC_NIL;
-    t->walk_min = FC__WALK_MIN;
+    size_t per_slot = sizeof(fc_flow) + user_size + sizeof(uint32_t);
+    t->walk_min = 1;
+    while ((size_t)t->walk_min * per_slot < FC__WALK_MIN_BYTES)
+        t->walk_min <<= 1;
     return t;
 nomem:
     fc_free(t);

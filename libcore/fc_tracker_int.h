@@ -21,7 +21,7 @@
  * will write. With many live flows those are all random lines. */
 #define FC__AHEAD 16
 #define FC__STEP 4
-#define FC__WALK_MIN 8192 /* buckets; below, pool and buckets fit in L2 */
+#define FC__WALK_MIN_BYTES ((size_t)512 << 10) /* below, the table stays in L2 */
 
 typedef struct fc__prep {
     fc_decoded d;
@@ -45,7 +45,8 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
 void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts);
 
 /* Sets the table size (buckets) from which lookups are walked ahead
- * (default FC__WALK_MIN); tests set 0 to walk small, colliding tables. */
+ * (by default where the table's entries, user state and buckets pass
+ * FC__WALK_MIN_BYTES); tests set 0 to walk small, colliding tables. */
 void fc__tracker_set_walk_min(fc_tracker *t, uint32_t nbucket);
 
 /* Tracks a prepared packet: as fc_tracker_track(). pkt->data may be NULL
