@@ -52,10 +52,11 @@ typedef struct name16 {
 } name16;
 
 /* The zero groups an IPv6 address's text shortens to "::" (RFC 5952:
- * the longest run of two or more, the first on ties); start -1: none. */
+ * the longest run of two or more, the first on ties); start 8: none
+ * (past the last group, so no group index meets it). */
 typedef struct zero_run {
-    int8_t start;
-    int8_t len;
+    uint8_t start;
+    uint8_t len;
 } zero_run;
 
 struct fc_writer {
@@ -127,12 +128,12 @@ static void make_tables(fc_writer *w)
         w->octet_len[i] = (uint8_t)n;
         w->hex2[i] = (uint16_t)(hex[i >> 4] | hex[i & 15] << 8);
         zero_run *z = &w->zrun[i];
-        z->start = -1;
+        z->start = 8;
         for (int s = 0, run = 0; s < 8; s++) {
             run = (i >> s & 1) ? run + 1 : 0;
             if (run >= 2 && run > z->len) {
-                z->start = (int8_t)(s - run + 1);
-                z->len = (int8_t)run;
+                z->start = (uint8_t)(s - run + 1);
+                z->len = (uint8_t)run;
             }
         }
     }
@@ -335,8 +336,7 @@ static char *put_ipv6(const fc_writer *w, char *p, const uint8_t *a)
     int last = mapped ? 6 : 8;
     for (int i = 0; i < last; i++) {
         if (i == best) {
-            memcpy(p, "::", 2);
-            p += 2;
+            p = put_lit(p, "::", 2);
             i += best_len - 1;
             continue;
         }
@@ -388,10 +388,9 @@ static inline char *quote(char *p, int json)
 /* CSV: count empty columns; JSON: nothing. */
 static inline char *empties(char *p, int json, size_t count)
 {
-    static const char commas[16] = ",,,,,,,,,,,,,,,,";
     if (json)
         return p;
-    memcpy(p, commas, 16);
+    memset(p, ',', 16);
     return p + count;
 }
 
@@ -456,8 +455,7 @@ static ALWAYS_INLINE char *type_columns(fc_writer *w, const fc_event *ev, char *
     case FC_EV_STARTED:
     case FC_EV_PACKET:
         p = quote(KEY(p, json, "side"), json);
-        memcpy(p, ev->side == FC_SIDE_INITIATOR ? "orig" : "resp", 4);
-        p = quote(p + 4, json);
+        p = quote(put_lit(p, ev->side == FC_SIDE_INITIATOR ? "orig" : "resp", 4), json);
         if (ev->type == FC_EV_PACKET)
             p = put_u64(KEY(p, json, "len"), ev->len);
         else

@@ -3,9 +3,9 @@
  * on ended events), the seed-mode packet hook and the Zeek-mode run. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fc_alloc.h"
 #include "fc_decode.h"
 #include "fc_error.h"
 #include "fc_event.h"
@@ -228,13 +228,14 @@ static int ring_put(zring *q, fc_zeek_table *t, const fc_rec *rec)
     zslot *sl = &q->s[(q->head + q->n) % ZR_AHEAD];
     if (rec->caplen > sl->cap) { /* grows to the largest frame, then stays */
         size_t nc = rec->caplen < 2048 ? 2048 : rec->caplen;
-        uint8_t *b = realloc(sl->buf, nc);
+        uint8_t *b = fc_realloc(sl->buf, nc); /* as fc_replay.c's look-ahead */
         if (!b)
             return -1;
         sl->buf = b;
         sl->cap = nc;
     }
-    memcpy(sl->buf, rec->data, rec->caplen);
+    if (rec->caplen)
+        memcpy(sl->buf, rec->data, rec->caplen);
     sl->rec = *rec;
     sl->rec.data = sl->buf;
     fc_zeek_table_hint(t, rec->linktype, sl->buf, rec->caplen, &sl->h);
@@ -306,7 +307,7 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
     while (q.n) /* every frame read is fed, as without the ring */
         ring_feed(&q, t);
     for (int i = 0; i < ZR_AHEAD; i++)
-        free(q.s[i].buf);
+        fc_free(q.s[i].buf);
     zr.at_end = 1;
     fc_zeek_table_finish(t); /* whole output also after an error */
     fc_zeek_table_free(t);
