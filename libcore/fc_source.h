@@ -5,7 +5,9 @@
  * nanosecond precision; "-" is standard input. Records are merged like
  * mergecap: earliest timestamp first, ties in the order the files were
  * given. A damaged file stops the stream with an error naming the file
- * and packet number; what came before stays delivered. */
+ * and packet number; what came before stays delivered. Regular files
+ * are read on a thread of their own (fc_readahead.h), standard input and
+ * pipes directly; the stream is the same either way. */
 #ifndef FC_SOURCE_H
 #define FC_SOURCE_H
 
@@ -25,12 +27,14 @@ typedef struct fc_rec {
     uint64_t pktno;      /* 1-based record number within that file */
 } fc_rec;
 
-/* Per-file facts, filled while reading. */
+/* Per-file facts, as far as fc_source_next() has handed records out
+ * (regular files are read ahead on a thread; what it read ahead and did
+ * not hand out is not counted). */
 typedef struct fc_source_file {
     const char *path;    /* as given; borrowed from the caller */
     int linktype;
-    uint64_t packets;    /* records read (those passing the filter) */
-    fc_ts first_ts, last_ts; /* of records read; 0 when none */
+    uint64_t packets;    /* records handed out (those passing the filter) */
+    fc_ts first_ts, last_ts; /* of those records; 0 when none */
     uint64_t size;       /* file size in bytes, 0 if unknown (a pipe) */
 } fc_source_file;
 
@@ -52,8 +56,9 @@ int fc_source_next(fc_source *src, fc_rec *rec);
 const char *fc_source_errmsg(const fc_source *src);
 size_t fc_source_nfiles(const fc_source *src);
 const fc_source_file *fc_source_file_info(const fc_source *src, size_t i);
-/* Bytes consumed so far across files (for progress), and their total
- * size (0 when unknown). */
+/* Bytes consumed so far across files (for progress; with read-ahead,
+ * up to a few blocks past the records handed out), and their total size
+ * (0 when unknown). */
 uint64_t fc_source_bytes_read(const fc_source *src);
 uint64_t fc_source_bytes_total(const fc_source *src);
 
