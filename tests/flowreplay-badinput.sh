@@ -79,8 +79,19 @@ run 2 mixed -q "$R/refused.pcap" "$tmp/nope.pcap"
 run 2 unwritable -q -o "$tmp/no/such/dir.csv" "$R/refused.pcap"
 one_line unwritable "dir.csv: No such file or directory"
 if [ -w /dev/full ]; then
+    # the reason comes from the thread that wrote (events), the inline
+    # writer (--zeek-fields) or the Zeek table's writer (--zeek); the
+    # larger capture fills the writer's buffer before the end, so its
+    # thread is the one that meets the full device
     run 1 full -q -o /dev/full "$R/http-download.pcap"
-    one_line full "write error"
+    one_line full "/dev/full: write error: No space left on device"
+    "$FLOWGEN" --flows 3000 --seed 5 -o "$tmp/many.pcap" || fail "flowgen"
+    run 1 fullbig -q -o /dev/full "$tmp/many.pcap"
+    one_line fullbig "/dev/full: write error: No space left on device"
+    run 1 fullz -q --zeek-fields -o /dev/full "$R/http-download.pcap"
+    one_line fullz "/dev/full: write error: No space left on device"
+    run 1 fullzt -q --zeek --format zeek -o /dev/full "$R/http-download.pcap"
+    one_line fullzt "/dev/full: write error: No space left on device"
 fi
 
 # random garbage after a valid header, many seeds: never a crash

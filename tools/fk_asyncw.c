@@ -1,4 +1,5 @@
 /* fk_asyncw.c - single-producer, single-consumer queue of event batches. */
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct fk_asyncw {
     unsigned head, tail; /* batches filled: [tail, head); producer fills b[head % NBATCH] */
     int done;            /* producer finished */
     int failed;          /* a write failed */
+    int err;             /* its errno (errno is the writing thread's own) */
 };
 
 static void *consume(void *arg)
@@ -37,9 +39,12 @@ static void *consume(void *arg)
         batch *b = &a->b[a->tail % NBATCH];
         pthread_mutex_unlock(&a->mu);
         int failed = fc_writer_events(a->w, b->ev, (size_t)b->n) != FC_OK;
+        int err = errno;
         pthread_mutex_lock(&a->mu);
-        if (failed)
+        if (failed && !a->failed) {
             a->failed = 1;
+            a->err = err;
+        }
         a->tail++;
         pthread_cond_broadcast(&a->cv);
     }
@@ -106,9 +111,11 @@ int fk_asyncw_finish(fk_asyncw *a)
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
     pthread_join(a->thread, NULL);
-    int rc = a->failed ? FC_EIO : FC_OK;
+    int rc = a->failed ? FC_EIO : FC_OK, err = a->err;
     pthread_mutex_destroy(&a->mu);
     pthread_cond_destroy(&a->cv);
     free(a);
+    if (rc != FC_OK)
+        errno = err;
     return rc;
 }

@@ -152,8 +152,16 @@ typedef struct zrun {
     FILE *tsv;
     fc_writer *w;
     int header, failed, at_end;
+    int err; /* errno of the first failed write */
     fc_ts first_ts, clock;
 } zrun;
+
+static void write_failed(zrun *zr)
+{
+    if (!zr->failed)
+        zr->err = errno;
+    zr->failed = 1;
+}
 
 /* One Zeek record as an ended event, so CSV/JSONL keep their schema. */
 static void rec_event(const zrun *zr, const fc_zeek_rec *r, fc_event *ev)
@@ -190,16 +198,16 @@ static void on_rec(void *ctx, const fc_zeek_rec *r)
         if (!zr->header) {
             zr->header = 1;
             if (fc_zeek_tsv_header(zr->tsv, zr->first_ts) != 0)
-                zr->failed = 1;
+                write_failed(zr);
         }
         if (fc_zeek_tsv_row(zr->tsv, r, zr->z->zo.cid_seed) != 0)
-            zr->failed = 1;
+            write_failed(zr);
         return;
     }
     fc_event ev;
     rec_event(zr, r, &ev);
     if (fc_writer_event(zr->w, &ev) != FC_OK)
-        zr->failed = 1;
+        write_failed(zr);
 }
 
 /* Look-ahead: frames are copied into a ring and fed to the table
@@ -313,11 +321,15 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
     fc_zeek_table_free(t);
     if (zr.tsv) {
         if (!zr.header && fc_zeek_tsv_header(zr.tsv, zr.first_ts) != 0)
-            zr.failed = 1;
+            write_failed(&zr);
         if (fc_zeek_tsv_footer(zr.tsv, zr.clock) != 0 || fclose(zr.tsv) != 0)
-            zr.failed = 1;
+            write_failed(&zr);
     } else if (fc_writer_close(zr.w) != FC_OK) {
-        zr.failed = 1;
+        write_failed(&zr);
     }
-    return zr.failed ? FC_EIO : rc;
+    if (zr.failed) {
+        errno = zr.err;
+        return FC_EIO;
+    }
+    return rc;
 }

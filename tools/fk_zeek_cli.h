@@ -96,8 +96,9 @@ void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
  * fd (not closed): a conn.log for --format zeek, else ended events in
  * `fmt` (FC_FMT_CSV/JSONL) with the Zeek columns. `interrupted` (may be
  * NULL) is polled per packet. Returns FC_OK, or FC_EIO (write failed,
- * errno kept), FC_EFORMAT/FC_EIO from the source (message in
- * fc_source_errmsg), FC_ENOMEM, FC_EINVAL when interrupted. */
+ * errno as the first failed write left it, fc_source_errmsg empty),
+ * FC_EFORMAT/FC_EIO from the source (message in fc_source_errmsg),
+ * FC_ENOMEM, FC_EINVAL when interrupted. */
 int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
                 const volatile int *interrupted);
 

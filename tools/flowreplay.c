@@ -57,6 +57,7 @@ typedef struct out_ctx {
     fk_asyncw *async; /* the writer's thread, or NULL to write inline */
     int lifecycle;    /* --events lifecycle: packet events are not written */
     int failed;
+    int err;          /* errno of the first failed inline write */
 } out_ctx;
 
 static int on_event(void *ctx, const fc_event *ev)
@@ -66,6 +67,8 @@ static int on_event(void *ctx, const fc_event *ev)
         return 0; /* dropped here, not copied to the writer's thread */
     int rc = o->async ? fk_asyncw_push(o->async, ev) : fc_writer_event(o->w, ev);
     if (rc != FC_OK) {
+        if (!o->failed && !o->async)
+            o->err = errno;
         o->failed = 1;
         return 1;
     }
@@ -184,10 +187,16 @@ int main(int argc, char **argv)
     if (fk_zeek_cli_table_mode(&zc)) {
         /* Zeek's connection table replaces the seed tracker */
         signal(SIGPIPE, SIG_IGN);
-        int zrc = fk_zeek_run(&zc, src, fd, fmt, NULL), zst = 0;
-        if (fd != STDOUT_FILENO && close(fd) != 0)
+        int zrc = fk_zeek_run(&zc, src, fd, fmt, NULL), zst = 0, werr = errno;
+        if (fd != STDOUT_FILENO && close(fd) != 0 && zrc == FC_OK) {
             zrc = FC_EIO;
-        if (zrc != FC_OK) {
+            werr = errno;
+        }
+        if (zrc == FC_EIO && !fc_source_errmsg(src)[0]) {
+            fprintf(stderr, PROG ": %s: write error: %s\n",
+                    outpath ? outpath : "standard output", strerror(werr));
+            zst = 1;
+        } else if (zrc != FC_OK) {
             fprintf(stderr, PROG ": %s\n",
                     fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(zrc));
             zst = 1;
@@ -199,7 +208,7 @@ int main(int argc, char **argv)
     }
     const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
     out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
-                  (wflags & FC_WRITER_LIFECYCLE) != 0, 0};
+                  (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
     /* format rows on a second core; inline if no thread can be had, or
      * when the Zeek columns need the event's user state */
     if (oc.w && !zext)
@@ -222,16 +231,24 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
 
-    int rc = fc_replay_run(rp, src), status = 0;
+    int rc = fc_replay_run(rp, src), status = 0, werr = oc.err;
     fk_progress_done(&tc.prog);
-    if (fk_asyncw_finish(oc.async) != FC_OK)
+    if (fk_asyncw_finish(oc.async) != FC_OK) {
         oc.failed = 1;
+        if (!werr)
+            werr = errno; /* the writing thread's, handed back */
+    }
     int wrc = fc_writer_close(oc.w);
-    if (fd != STDOUT_FILENO && close(fd) != 0)
+    if (wrc != FC_OK && !werr)
+        werr = errno;
+    if (fd != STDOUT_FILENO && close(fd) != 0) {
         wrc = FC_EIO;
+        if (!werr)
+            werr = errno;
+    }
     if (oc.failed || wrc != FC_OK) {
         fprintf(stderr, PROG ": %s: write error: %s\n", outpath ? outpath : "standard output",
-                strerror(errno));
+                strerror(werr ? werr : EIO));
         status = 1;
     } else if (rc == FC_EINVAL) {
         fprintf(stderr, PROG ": interrupted\n");
