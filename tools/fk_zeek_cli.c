@@ -210,30 +210,11 @@ static void on_rec(void *ctx, const fc_zeek_rec *r)
         write_failed(zr);
 }
 
-/* Look-ahead: frames are copied into a ring and fed to the table
- * ZR_AHEAD frames after they are read; their connection is looked up in
- * two prefetching steps meanwhile (fc_zeek_table_hint). With many live
- * connections the lookup otherwise waits on two cache misses. */
-#define ZR_AHEAD 16
-#define ZR_STEP 8 /* the second step, frames before feeding */
+/* ------------------------------------------------------ look-ahead */
 
-typedef struct zslot {
-    fc_rec rec;
-    uint8_t *buf; /* rec.data points here */
-    size_t cap;
-    fc_zeek_hint h;
-} zslot;
-
-typedef struct zring {
-    zslot s[ZR_AHEAD];
-    unsigned head, n; /* queued: s[head], ... n of them */
-} zring;
-
-/* Queues a copy of rec and prefetches for it and for the frame halfway
- * along. Returns 0, or -1 out of memory. */
-static int ring_put(zring *q, fc_zeek_table *t, const fc_rec *rec)
+int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec)
 {
-    zslot *sl = &q->s[(q->head + q->n) % ZR_AHEAD];
+    fk_zslot *sl = &q->s[(q->head + q->n) % FK_ZRING_AHEAD];
     if (rec->caplen > sl->cap) { /* grows to the largest frame, then stays */
         size_t nc = rec->caplen < 2048 ? 2048 : rec->caplen;
         uint8_t *b = fc_realloc(sl->buf, nc); /* as fc_replay.c's look-ahead */
@@ -248,18 +229,26 @@ static int ring_put(zring *q, fc_zeek_table *t, const fc_rec *rec)
     sl->rec.data = sl->buf;
     fc_zeek_table_hint(t, rec->linktype, sl->buf, rec->caplen, &sl->h);
     q->n++;
-    if (q->n > ZR_STEP)
-        fc_zeek_table_hint_step(t, &q->s[(q->head + q->n - 1 - ZR_STEP) % ZR_AHEAD].h);
+    if (q->n > FK_ZRING_STEP)
+        fc_zeek_table_hint_step(
+            t, &q->s[(q->head + q->n - 1 - FK_ZRING_STEP) % FK_ZRING_AHEAD].h);
     return 0;
 }
 
-/* Feeds the oldest queued frame. */
-static void ring_feed(zring *q, fc_zeek_table *t)
+int fk_zring_feed(fk_zring *q, fc_zeek_table *t)
 {
     const fc_rec *r = &q->s[q->head].rec;
-    fc_zeek_table_packet(t, r->linktype, r->data, r->caplen, r->wirelen, r->ts);
-    q->head = (q->head + 1) % ZR_AHEAD;
+    int matched = fc_zeek_table_packet(t, r->linktype, r->data, r->caplen, r->wirelen, r->ts);
+    q->head = (q->head + 1) % FK_ZRING_AHEAD;
     q->n--;
+    return matched;
+}
+
+void fk_zring_free(fk_zring *q)
+{
+    for (int i = 0; i < FK_ZRING_AHEAD; i++)
+        fc_free(q->s[i].buf);
+    memset(q, 0, sizeof *q);
 }
 
 int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
@@ -267,7 +256,7 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
 {
     zrun zr;
     fc_rec rec;
-    zring q;
+    fk_zring q;
     int rc, have = 0;
     memset(&zr, 0, sizeof zr);
     zr.z = z;
@@ -303,9 +292,9 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
         if (!have)
             zr.first_ts = rec.ts;
         have = 1;
-        if (q.n == ZR_AHEAD)
-            ring_feed(&q, t);
-        if (ring_put(&q, t, &rec) != 0) {
+        if (q.n == FK_ZRING_AHEAD)
+            fk_zring_feed(&q, t);
+        if (fk_zring_put(&q, t, &rec) != 0) {
             rc = FC_ENOMEM;
             break;
         }
@@ -313,9 +302,8 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
     if (rc == FC_DONE)
         rc = FC_OK;
     while (q.n) /* every frame read is fed, as without the ring */
-        ring_feed(&q, t);
-    for (int i = 0; i < ZR_AHEAD; i++)
-        fc_free(q.s[i].buf);
+        fk_zring_feed(&q, t);
+    fk_zring_free(&q);
     zr.at_end = 1;
     fc_zeek_table_finish(t); /* whole output also after an error */
     fc_zeek_table_free(t);

@@ -92,6 +92,34 @@ const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
  * record (no-op when no Zeek columns are wanted). */
 void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
 
+/* Zeek mode's look-ahead: frames are copied into a ring and fed to the
+ * table FK_ZRING_AHEAD frames after they are read; their connection is
+ * looked up in two prefetching steps meanwhile (fc_zeek_table_hint).
+ * With many live connections the lookup otherwise waits on two cache
+ * misses. Start from a zeroed ring. */
+#define FK_ZRING_AHEAD 16
+#define FK_ZRING_STEP 8 /* the second step, frames before feeding */
+
+typedef struct fk_zslot {
+    fc_rec rec;
+    uint8_t *buf; /* rec.data points here */
+    size_t cap;
+    fc_zeek_hint h;
+} fk_zslot;
+
+typedef struct fk_zring {
+    fk_zslot s[FK_ZRING_AHEAD];
+    unsigned head, n; /* queued: s[head], ... n of them */
+} fk_zring;
+
+/* Queues a copy of rec (the ring must not be full) and prefetches for it
+ * and for the frame halfway along. Returns 0, or -1 out of memory. */
+int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec);
+/* Feeds the oldest queued frame (there must be one); returns
+ * fc_zeek_table_packet's result. */
+int fk_zring_feed(fk_zring *q, fc_zeek_table *t);
+void fk_zring_free(fk_zring *q);
+
 /* Zeek mode: replays src through the Zeek connection table and writes to
  * fd (not closed): a conn.log for --format zeek, else ended events in
  * `fmt` (FC_FMT_CSV/JSONL) with the Zeek columns. `interrupted` (may be

@@ -503,14 +503,24 @@ static void on_zeek_rec(void *ctx, const fc_zeek_rec *r)
 /* --zeek: the capture through Zeek's connection table. Returns FC_OK, the
  * source's error, FC_ENOMEM, FC_EIO (storing failed) or FC_EINVAL
  * (interrupted). */
+static void count_zeek(fc_replay_stats *st, int matched)
+{
+    if (matched)
+        st->matched++;
+    else
+        st->unmatched++;
+}
+
 static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay_stats *st)
 {
     fc_zeek_table *t = fc_zeek_table_new(&im->o.zeek->zo, 0, on_zeek_rec, c);
     fc_rec rec;
+    fk_zring q;
     int rc;
     if (!t)
         return FC_ENOMEM;
     memset(st, 0, sizeof *st);
+    memset(&q, 0, sizeof q);
     while ((rc = fc_source_next(src, &rec)) == FC_OK && !c->zfailed) {
         if (*im->o.stop) {
             rc = FC_EINVAL;
@@ -521,15 +531,20 @@ static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay
         if (!st->packets)
             st->first_ts = rec.ts;
         st->packets++;
-        if (fc_zeek_table_packet(t, rec.linktype, rec.data, rec.caplen, rec.wirelen, rec.ts))
-            st->matched++;
-        else
-            st->unmatched++;
+        if (q.n == FK_ZRING_AHEAD)
+            count_zeek(st, fk_zring_feed(&q, t));
+        if (fk_zring_put(&q, t, &rec) != 0) {
+            rc = FC_ENOMEM;
+            break;
+        }
         if (c->prog.on)
             fk_progress_update(&c->prog, st, 0);
     }
     if (rc == FC_DONE)
         rc = FC_OK;
+    while (q.n) /* every frame read is fed, as without the ring */
+        count_zeek(st, fk_zring_feed(&q, t));
+    fk_zring_free(&q);
     st->last_ts = c->zclock;
     if (rc == FC_OK) { /* the live connections end with the capture */
         c->zat_end = 1;
