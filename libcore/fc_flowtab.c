@@ -303,14 +303,6 @@ void fc__flowtab_prefetch_links(const fc_flowtab *ft, const fc_flow *f, fc_ts ts
     }
 }
 
-static void prefetch_lines(const void *p, size_t n)
-{
-    const char *e = p;
-    __builtin_prefetch(e, 1);
-    __builtin_prefetch(e + 64, 1);
-    __builtin_prefetch(e + n - 1, 1);
-}
-
 /* Evictions take flows from the recency tail, whose entries, buckets and
  * chains are cold. Each eviction prepares the next three, one memory
  * round trip each: the next victim's chain up to a second entry and its
@@ -333,7 +325,7 @@ void fc__flowtab_prefetch_victim(const fc_flowtab *ft)
     const fc_flow *f2 = &ft->pool[f1->rprev];
     __builtin_prefetch(&ft->bucket[fc_key_hash(&f2->key, ft->seed) & (ft->nbucket - 1)]);
     if (f2->rprev != FC_NIL)
-        prefetch_lines(&ft->pool[f2->rprev], sizeof(fc_flow));
+        fc__flowtab_prefetch_entry(ft, f2->rprev);
 }
 
 size_t fc__flowtab_memory(const fc_flowtab *ft)

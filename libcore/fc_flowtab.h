@@ -82,6 +82,15 @@ static inline void *fc__flow_user(const fc_flowtab *ft, uint32_t i)
     return ft->user ? ft->user + (size_t)i * ft->user_size : NULL;
 }
 
+/* Prefetches every cache line of entry i (120 bytes span two or three). */
+static inline void fc__flowtab_prefetch_entry(const fc_flowtab *ft, uint32_t i)
+{
+    const char *e = (const char *)&ft->pool[i];
+    __builtin_prefetch(e);
+    __builtin_prefetch(e + 64);
+    __builtin_prefetch(e + sizeof(fc_flow) - 1);
+}
+
 /* Index of the live flow with this key (hash = fc_key_hash(key, seed)),
  * or FC_NIL. */
 uint32_t fc__flowtab_find(const fc_flowtab *ft, const fc_key *key, uint64_t hash);

@@ -334,8 +334,7 @@ int fc_replay_run(fc_replay *r, fc_source *src)
         in++;
         for (uint64_t d = FC__STEP + 1; d <= AHEAD && d <= in - out; d += FC__STEP) {
             ahead_slot *w = &ring[(in - d) % AHEAD];
-            if (w->prep.walk != 2)
-                fc__tracker_prefetch(r->t, &w->prep, w->p.ts);
+            fc__tracker_step(r->t, &w->prep, w->p.ts);
         }
         if (in - out == AHEAD) {
             ahead_slot *o = &ring[out++ % AHEAD];

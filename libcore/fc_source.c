@@ -177,11 +177,7 @@ static int fill(fc_source *s, reader *r)
             r->hdr = *h;
             r->data = data;
             r->pending = 1;
-            fc_ts ts = fc_ts_make(h->ts.tv_sec, h->ts.tv_usec); /* usec field holds ns */
-            if (r->info.packets == 1)
-                r->info.first_ts = ts;
-            r->info.last_ts = ts;
-            r->ts = ts;
+            r->ts = fc_ts_make(h->ts.tv_sec, h->ts.tv_usec); /* usec field holds ns */
             return FC_OK;
         }
         if (rc == PCAP_ERROR_BREAK) { /* end of file */

@@ -251,14 +251,6 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
     }
 }
 
-static void prefetch_entry(const fc_tracker *t, uint32_t i)
-{
-    const char *e = (const char *)fc__flow(&t->tab, i);
-    __builtin_prefetch(e);
-    __builtin_prefetch(e + 64);
-    __builtin_prefetch(e + sizeof(fc_flow) - 1);
-}
-
 void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts)
 {
     uint32_t i;
@@ -288,7 +280,7 @@ void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts)
     p->cand = i;
     p->walk = i == FC_NIL ? 2 : 1;
     if (i != FC_NIL)
-        prefetch_entry(t, i);
+        fc__flowtab_prefetch_entry(&t->tab, i);
 }
 
 void fc__tracker_set_walk_min(fc_tracker *t, uint32_t nbucket)

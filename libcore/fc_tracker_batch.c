@@ -21,8 +21,7 @@ long fc_tracker_track_batch(fc_tracker *t, const fc_packet *pkts, size_t n, fc_e
         while (in < n && in - out < AHEAD) {
             fc__tracker_prepare(t, &pkts[in], &ring[in % AHEAD]);
             for (size_t d = FC__STEP; d < AHEAD && d <= in; d += FC__STEP)
-                if (ring[(in - d) % AHEAD].walk != 2)
-                    fc__tracker_prefetch(t, &ring[(in - d) % AHEAD], pkts[in - d].ts);
+                fc__tracker_step(t, &ring[(in - d) % AHEAD], pkts[in - d].ts);
             in++;
         }
         const fc_event *ev;

@@ -40,9 +40,16 @@ typedef struct fc__prep {
 void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
 
 /* One step of the chain walk (see above) for a packet at ts. What it
- * finds is a hint, checked again when the packet is tracked. Callers skip
- * the call once p->walk is 2 (done, or not worth it for a small table). */
+ * finds is a hint, checked again when the packet is tracked. */
 void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts);
+
+/* The step, without a call once the walk is done (or was not worth it
+ * for a small table). */
+static inline void fc__tracker_step(const fc_tracker *t, fc__prep *p, fc_ts ts)
+{
+    if (p->walk != 2)
+        fc__tracker_prefetch(t, p, ts);
+}
 
 /* Sets the table size (buckets) from which lookups are walked ahead
  * (by default where the table's entries, user state and buckets pass

@@ -327,14 +327,6 @@ static int add_capture(fs_importer *im, capture *c, int64_t reuse_id, const char
  * more, which only makes the estimate smaller and the choice safer). */
 #define BYTES_PER_FLOW_GUESS 2048
 
-/* Seconds on the monotonic clock, for -v's phase times. */
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Building the indexes on flows once after a bulk load is faster than
  * updating them row by row when the rows already stored are fewer than
  * those coming (measured on 200,000 flows into an empty table: about
@@ -687,11 +679,12 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         goto dberr;
     if (im->o.verbose)
         fprintf(stderr, PROG ": %s: storing as capture %" PRId64 "\n", path, c->id);
-    double t_replay = mono_s();
+    struct timespec t0; /* -v's phase times */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     res = replay_into(im, c, src, path, total);
     if (res != FS_STORED)
         goto rollback;
-    double t_index = mono_s();
+    int64_t ns_replay = fk_elapsed_ns(&t0);
     if (!sha[0]) {
         /* the index build keeps one core busy: hash on the other */
         fs_sha256_job *job = fs_sha256_start(path, im->o.stop);
@@ -716,12 +709,13 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         res = FS_INTERRUPTED;
         goto rollback;
     }
-    double t_commit = mono_s();
+    int64_t ns_commit = fk_elapsed_ns(&t0);
     if ((rc = fs_db_exec(im->db, "COMMIT")) != SQLITE_OK)
         goto dberr;
     if (im->o.verbose)
         fprintf(stderr, PROG ": %s: replay and insert %.2f s, indexes %.2f s, commit %.2f s\n",
-                path, t_index - t_replay, t_commit - t_index, mono_s() - t_commit);
+                path, ns_replay / 1e9, (ns_commit - ns_replay) / 1e9,
+                (fk_elapsed_ns(&t0) - ns_commit) / 1e9);
     if (!im->o.quiet)
         fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows\n", path,
                 old > 0 ? "replaced" : "stored as", c->id, c->flows);
