@@ -400,12 +400,16 @@ static zt_frag *frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *f
     zt_frag *f = NULL, *old = NULL;
     size_t al = d->family == FC_AF_INET6 ? 16 : 4;
     size_t hl = d->l4_off - d->l3_off;
-    size_t dlen = d->ip_len > hl ? d->ip_len - hl : 0;
-    if (d->family == FC_AF_INET6) /* v6: ip_len counts the ext headers */
-        dlen = d->ip_len - (d->l4_off - d->l3_off);
+    size_t dlen;
+    /* ip_len counts the headers (v6: its extension headers too); a
+     * datagram shorter than the headers walked (a v6 jumbogram's zero
+     * payload length, a hostile total length) carries no fragment data */
+    if (d->ip_len < hl || d->l4_off > caplen)
+        return NULL;
+    dlen = d->ip_len - hl;
     if (!t->frags && !(t->frags = fc_calloc(ZT_FRAG_SLOTS, sizeof *t->frags)))
         return NULL;
-    if (d->l4_off + dlen > caplen || d->frag_off + dlen > ZT_FRAG_MAX)
+    if (dlen > caplen - d->l4_off || d->frag_off + dlen > ZT_FRAG_MAX)
         return NULL; /* not fully captured: Zeek drops the rest */
     for (int i = 0; i < ZT_FRAG_SLOTS; i++) {
         zt_frag *s = &t->frags[i];
