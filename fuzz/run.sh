@@ -4,7 +4,7 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60; `fuzz/run.sh 600` for ten minutes).
-# Targets: decode pcap flowdiff flowstore (default: all). Environment:
+# Targets: decode zeek pcap flowdiff flowstore (default: all). Environment:
 #   FUZZ_BUILD_DIR   where objects, corpora and crashes go (default ./fuzz-build)
 #   FLOWKIT_SHARED   the shared/ checkout (default $top_srcdir/../shared)
 #   CC               clang by default; must support -fsanitize=fuzzer
@@ -18,7 +18,7 @@ set -eu
 secs=${1:-60}
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 [ $# -gt 0 ] && shift
-targets=${*:-decode pcap flowdiff flowstore}
+targets=${*:-decode zeek pcap flowdiff flowstore}
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 B=${FUZZ_BUILD_DIR:-$(pwd)/fuzz-build}
@@ -74,6 +74,7 @@ link() { # NAME EXTRA-OBJS...
 # shellcheck disable=SC2046,SC2086
 {
     link decode $(objs fuzz $lib_srcs)
+    link zeek $(objs fuzz $lib_srcs)
     link pcap $(objs fuzz $lib_srcs fuzz/fuzz_memfile.c)
     link flowdiff $(objs fuzz $diff_srcs libcore/fc_time.c fuzz/fuzz_memfile.c)
     link flowstore $(objs fuzz $lib_srcs $store_srcs fuzz/fuzz_memfile.c) \
@@ -87,8 +88,8 @@ link() { # NAME EXTRA-OBJS...
 FLOWGEN="$B/flowgen" SEEDGEN="$B/seedgen" FLOWKIT_SHARED="$shared" \
     bash "$src/fuzz/seeds.sh" "$B/seeds"
 
-declare -A maxlen=([decode]=16384 [pcap]=65536 [flowdiff]=65536 [flowstore]=131072)
-declare -A seeds=([decode]=decode [pcap]=pcap [flowdiff]=flowdiff [flowstore]=pcap)
+declare -A maxlen=([decode]=16384 [zeek]=16384 [pcap]=65536 [flowdiff]=65536 [flowstore]=131072)
+declare -A seeds=([decode]=decode [zeek]=decode [pcap]=pcap [flowdiff]=flowdiff [flowstore]=pcap)
 status=0
 summary="$B/summary.txt"
 printf '%-10s %8s %12s %10s %8s %7s %s\n' target seconds executions exec/s corpus cov \

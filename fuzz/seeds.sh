@@ -26,6 +26,14 @@ if [ -d "$shared/zeek-conn/train" ]; then
         head -c 65536 "$f" > "$out/pcap/zeek-$(basename "$f")"
     done
 fi
+# the public captures of other projects' test suites: odd link types,
+# pcapng variants, hostile files (names flattened, cut like the above)
+if [ -f "$shared/realworld/train/index.tsv" ]; then
+    tail -n +2 "$shared/realworld/train/index.tsv" | cut -f1 | while read -r p; do
+        f="$shared/realworld/train/$p"
+        [ -f "$f" ] && head -c 65536 "$f" > "$out/pcap/rw-$(echo "$p" | tr / _)"
+    done
+fi
 "$SEEDGEN" "$out" "$out"/pcap/*.pcap
 cp "$src"/tests/data/flowdiff/* "$out/flowdiff/" 2>/dev/null || true
 echo "fuzz: seeds: $(ls "$out/pcap" | wc -l) captures, $(ls "$out/decode" | wc -l)" \

@@ -40,7 +40,7 @@ run() {
     fail=1
 }
 
-for t in decode pcap flowdiff flowstore; do
+for t in decode zeek pcap flowdiff flowstore; do
     [ -x "$top_builddir/fuzz/replay_$t" ] || { echo "FAIL: fuzz/replay_$t not built"; exit 1; }
     [ -d "$reg/$t" ] || continue
     for f in "$reg/$t"/*; do
@@ -57,6 +57,7 @@ for f in "$top_srcdir"/tests/data/flowdiff/*; do
     run flowdiff "$f"
 done
 run decode /dev/null
+run zeek /dev/null
 
 
 echo "fuzz-regressions: $ran inputs replayed"
