@@ -33,7 +33,7 @@ enum {
     ETH_MIN_TYPE = 0x0600 /* below: 802.3 length field, not a type */
 };
 
-enum { PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057 };
+enum { PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057, PPP_MPLS_UC = 0x0281, PPP_MPLS_MC = 0x0283 };
 
 enum {
     IP6_HOPOPTS = 0,
@@ -205,7 +205,326 @@ static int dec_radiotap(fc_cursor *c, int *l3)
     return dec_wifi(c, l3);
 }
 
-static int dec_link(int linktype, fc_cursor *c, int *l3)
+/* 802.2 LLC with a SNAP header (AA AA 03, OUI, type). OUI 00-00-00 and
+ * 00-00-F8 (Cisco's 802.1H) carry an ethertype; others are unsupported. */
+static int dec_llc_snap(fc_cursor *c, int *l3)
+{
+    const uint8_t *h = c->p;
+    if (!fc_cur_skip(c, 8))
+        return FC_ETRUNC;
+    if (h[0] != 0xaa || h[1] != 0xaa || h[2] != 0x03 || h[3] || h[4] ||
+        (h[5] != 0 && h[5] != 0xf8))
+        return FC_EUNSUPP;
+    return dec_ethertype(c, fc_ld16(h + 6), l3);
+}
+
+/* PPP protocol numbers that carry what we decode. */
+static int dec_ppp_proto(fc_cursor *c, uint16_t proto, int *l3)
+{
+    unsigned shims = 0;
+    switch (proto) {
+    case PPP_IPV4: *l3 = DEC_IP4; return FC_OK;
+    case PPP_IPV6: *l3 = DEC_IP6; return FC_OK;
+    case PPP_MPLS_UC:
+    case PPP_MPLS_MC: return dec_mpls(c, &shims, l3);
+    default: return FC_EUNSUPP;
+    }
+}
+
+/* PPP (RFC 1661): optional address/control bytes FF 03 (RFC 1662
+ * framing), then a protocol field that is one byte when its low bit is
+ * set (protocol-field compression) and two bytes otherwise. */
+static int dec_ppp(fc_cursor *c, int *l3)
+{
+    uint8_t b0, b1;
+    uint16_t proto;
+    if (!fc_cur_peek_u8(c, 0, &b0))
+        return FC_ETRUNC;
+    if (b0 == 0xff) {
+        if (!fc_cur_peek_u8(c, 1, &b1))
+            return FC_ETRUNC;
+        if (b1 != 0x03)
+            return FC_EFORMAT; /* address FF is only ever followed by UI */
+        fc_cur_skip(c, 2);
+        if (!fc_cur_peek_u8(c, 0, &b0))
+            return FC_ETRUNC;
+    }
+    if (b0 & 1) {
+        fc_cur_skip(c, 1);
+        proto = b0;
+    } else if (!fc_cur_be16(c, &proto)) {
+        return FC_ETRUNC;
+    }
+    return dec_ppp_proto(c, proto, l3);
+}
+
+/* Cisco HDLC: address (0x0F unicast, 0x8F broadcast), control, then an
+ * ethertype. */
+static int dec_chdlc(fc_cursor *c, int *l3)
+{
+    uint16_t type;
+    if (!fc_cur_skip(c, 2) || !fc_cur_be16(c, &type))
+        return FC_ETRUNC;
+    return dec_ethertype(c, type, l3);
+}
+
+/* LINKTYPE_PPP_HDLC: PPP in HDLC-like framing, or Cisco PPP with HDLC
+ * framing, told apart by the first (address) byte. */
+static int dec_ppp_hdlc(fc_cursor *c, int *l3)
+{
+    uint8_t b0;
+    if (!fc_cur_peek_u8(c, 0, &b0))
+        return FC_ETRUNC;
+    if (b0 == 0x0f || b0 == 0x8f)
+        return dec_chdlc(c, l3);
+    return dec_ppp(c, l3);
+}
+
+/* Frame Relay: a Q.922 address of 2 to 4 bytes (the low bit of its last
+ * byte is set), then either the RFC 2427 UI control byte with an NLPID
+ * (optionally after one pad byte) or, Cisco's way, an ethertype. */
+static int dec_frelay(fc_cursor *c, int *l3)
+{
+    uint8_t b, nlpid;
+    size_t n = 0;
+    uint16_t type;
+    do {
+        if (++n > 4)
+            return FC_EFORMAT;
+        if (!fc_cur_u8(c, &b))
+            return FC_ETRUNC;
+        if (n == 1 && (b & 1))
+            return FC_EFORMAT; /* a one-byte address does not exist */
+    } while (!(b & 1));
+    if (!fc_cur_peek_u8(c, 0, &b))
+        return FC_ETRUNC;
+    if (b != 0x03) {
+        if (!fc_cur_be16(c, &type))
+            return FC_ETRUNC;
+        return type < ETH_MIN_TYPE ? FC_EUNSUPP : dec_ethertype(c, type, l3);
+    }
+    if (!fc_cur_skip(c, 1) || !fc_cur_u8(c, &nlpid))
+        return FC_ETRUNC;
+    if (nlpid == 0x00 && !fc_cur_u8(c, &nlpid)) /* pad byte */
+        return FC_ETRUNC;
+    switch (nlpid) {
+    case 0xcc: *l3 = DEC_IP4; return FC_OK;
+    case 0x8e: *l3 = DEC_IP6; return FC_OK;
+    case 0x80: { /* SNAP: OUI, then an ethertype when the OUI is 0 */
+        const uint8_t *h = c->p;
+        if (!fc_cur_skip(c, 5))
+            return FC_ETRUNC;
+        if (h[0] || h[1] || h[2])
+            return FC_EUNSUPP;
+        return dec_ethertype(c, fc_ld16(h + 3), l3);
+    }
+    default: return FC_EUNSUPP; /* Q.933, CLNP, ES-IS, IS-IS, ... */
+    }
+}
+
+/* FDDI: frame control, destination and source; LLC frames (frame
+ * control 0x5X) carry LLC/SNAP. */
+static int dec_fddi(fc_cursor *c, int *l3)
+{
+    uint8_t fcb;
+    if (!fc_cur_u8(c, &fcb) || !fc_cur_skip(c, 12))
+        return FC_ETRUNC;
+    if ((fcb & 0xf0) != 0x50)
+        return FC_EUNSUPP; /* SMT, MAC and token frames */
+    return dec_llc_snap(c, l3);
+}
+
+/* Linux Classical IP over ATM: LLC/SNAP when it starts like one, else a
+ * bare IP datagram. */
+static int dec_atm_clip(fc_cursor *c, int *l3)
+{
+    uint8_t b;
+    if (!fc_cur_peek_u8(c, 0, &b))
+        return FC_ETRUNC;
+    return b == 0xaa ? dec_llc_snap(c, l3) : dec_guess_ip(c, l3);
+}
+
+/* ARCNET with the Linux header: source, destination, a 2-byte offset and
+ * the protocol ID; RFC 1201 protocols add a split flag and a 2-byte
+ * sequence number (Linux has already reassembled the fragments). */
+static int dec_arcnet_linux(fc_cursor *c, int *l3)
+{
+    uint8_t type;
+    if (!fc_cur_skip(c, 4) || !fc_cur_u8(c, &type))
+        return FC_ETRUNC;
+    switch (type) {
+    case 0xf0: /* RFC 1051 IP: nothing more */
+        *l3 = DEC_IP4;
+        return FC_OK;
+    case 0xd4: /* RFC 1201 IP */
+        *l3 = DEC_IP4;
+        break;
+    case 0xc4: /* RFC 1201 IPv6 */
+        *l3 = DEC_IP6;
+        break;
+    default: return FC_EUNSUPP; /* ARP, AppleTalk, IPX, BACnet, ... */
+    }
+    return fc_cur_skip(c, 3) ? FC_OK : FC_ETRUNC;
+}
+
+/* Juniper's "MGC" cookie: magic, flags, optional TLV extensions with
+ * their 2-byte length; with the no-L2 flag a 4-byte word precedes a bare
+ * IP datagram, otherwise an Ethernet frame follows. */
+static int dec_juniper_ether(fc_cursor *c, int *l3)
+{
+    uint8_t m[4];
+    uint16_t extlen;
+    if (!fc_cur_bytes(c, m, 4))
+        return FC_ETRUNC;
+    if (m[0] != 'M' || m[1] != 'G' || m[2] != 'C')
+        return FC_EFORMAT;
+    if (m[3] & 0x80) {
+        if (!fc_cur_be16(c, &extlen) || !fc_cur_skip(c, extlen))
+            return FC_ETRUNC;
+    }
+    if (m[3] & 0x02) {
+        if (!fc_cur_skip(c, 4))
+            return FC_ETRUNC;
+        return dec_guess_ip(c, l3);
+    }
+    return dec_ether(c, l3);
+}
+
+static uint32_t dec_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* OpenBSD pflog: the first byte is the header length before padding to
+ * a 4-byte boundary, the second the address family. */
+static int dec_pflog(fc_cursor *c, int *l3)
+{
+    uint8_t len, af;
+    if (!fc_cur_peek_u8(c, 0, &len) || !fc_cur_peek_u8(c, 1, &af))
+        return FC_ETRUNC;
+    if (len < 45) /* shorter than the oldest pfloghdr */
+        return FC_EFORMAT;
+    if (!fc_cur_skip(c, ((size_t)len + 3) & ~(size_t)3))
+        return FC_ETRUNC;
+    return dec_af(af, l3) ? FC_OK : FC_EUNSUPP;
+}
+
+/* Linux NFLOG: family, version, resource id, then TLVs (length includes
+ * the 4-byte TLV header; each padded to 4 bytes). Type 9 holds the
+ * packet. TLV fields are in the capturing host's byte order; libpcap
+ * swaps them to ours, a raw reader does not: the type, always below 256,
+ * tells which order a TLV is in. */
+static int dec_nflog(fc_cursor *c, int *l3)
+{
+    uint8_t fam, ver;
+    if (!fc_cur_u8(c, &fam) || !fc_cur_u8(c, &ver) || !fc_cur_skip(c, 2))
+        return FC_ETRUNC;
+    if (ver != 0)
+        return FC_EFORMAT;
+    for (;;) {
+        const uint8_t *t = c->p;
+        size_t len, type;
+        if (!fc_cur_has(c, 4))
+            return FC_ETRUNC;
+        if (t[2] != 0 && (t[3] & 0x3f) == 0) { /* little-endian type */
+            len = (size_t)t[0] | (size_t)t[1] << 8;
+            type = (size_t)t[2] | (size_t)(t[3] & 0x3f) << 8;
+        } else {
+            len = (size_t)t[0] << 8 | t[1];
+            type = (size_t)(t[2] & 0x3f) << 8 | t[3];
+        }
+        if (len < 4)
+            return FC_EFORMAT; /* would not advance */
+        if (type == 9) {
+            fc_cur_skip(c, 4);
+            fc_cur_clip(c, len - 4); /* the value, not the padding after it */
+            break;
+        }
+        if (!fc_cur_skip(c, (len + 3) & ~(size_t)3))
+            return FC_ETRUNC;
+    }
+    if (fam == 2)
+        *l3 = DEC_IP4;
+    else if (fam == 10)
+        *l3 = DEC_IP6;
+    else
+        return FC_EUNSUPP;
+    return FC_OK;
+}
+
+/* Solaris ipnet: version, family (2 IPv4, 26 IPv6), then 22 bytes of
+ * lengths, interface and zone ids. */
+static int dec_ipnet(fc_cursor *c, int *l3)
+{
+    uint8_t fam;
+    if (!fc_cur_peek_u8(c, 1, &fam) || !fc_cur_skip(c, 24))
+        return FC_ETRUNC;
+    if (fam == 2)
+        *l3 = DEC_IP4;
+    else if (fam == 26)
+        *l3 = DEC_IP6;
+    else
+        return FC_EUNSUPP;
+    return FC_OK;
+}
+
+/* Marvell/Broadcom switch tags: `pre` bytes before the MAC addresses,
+ * `mid` bytes between them and the ethertype. */
+static int dec_tagged_ether(fc_cursor *c, size_t pre, size_t mid, int *l3)
+{
+    uint16_t type;
+    if (!fc_cur_skip(c, pre + 12 + mid) || !fc_cur_be16(c, &type))
+        return FC_ETRUNC;
+    if (type < ETH_MIN_TYPE)
+        return FC_EUNSUPP;
+    return dec_ethertype(c, type, l3);
+}
+
+static int dec_link(int linktype, fc_cursor *c, int *l3, int nested);
+
+/* Headers that name the link type of what follows them (PPI, PKTAP).
+ * One level only: a header of this kind inside another is refused. */
+static int dec_link_inner(uint32_t dlt, fc_cursor *c, int *l3, int nested)
+{
+    if (nested || dlt > 0xffff)
+        return FC_EFORMAT;
+    return dec_link((int)dlt, c, l3, 1);
+}
+
+/* PPI: version 0, flags, little-endian header length and DLT. */
+static int dec_ppi(fc_cursor *c, int *l3, int nested)
+{
+    const uint8_t *h = c->p;
+    if (!fc_cur_has(c, 8))
+        return FC_ETRUNC;
+    if (h[0] != 0)
+        return FC_EFORMAT;
+    size_t len = (size_t)h[2] | (size_t)h[3] << 8;
+    if (len < 8)
+        return FC_EFORMAT;
+    if (!fc_cur_skip(c, len))
+        return FC_ETRUNC;
+    return dec_link_inner(dec_le32(h + 4), c, l3, nested);
+}
+
+/* Apple PKTAP: little-endian header length, record type (1: a packet)
+ * and DLT, then process and interface details to the header's end. */
+static int dec_pktap(fc_cursor *c, int *l3, int nested)
+{
+    const uint8_t *h = c->p;
+    if (!fc_cur_has(c, 12))
+        return FC_ETRUNC;
+    size_t len = dec_le32(h);
+    if (len < 108) /* the smallest header Apple has written */
+        return FC_EFORMAT;
+    if (dec_le32(h + 4) != 1)
+        return FC_EUNSUPP;
+    if (!fc_cur_skip(c, len))
+        return FC_ETRUNC;
+    return dec_link_inner(dec_le32(h + 8), c, l3, nested);
+}
+
+static int dec_link(int linktype, fc_cursor *c, int *l3, int nested)
 {
     uint16_t proto;
     switch (linktype) {
@@ -215,6 +534,15 @@ static int dec_link(int linktype, fc_cursor *c, int *l3)
         return dec_null_loop(c, 0, l3);
     case FC_LINK_LOOP:
         return dec_null_loop(c, 1, l3);
+    case FC_LINK_ENC:
+        /* address family as in NULL, then SPI and flags */
+        if (!fc_cur_has(c, 12))
+            return FC_ETRUNC;
+        {
+            int rc = dec_null_loop(c, 0, l3);
+            fc_cur_skip(c, 8);
+            return rc;
+        }
     case FC_LINK_RAW_DLT:
     case FC_LINK_RAW_DLT14:
     case FC_LINK_RAW:
@@ -229,6 +557,60 @@ static int dec_link(int linktype, fc_cursor *c, int *l3)
     case FC_LINK_IPV6:
         *l3 = DEC_IP6;
         return FC_OK;
+    case FC_LINK_SLIP:
+        /* direction, packet type and the CSLIP header slot: the datagram
+         * behind them is uncompressed */
+        if (!fc_cur_skip(c, 16))
+            return FC_ETRUNC;
+        return dec_guess_ip(c, l3);
+    case FC_LINK_PPP:
+        return dec_ppp(c, l3);
+    case FC_LINK_PPP_HDLC:
+        return dec_ppp_hdlc(c, l3);
+    case FC_LINK_PPP_ETHER:
+        return dec_pppoe(c, l3);
+    case FC_LINK_C_HDLC:
+        return dec_chdlc(c, l3);
+    case FC_LINK_FRELAY:
+        return dec_frelay(c, l3);
+    case FC_LINK_FDDI:
+        return dec_fddi(c, l3);
+    case FC_LINK_ATM_RFC1483:
+    case FC_LINK_ATM_RFC1483_DLT:
+        return dec_llc_snap(c, l3);
+    case FC_LINK_ATM_CLIP:
+    case FC_LINK_ATM_CLIP_DLT:
+        return dec_atm_clip(c, l3);
+    case FC_LINK_ARCNET_LINUX:
+        return dec_arcnet_linux(c, l3);
+    case FC_LINK_JUNIPER_ETHER:
+        return dec_juniper_ether(c, l3);
+    case FC_LINK_PPI:
+        return dec_ppi(c, l3, nested);
+    case FC_LINK_PKTAP:
+    case FC_LINK_PKTAP_DLT:
+        return dec_pktap(c, l3, nested);
+    case FC_LINK_PFLOG:
+        return dec_pflog(c, l3);
+    case FC_LINK_NFLOG:
+        return dec_nflog(c, l3);
+    case FC_LINK_IPNET:
+        return dec_ipnet(c, l3);
+    case FC_LINK_IPOIB:
+        /* 40 bytes of addresses, then an ethertype and 2 reserved bytes */
+        if (!fc_cur_skip(c, 40) || !fc_cur_be16(c, &proto) || !fc_cur_skip(c, 2))
+            return FC_ETRUNC;
+        if (proto < ETH_MIN_TYPE)
+            return FC_EUNSUPP;
+        return dec_ethertype(c, proto, l3);
+    case FC_LINK_DSA_BRCM:
+        return dec_tagged_ether(c, 0, 4, l3);
+    case FC_LINK_DSA_BRCM_PREPEND:
+        return dec_tagged_ether(c, 4, 0, l3);
+    case FC_LINK_DSA_DSA:
+        return dec_tagged_ether(c, 0, 4, l3);
+    case FC_LINK_DSA_EDSA:
+        return dec_tagged_ether(c, 0, 8, l3);
     case FC_LINK_LINUX_SLL:
         /* type, ARPHRD, addr len, 8 addr bytes, then the protocol */
         if (!fc_cur_skip(c, 14) || !fc_cur_be16(c, &proto))
@@ -507,7 +889,7 @@ int fc__decode_general(int linktype, const uint8_t *frame, size_t caplen,
         frame = empty; /* keep pointer arithmetic defined */
     memset(out, 0, sizeof(*out));
     fc_cur_init(&c, frame, caplen);
-    rc = dec_link(linktype, &c, &l3);
+    rc = dec_link(linktype, &c, &l3, 0);
     if (rc != FC_OK)
         return rc;
     out->l3_off = (size_t)(c.p - frame);
@@ -601,6 +983,31 @@ const char *fc_linktype_name(int linktype)
     case FC_LINK_LINUX_SLL2: return "LINUX_SLL2";
     case FC_LINK_IEEE802_11: return "IEEE802_11";
     case FC_LINK_RADIOTAP: return "IEEE802_11_RADIOTAP";
+    case FC_LINK_SLIP: return "SLIP";
+    case FC_LINK_PPP: return "PPP";
+    case FC_LINK_FDDI: return "FDDI";
+    case FC_LINK_ATM_RFC1483_DLT:
+    case FC_LINK_ATM_RFC1483: return "ATM_RFC1483";
+    case FC_LINK_ATM_CLIP_DLT:
+    case FC_LINK_ATM_CLIP: return "ATM_CLIP";
+    case FC_LINK_PPP_HDLC: return "PPP_HDLC";
+    case FC_LINK_PPP_ETHER: return "PPP_ETHER";
+    case FC_LINK_C_HDLC: return "C_HDLC";
+    case FC_LINK_FRELAY: return "FRELAY";
+    case FC_LINK_ENC: return "ENC";
+    case FC_LINK_PFLOG: return "PFLOG";
+    case FC_LINK_ARCNET_LINUX: return "ARCNET_LINUX";
+    case FC_LINK_PKTAP_DLT:
+    case FC_LINK_PKTAP: return "PKTAP";
+    case FC_LINK_JUNIPER_ETHER: return "JUNIPER_ETHER";
+    case FC_LINK_PPI: return "PPI";
+    case FC_LINK_IPNET: return "IPNET";
+    case FC_LINK_NFLOG: return "NFLOG";
+    case FC_LINK_IPOIB: return "IPOIB";
+    case FC_LINK_DSA_BRCM: return "DSA_TAG_BRCM";
+    case FC_LINK_DSA_BRCM_PREPEND: return "DSA_TAG_BRCM_PREPEND";
+    case FC_LINK_DSA_DSA: return "DSA_TAG_DSA";
+    case FC_LINK_DSA_EDSA: return "DSA_TAG_EDSA";
     default: return NULL;
     }
 }

@@ -11,20 +11,47 @@
 #include <stdint.h>
 
 /* Link types, numbered as LINKTYPE_* in pcap files (and the DLT_ values
- * libpcap hands out for them). */
+ * libpcap hands out for them). Where the two differ, both are accepted:
+ * libpcap gives the platform's DLT_* value, a reader of our own may give
+ * the file's LINKTYPE_* value. */
 enum {
     FC_LINK_NULL = 0,       /* BSD loopback, host-order AF */
     FC_LINK_EN10MB = 1,     /* Ethernet */
+    FC_LINK_SLIP = 8,       /* 16-byte BSD SLIP header, then IP */
+    FC_LINK_PPP = 9,        /* PPP, with or without FF 03 */
+    FC_LINK_FDDI = 10,      /* FDDI MAC header, LLC/SNAP */
+    FC_LINK_ATM_RFC1483_DLT = 11, /* DLT_ATM_RFC1483 (LINKTYPE 100) */
     FC_LINK_RAW_DLT = 12,   /* DLT_RAW on most platforms */
     FC_LINK_RAW_DLT14 = 14, /* DLT_RAW on OpenBSD */
+    FC_LINK_ATM_CLIP_DLT = 19, /* DLT_ATM_CLIP on Linux (LINKTYPE 106) */
+    FC_LINK_PPP_HDLC = 50,  /* PPP in HDLC framing, or Cisco PPP */
+    FC_LINK_PPP_ETHER = 51, /* PPPoE session header, no Ethernet */
+    FC_LINK_ATM_RFC1483 = 100,
     FC_LINK_RAW = 101,      /* LINKTYPE_RAW */
+    FC_LINK_C_HDLC = 104,   /* Cisco HDLC */
     FC_LINK_IEEE802_11 = 105, /* 802.11 data frames with LLC/SNAP */
+    FC_LINK_ATM_CLIP = 106, /* Linux Classical IP over ATM */
+    FC_LINK_FRELAY = 107,   /* Frame Relay (Q.922 address) */
     FC_LINK_LOOP = 108,     /* OpenBSD loopback, network-order AF */
-    FC_LINK_RADIOTAP = 127, /* radiotap header, then 802.11 */
+    FC_LINK_ENC = 109,      /* OpenBSD enc(4): 12-byte header */
     FC_LINK_LINUX_SLL = 113,
+    FC_LINK_PFLOG = 117,    /* OpenBSD pflog */
+    FC_LINK_RADIOTAP = 127, /* radiotap header, then 802.11 */
+    FC_LINK_ARCNET_LINUX = 129,
+    FC_LINK_PKTAP_DLT = 149, /* DLT_PKTAP on Apple (LINKTYPE 258) */
+    FC_LINK_JUNIPER_ETHER = 178,
+    FC_LINK_PPI = 192,      /* Per-Packet Information header, then its DLT */
+    FC_LINK_IPNET = 226,    /* Solaris ipnet */
     FC_LINK_IPV4 = 228,
     FC_LINK_IPV6 = 229,
-    FC_LINK_LINUX_SLL2 = 276
+    FC_LINK_NFLOG = 239,    /* Linux NFLOG: TLVs, one holds the packet */
+    FC_LINK_IPOIB = 242,    /* IP over InfiniBand */
+    FC_LINK_PKTAP = 258,    /* Apple PKTAP */
+    FC_LINK_LINUX_SLL2 = 276,
+    FC_LINK_DSA_BRCM = 281, /* Broadcom tag after the MAC addresses */
+    FC_LINK_DSA_BRCM_PREPEND = 282, /* Broadcom tag before them */
+    FC_LINK_DSA_DSA = 284,  /* Marvell DSA tag after the MAC addresses */
+    FC_LINK_DSA_EDSA = 285  /* Marvell EDSA tag after the MAC addresses */
 };
 
 /* TCP flag bits, as on the wire. */

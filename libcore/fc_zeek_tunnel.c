@@ -1,7 +1,7 @@
 /* fc_zeek_tunnel.c - what Zeek decodes and the seed decoder does not:
  * extra Ethernet shims (FabricPath, 802.1ah PBB, VN-Tag) and tunnel
- * payloads (VXLAN, Geneve, Teredo, AYIYA, GTP-U, GRE incl. ERSPAN and
- * PPTP, IP-in-IP). Each function only locates the inner frame; the
+ * payloads (VXLAN, Geneve, Teredo, AYIYA, GTP-U, GRE incl. ERSPAN,
+ * PPTP and Aruba's 802.11 tunnels, GRE in UDP, IP-in-IP). Each function only locates the inner frame; the
  * caller decodes it with fc_decode. Everything reads through explicit
  * length checks: the input is hostile. */
 #include <string.h>
@@ -84,6 +84,17 @@ static int by_ethertype(uint16_t type, size_t off, fc_inner *in)
     return 0;
 }
 
+/* Protocol types Aruba access points put on the 802.11 frames they
+ * tunnel to their controller. Zeek's test, kept as it is (it accepts
+ * any type with bits 0x8200 set and a zero low nibble), so that the
+ * same packets are decapsulated. */
+static int aruba_type(uint16_t t)
+{
+    if ((t & 0x0f) != 0)
+        return 0;
+    return (t & 0x8200) == 0x8200 || ((t & 0x8300) == 0x8300 && t <= 0x8370) || t == 0x9000;
+}
+
 int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in)
 {
     if (n < 4)
@@ -111,6 +122,11 @@ int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in)
         in->off = off + ((fl & 0x1000) ? 8 : 0);
         in->linktype = FC_LINK_EN10MB;
         return in->off <= n ? 0 : -1;
+    }
+    if (ver == 0 && aruba_type(type)) { /* an 802.11 frame follows */
+        in->off = off;
+        in->linktype = FC_LINK_IEEE802_11;
+        return off < n ? 0 : -1;
     }
     if (type == 0x22eb) { /* ERSPAN type III, optional 8-byte subheader */
         if (off + 12 > n)
@@ -210,6 +226,11 @@ int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t
         return vxlan(p, n, in);
     if (dport == 6081)
         return geneve(p, n, in);
+    /* GRE in UDP (RFC 8086): Zeek hands the responder port's payload to
+     * its GRE analyzer; 4754 is a likely server port, so unless the other
+     * port is one too it is the responder, whichever side sent this */
+    if (dport == 4754 || sport == 4754)
+        return fc__zeek_gre(p, n, in);
     if (sport == 3544 || dport == 3544)
         return teredo(p, n, wire, in);
     if (sport == 5072 || dport == 5072)

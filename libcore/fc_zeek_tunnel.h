@@ -8,7 +8,7 @@
 /* Where an encapsulated frame starts and how to decode it. */
 typedef struct fc_inner {
     size_t off;     /* from the start of the tunnel payload */
-    int linktype;   /* FC_LINK_EN10MB or FC_LINK_RAW */
+    int linktype;   /* FC_LINK_EN10MB, FC_LINK_RAW or FC_LINK_IEEE802_11 */
 } fc_inner;
 
 /* Ethernet frame with shims fc_decode does not know: 0 and *ip_off at
@@ -19,7 +19,8 @@ int fc__zeek_l2_fallback(const uint8_t *f, size_t caplen, size_t *ip_off);
 int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in);
 
 /* UDP payload p[0..n) (wire: declared payload length) on the given
- * ports: VXLAN, Geneve, Teredo, AYIYA, GTP-U. 0 with *in, or -1. */
+ * ports: VXLAN, Geneve, GRE (port 4754), Teredo, AYIYA, GTP-U. 0 with
+ * *in, or -1. */
 int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t n,
                         size_t wire, fc_inner *in);
 

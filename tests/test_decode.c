@@ -335,6 +335,357 @@ START_TEST(link_names_and_unknown)
 }
 END_TEST
 
+/* ------------------------------------------- link types from issue 13 */
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* Puts the link header of type `lt` in front of the IP datagram l3[0..n)
+ * (IPv4 when v4) into f. Returns the frame length; *hdr is where the IP
+ * header starts. The headers are laid out as the link-type documentation
+ * (tcpdump.org linktypes, tcpdump's printers) describes them. */
+static size_t link_frame(int lt, int v4, const uint8_t *l3, size_t n, uint8_t *f, size_t *hdr)
+{
+    size_t h = 0, tail = 0;
+    memset(f, 0, 256);
+    switch (lt) {
+    case FC_LINK_SLIP:
+        f[1] = 0x40; /* TYPE_IP */
+        h = 16;
+        break;
+    case FC_LINK_PPP:
+    case FC_LINK_PPP_HDLC:
+        f[0] = 0xff, f[1] = 0x03, f[2] = 0x00, f[3] = v4 ? 0x21 : 0x57;
+        h = 4;
+        break;
+    case FC_LINK_PPP_ETHER:
+        f[0] = 0x11, f[3] = 0x01, f[4] = (uint8_t)((n + 2) >> 8), f[5] = (uint8_t)(n + 2);
+        f[6] = 0x00, f[7] = v4 ? 0x21 : 0x57;
+        h = 8;
+        break;
+    case FC_LINK_C_HDLC:
+        f[0] = 0x0f, f[2] = v4 ? 0x08 : 0x86, f[3] = v4 ? 0x00 : 0xdd;
+        h = 4;
+        break;
+    case FC_LINK_FRELAY:
+        f[0] = 0x18, f[1] = 0x41, f[2] = 0x03, f[3] = v4 ? 0xcc : 0x8e; /* DLCI 100 */
+        h = 4;
+        break;
+    case FC_LINK_FDDI: /* LLC/SNAP follows the MAC header, as on ATM */
+        f[0] = 0x50;
+        h = 13;
+        /* fall through */
+    case FC_LINK_ATM_RFC1483:
+    case FC_LINK_ATM_RFC1483_DLT:
+    case FC_LINK_ATM_CLIP:
+    case FC_LINK_ATM_CLIP_DLT:
+        f[h] = 0xaa, f[h + 1] = 0xaa, f[h + 2] = 0x03;
+        f[h + 6] = v4 ? 0x08 : 0x86, f[h + 7] = v4 ? 0x00 : 0xdd;
+        h += 8;
+        break;
+    case FC_LINK_ARCNET_LINUX:
+        f[0] = 0x01, f[1] = 0x02, f[4] = v4 ? 0xd4 : 0xc4;
+        h = 8;
+        break;
+    case FC_LINK_JUNIPER_ETHER:
+        f[0] = 'M', f[1] = 'G', f[2] = 'C', f[3] = 0x81; /* extensions, inbound */
+        f[5] = 4;                                        /* 4 bytes of TLVs */
+        f[6] = 1, f[7] = 2, f[8] = 0xab, f[9] = 0xcd;
+        f[22] = v4 ? 0x08 : 0x86, f[23] = v4 ? 0x00 : 0xdd;
+        h = 24;
+        break;
+    case FC_LINK_PPI:
+        f[2] = 8, f[4] = FC_LINK_EN10MB; /* 8-byte header, then Ethernet */
+        f[20] = v4 ? 0x08 : 0x86, f[21] = v4 ? 0x00 : 0xdd;
+        h = 22;
+        break;
+    case FC_LINK_PFLOG:
+        f[0] = 61, f[1] = v4 ? 2 : 24; /* OpenBSD's header, padded to 64 */
+        memcpy(f + 4, "em0", 3);
+        h = 64;
+        break;
+    case FC_LINK_ENC:
+        put_le32(f, v4 ? 2 : 24); /* host order, here little-endian */
+        put_le32(f + 4, 0x1234), put_le32(f + 8, 0x400);
+        h = 12;
+        break;
+    case FC_LINK_NFLOG:
+        f[0] = v4 ? 2 : 10; /* AF_INET / AF_INET6, version 0, resource 0 */
+        f[4] = 8, f[6] = 1; /* NFULA_PACKET_HDR, 4 bytes of value */
+        f[12] = (uint8_t)(n + 4), f[13] = (uint8_t)((n + 4) >> 8), f[14] = 9;
+        h = 16;
+        tail = (4 - n % 4) % 4; /* TLV padding, not part of the packet */
+        break;
+    case FC_LINK_IPNET:
+        f[0] = 2, f[1] = v4 ? 2 : 26;
+        h = 24;
+        break;
+    case FC_LINK_IPOIB:
+        f[40] = v4 ? 0x08 : 0x86, f[41] = v4 ? 0x00 : 0xdd;
+        h = 44;
+        break;
+    case FC_LINK_PKTAP:
+    case FC_LINK_PKTAP_DLT:
+        put_le32(f, 108), put_le32(f + 4, 1), put_le32(f + 8, FC_LINK_EN10MB);
+        memcpy(f + 12, "en0", 3);
+        f[120] = v4 ? 0x08 : 0x86, f[121] = v4 ? 0x00 : 0xdd;
+        h = 122;
+        break;
+    case FC_LINK_DSA_BRCM:
+    case FC_LINK_DSA_DSA:
+        f[12] = 0x20, f[15] = 0x03;
+        f[16] = v4 ? 0x08 : 0x86, f[17] = v4 ? 0x00 : 0xdd;
+        h = 18;
+        break;
+    case FC_LINK_DSA_BRCM_PREPEND:
+        f[0] = 0x20, f[3] = 0x03;
+        f[16] = v4 ? 0x08 : 0x86, f[17] = v4 ? 0x00 : 0xdd;
+        h = 18;
+        break;
+    case FC_LINK_DSA_EDSA:
+        f[12] = 0xda, f[13] = 0xda, f[16] = 0xc0;
+        f[20] = v4 ? 0x08 : 0x86, f[21] = v4 ? 0x00 : 0xdd;
+        h = 22;
+        break;
+    default:
+        ck_abort_msg("no builder for link type %d", lt);
+    }
+    ck_assert_uint_le(h + n + tail, 256);
+    memcpy(f + h, l3, n);
+    memset(f + h + n, 0xee, tail);
+    *hdr = h;
+    return h + n + tail;
+}
+
+static const int new_links[] = {
+    FC_LINK_SLIP,        FC_LINK_PPP,           FC_LINK_PPP_HDLC,     FC_LINK_PPP_ETHER,
+    FC_LINK_C_HDLC,      FC_LINK_FRELAY,        FC_LINK_FDDI,         FC_LINK_ATM_RFC1483,
+    FC_LINK_ATM_RFC1483_DLT, FC_LINK_ATM_CLIP,  FC_LINK_ATM_CLIP_DLT, FC_LINK_ARCNET_LINUX,
+    FC_LINK_JUNIPER_ETHER, FC_LINK_PPI,         FC_LINK_PFLOG,        FC_LINK_ENC,
+    FC_LINK_NFLOG,       FC_LINK_IPNET,         FC_LINK_IPOIB,        FC_LINK_PKTAP,
+    FC_LINK_PKTAP_DLT,   FC_LINK_DSA_BRCM,      FC_LINK_DSA_BRCM_PREPEND, FC_LINK_DSA_DSA,
+    FC_LINK_DSA_EDSA};
+#define N_NEW_LINKS (sizeof(new_links) / sizeof(new_links[0]))
+
+/* Each new link type: IPv4/UDP and IPv6/TCP decode at the right offset;
+ * every shorter capture is FC_ETRUNC until the UDP header is whole, then
+ * FC_OK with the captured part of the payload. */
+START_TEST(link_new_types_valid_and_truncated)
+{
+    uint8_t l3[TF_BUFSZ], f[256];
+    fc_decoded d;
+    size_t hdr, n, l3n, cut, i;
+    for (i = 0; i < N_NEW_LINKS; i++) {
+        int lt = new_links[i];
+        ck_assert_msg(fc_decode_linktype_supported(lt), "link type %d", lt);
+        ck_assert_ptr_nonnull(fc_linktype_name(lt));
+        l3n = ip6_tcp(l3);
+        n = link_frame(lt, 0, l3, l3n, f, &hdr);
+        ck_assert_msg(decode_exact(lt, f, n, 0, &d) == FC_OK, "link type %d v6", lt);
+        expect_ip6_tcp(&d, hdr);
+        check_consistent(&d, n);
+        l3n = ip4_udp(l3);
+        n = link_frame(lt, 1, l3, l3n, f, &hdr);
+        ck_assert_msg(decode_exact(lt, f, n, 0, &d) == FC_OK, "link type %d v4", lt);
+        expect_ip4_udp(&d, hdr);
+        check_consistent(&d, n);
+        for (cut = 0; cut < n; cut++) {
+            int rc = decode_exact(lt, f, cut, 0, &d);
+            if (cut < hdr + 28) {
+                ck_assert_msg(rc == FC_ETRUNC, "link type %d cut %zu: rc %d", lt, cut, rc);
+            } else {
+                ck_assert_msg(rc == FC_OK, "link type %d cut %zu: rc %d", lt, cut, rc);
+                check_consistent(&d, cut);
+                size_t end = cut < hdr + l3n ? cut : hdr + l3n;
+                ck_assert_uint_eq(d.payload_len, end - hdr - 28);
+            }
+        }
+    }
+}
+END_TEST
+
+/* Variants within one link type: PPP without FF 03 and with a one-byte
+ * protocol, Cisco framing on PPP_HDLC, MPLS on PPP, Frame Relay with a
+ * pad byte, SNAP and Cisco encapsulations, bare IP on CLIP, RFC 1051
+ * ARCNET, Juniper without L2, big-endian NFLOG TLVs, both NULL byte
+ * orders on enc. */
+START_TEST(link_new_types_variants)
+{
+    uint8_t l3[TF_BUFSZ], f[256];
+    fc_decoded d;
+    size_t l3n = ip4_udp(l3);
+#define FRAME(...)                                                     \
+    do {                                                               \
+        const uint8_t h_[] = {__VA_ARGS__};                     \
+        memcpy(f, h_, sizeof h_);                                      \
+        memcpy(f + sizeof h_, l3, l3n);                                \
+        hl = sizeof h_;                                                \
+    } while (0)
+    size_t hl;
+    FRAME(0x21); /* PPP, compressed protocol field */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 1);
+    FRAME(0x00, 0x21);
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 2);
+    FRAME(0xff, 0x03, 0x02, 0x81, 0x00, 0x01, 0x01, 0x40); /* MPLS, one label */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 8);
+    FRAME(0xff, 0x05, 0x00, 0x21); /* FF is only ever followed by 03 */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP, f, hl + l3n, 0, &d), FC_EFORMAT);
+    FRAME(0xff, 0x03, 0xc0, 0x21); /* LCP */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    FRAME(0x8f, 0x00, 0x08, 0x00); /* Cisco PPP in HDLC framing */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP_HDLC, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 4);
+    FRAME(0x0f, 0x00, 0x80, 0x35); /* Cisco HDLC carrying SLARP */
+    ck_assert_int_eq(decode_exact(FC_LINK_C_HDLC, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    FRAME(0x18, 0x41, 0x03, 0x00, 0xcc); /* Frame Relay, pad before NLPID */
+    ck_assert_int_eq(decode_exact(FC_LINK_FRELAY, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 5);
+    FRAME(0x18, 0x40, 0x00, 0x41, 0x03, 0x00, 0x80, 0, 0, 0, 0x08, 0x00); /* 3-byte address, SNAP */
+    ck_assert_int_eq(decode_exact(FC_LINK_FRELAY, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 12);
+    FRAME(0x18, 0x41, 0x08, 0x00); /* Cisco encapsulation */
+    ck_assert_int_eq(decode_exact(FC_LINK_FRELAY, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 4);
+    FRAME(0x18, 0x41, 0x03, 0x08); /* Q.933 signalling */
+    ck_assert_int_eq(decode_exact(FC_LINK_FRELAY, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    FRAME(0x18, 0x40, 0x40, 0x40, 0x40, 0x41, 0x03, 0xcc); /* 6-byte address */
+    ck_assert_int_eq(decode_exact(FC_LINK_FRELAY, f, hl + l3n, 0, &d), FC_EFORMAT);
+    FRAME(0x19, 0x41, 0x03, 0xcc); /* EA set on the first byte */
+    ck_assert_int_eq(decode_exact(FC_LINK_FRELAY, f, hl + l3n, 0, &d), FC_EFORMAT);
+    FRAME(0x40); /* FDDI frame control of a MAC frame: the header, no LLC */
+    ck_assert_int_eq(decode_exact(FC_LINK_FDDI, f, 13 + 8 + l3n, 0, &d), FC_EUNSUPP);
+    memcpy(f, l3, l3n); /* CLIP without LLC: bare IP */
+    ck_assert_int_eq(decode_exact(FC_LINK_ATM_CLIP, f, l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 0);
+    ck_assert_int_eq(decode_exact(FC_LINK_ATM_CLIP_DLT, f, l3n, 0, &d), FC_OK);
+    ck_assert_int_eq(decode_exact(FC_LINK_ATM_RFC1483, f, l3n, 0, &d), FC_EUNSUPP);
+    FRAME(0xaa, 0xaa, 0x03, 0x00, 0x80, 0xc2, 0x00, 0x07); /* bridged Ethernet */
+    ck_assert_int_eq(decode_exact(FC_LINK_ATM_RFC1483, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    FRAME(0x01, 0x02, 0x00, 0x00, 0xf0); /* ARCNET RFC 1051 IP */
+    ck_assert_int_eq(decode_exact(FC_LINK_ARCNET_LINUX, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 5);
+    FRAME(0x01, 0x02, 0x00, 0x00, 0xd5, 0, 0, 0); /* ARCNET ARP */
+    ck_assert_int_eq(decode_exact(FC_LINK_ARCNET_LINUX, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    FRAME('M', 'G', 'C', 0x02, 0, 0, 0, 2); /* Juniper, no L2 header */
+    ck_assert_int_eq(decode_exact(FC_LINK_JUNIPER_ETHER, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 8);
+    FRAME('M', 'G', 'D', 0x00);
+    ck_assert_int_eq(decode_exact(FC_LINK_JUNIPER_ETHER, f, hl + l3n, 0, &d), FC_EFORMAT);
+    /* NFLOG written on a big-endian host: TLV fields in network order */
+    FRAME(2, 0, 0, 0, 0, 8, 0, 1, 1, 2, 3, 4, 0, (uint8_t)(l3n + 4), 0, 9);
+    ck_assert_int_eq(decode_exact(FC_LINK_NFLOG, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 16);
+    FRAME(7, 0, 0, 0, 0x20, 0, 9, 0); /* NFLOG of another family */
+    ck_assert_int_eq(decode_exact(FC_LINK_NFLOG, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    FRAME(0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0); /* enc, big-endian AF */
+    ck_assert_int_eq(decode_exact(FC_LINK_ENC, f, hl + l3n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 12);
+    FRAME(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0); /* enc, AF_UNSPEC */
+    ck_assert_int_eq(decode_exact(FC_LINK_ENC, f, hl + l3n, 0, &d), FC_EUNSUPP);
+    /* DSA tags carrying ARP */
+    FRAME(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xda, 0xda, 0, 0, 0xc0, 0, 0, 0, 0x08, 0x06);
+    ck_assert_int_eq(decode_exact(FC_LINK_DSA_EDSA, f, hl + l3n, 0, &d), FC_EUNSUPP);
+#undef FRAME
+}
+END_TEST
+
+/* Lengths inside the link headers that point past the capture, below
+ * their own minimum, or nest headers: an error, never a read past the
+ * frame (the frames sit in exactly-sized blocks under ASan). */
+START_TEST(link_new_types_hostile_lengths)
+{
+    uint8_t l3[TF_BUFSZ], f[256];
+    fc_decoded d;
+    size_t hdr, n, l3n = ip4_udp(l3);
+    static const uint16_t ppi_len[] = {0, 7, 0xffff};
+    static const uint32_t pktap_len[] = {0, 107, 0x7fffffff, 0xffffffff};
+    static const uint16_t nflog_len[] = {0, 3, 0xffff};
+    size_t i;
+    for (i = 0; i < 3; i++) {
+        n = link_frame(FC_LINK_PPI, 1, l3, l3n, f, &hdr);
+        f[2] = (uint8_t)ppi_len[i], f[3] = (uint8_t)(ppi_len[i] >> 8);
+        ck_assert_int_eq(decode_exact(FC_LINK_PPI, f, n, 0, &d), i < 2 ? FC_EFORMAT : FC_ETRUNC);
+    }
+    n = link_frame(FC_LINK_PPI, 1, l3, l3n, f, &hdr);
+    f[1] = 0, f[0] = 1; /* version 1 does not exist */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPI, f, n, 0, &d), FC_EFORMAT);
+    n = link_frame(FC_LINK_PPI, 1, l3, l3n, f, &hdr);
+    put_le32(f + 4, FC_LINK_PPI); /* PPI in PPI */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPI, f, n, 0, &d), FC_EFORMAT);
+    put_le32(f + 4, 0x10001); /* not a link type */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPI, f, n, 0, &d), FC_EFORMAT);
+    put_le32(f + 4, 147); /* a link type we do not decode */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPI, f, n, 0, &d), FC_EUNSUPP);
+    for (i = 0; i < 4; i++) {
+        n = link_frame(FC_LINK_PKTAP, 1, l3, l3n, f, &hdr);
+        put_le32(f, pktap_len[i]);
+        ck_assert_int_eq(decode_exact(FC_LINK_PKTAP, f, n, 0, &d), i < 2 ? FC_EFORMAT : FC_ETRUNC);
+    }
+    n = link_frame(FC_LINK_PKTAP, 1, l3, l3n, f, &hdr);
+    put_le32(f + 8, FC_LINK_PKTAP); /* PKTAP in PKTAP */
+    ck_assert_int_eq(decode_exact(FC_LINK_PKTAP, f, n, 0, &d), FC_EFORMAT);
+    put_le32(f + 8, FC_LINK_EN10MB);
+    put_le32(f + 4, 0); /* a record without a packet */
+    ck_assert_int_eq(decode_exact(FC_LINK_PKTAP_DLT, f, n, 0, &d), FC_EUNSUPP);
+    for (i = 0; i < 3; i++) { /* the first TLV's length, little-endian */
+        n = link_frame(FC_LINK_NFLOG, 1, l3, l3n, f, &hdr);
+        f[4] = (uint8_t)nflog_len[i], f[5] = (uint8_t)(nflog_len[i] >> 8);
+        ck_assert_int_eq(decode_exact(FC_LINK_NFLOG, f, n, 0, &d), i < 2 ? FC_EFORMAT : FC_ETRUNC);
+    }
+    n = link_frame(FC_LINK_NFLOG, 1, l3, l3n, f, &hdr);
+    f[12] = 0xff, f[13] = 0xff; /* the packet TLV claims more than was captured */
+    ck_assert_int_eq(decode_exact(FC_LINK_NFLOG, f, n, 0, &d), FC_OK);
+    expect_ip4_udp(&d, 16);
+    f[14] = 10; /* no packet TLV at all: the TLVs run off the end */
+    ck_assert_int_eq(decode_exact(FC_LINK_NFLOG, f, n, 0, &d), FC_ETRUNC);
+    n = link_frame(FC_LINK_NFLOG, 1, l3, l3n, f, &hdr);
+    f[1] = 1; /* version 1 */
+    ck_assert_int_eq(decode_exact(FC_LINK_NFLOG, f, n, 0, &d), FC_EFORMAT);
+    n = link_frame(FC_LINK_PFLOG, 1, l3, l3n, f, &hdr);
+    f[0] = 44; /* an IP datagram right there, but a header too short */
+    memcpy(f + 44, l3, l3n);
+    ck_assert_int_eq(decode_exact(FC_LINK_PFLOG, f, 44 + l3n, 0, &d), FC_EFORMAT);
+    f[0] = 255;
+    ck_assert_int_eq(decode_exact(FC_LINK_PFLOG, f, 200, 0, &d), FC_ETRUNC);
+    f[0] = 61, f[1] = 7; /* an address family without IP */
+    ck_assert_int_eq(decode_exact(FC_LINK_PFLOG, f, n, 0, &d), FC_EUNSUPP);
+    n = link_frame(FC_LINK_JUNIPER_ETHER, 1, l3, l3n, f, &hdr);
+    f[4] = 0xff, f[5] = 0xff; /* extensions longer than the frame */
+    ck_assert_int_eq(decode_exact(FC_LINK_JUNIPER_ETHER, f, n, 0, &d), FC_ETRUNC);
+    n = link_frame(FC_LINK_IPNET, 1, l3, l3n, f, &hdr);
+    f[1] = 3;
+    ck_assert_int_eq(decode_exact(FC_LINK_IPNET, f, n, 0, &d), FC_EUNSUPP);
+    n = link_frame(FC_LINK_PPP_ETHER, 1, l3, l3n, f, &hdr);
+    f[0] = 0x12; /* PPPoE version 1, type 2 */
+    ck_assert_int_eq(decode_exact(FC_LINK_PPP_ETHER, f, n, 0, &d), FC_EUNSUPP);
+}
+END_TEST
+
+/* Links whose numbers libpcap and the file format spell differently
+ * share one name. */
+START_TEST(link_new_types_names)
+{
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_ATM_RFC1483), "ATM_RFC1483");
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_ATM_RFC1483_DLT), "ATM_RFC1483");
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_ATM_CLIP_DLT), "ATM_CLIP");
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_PKTAP_DLT), "PKTAP");
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_PPP), "PPP");
+    ck_assert_str_eq(fc_linktype_name(FC_LINK_DSA_EDSA), "DSA_TAG_EDSA");
+    /* 283 is IEEE 802.15.4 TAP between the DSA types: no IP, refused */
+    ck_assert_ptr_null(fc_linktype_name(283));
+    ck_assert_int_eq(fc_decode_linktype_supported(283), 0);
+    ck_assert_int_eq(fc_decode_linktype_supported(123), 0); /* SUNATM */
+}
+END_TEST
+
 /* ======================================================== encapsulation */
 
 START_TEST(encap_vlan_single)
@@ -1208,7 +1559,12 @@ static uint64_t digest(uint64_t h, int rc, const fc_decoded *d)
 static const int all_links[] = {
     FC_LINK_NULL, FC_LINK_EN10MB, FC_LINK_RAW_DLT, FC_LINK_RAW_DLT14,
     FC_LINK_RAW, FC_LINK_LOOP, FC_LINK_LINUX_SLL, FC_LINK_IPV4,
-    FC_LINK_IPV6, FC_LINK_LINUX_SLL2, FC_LINK_IEEE802_11, FC_LINK_RADIOTAP};
+    FC_LINK_IPV6, FC_LINK_LINUX_SLL2, FC_LINK_IEEE802_11, FC_LINK_RADIOTAP,
+    FC_LINK_SLIP, FC_LINK_PPP, FC_LINK_PPP_HDLC, FC_LINK_PPP_ETHER, FC_LINK_C_HDLC,
+    FC_LINK_FRELAY, FC_LINK_FDDI, FC_LINK_ATM_RFC1483, FC_LINK_ATM_CLIP,
+    FC_LINK_ARCNET_LINUX, FC_LINK_JUNIPER_ETHER, FC_LINK_PPI, FC_LINK_PFLOG,
+    FC_LINK_ENC, FC_LINK_NFLOG, FC_LINK_IPNET, FC_LINK_IPOIB, FC_LINK_PKTAP,
+    FC_LINK_DSA_BRCM, FC_LINK_DSA_BRCM_PREPEND, FC_LINK_DSA_EDSA};
 #define N_LINKS (sizeof(all_links) / sizeof(all_links[0]))
 
 /* Random bytes (half of them mutations of valid frames, to get past the
@@ -1348,6 +1704,10 @@ int main(void)
     tcase_add_test(tl, link_raw_guess);
     tcase_add_test(tl, link_ipv4_ipv6_fixed);
     tcase_add_test(tl, link_names_and_unknown);
+    tcase_add_test(tl, link_new_types_valid_and_truncated);
+    tcase_add_test(tl, link_new_types_variants);
+    tcase_add_test(tl, link_new_types_hostile_lengths);
+    tcase_add_test(tl, link_new_types_names);
 
     tcase_add_test(te, encap_vlan_single);
     tcase_add_test(te, encap_vlan_qinq);
