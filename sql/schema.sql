@@ -1,10 +1,12 @@
--- flowstore database schema, version 2 (PRAGMA user_version = 2).
+-- flowstore database schema, version 3 (PRAGMA user_version = 3).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
 -- tools/flowstore_db.c, never by editing this file's history.
 -- Version 2 added the Zeek columns of flows (zeek_history .. zeek_resp_pkts);
 -- rows stored by version 1 have NULL there.
+-- Version 3 added captures.status and captures.error (damaged captures
+-- kept up to the damage); captures stored before are 'complete'.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
@@ -21,7 +23,12 @@ CREATE TABLE captures (
     flows        INTEGER NOT NULL,         -- rows in flows for this capture
     imported_at  TEXT NOT NULL,            -- wall clock, ISO 8601 UTC
     tool_version TEXT NOT NULL,            -- "flowstore 0.1.0"
-    options      TEXT NOT NULL             -- replay options as given ("" = defaults)
+    options      TEXT NOT NULL,            -- replay options as given ("" = defaults)
+    -- 'complete': read to its end; 'truncated': damaged, its flows are
+    -- those read before the damage (ended there with reason eof) and
+    -- packets counts the records read before it
+    status       TEXT NOT NULL DEFAULT 'complete',
+    error        TEXT                      -- the read error, as flowstore printed it
 );
 
 -- One row per ended flow. Endpoints are in initiator orientation.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # flowstore-migrate.sh - a version 1 database (made from the version 1
 # schema and views kept in tests/data/flowstore, as flowstore 1 created
-# them) is migrated to version 2 when flowstore opens it: the Zeek columns
+# them) is migrated to the current version when flowstore opens it: the Zeek columns
 # are added, the old rows keep their values and NULL in the new columns,
 # the conn view falls back to the derived conn_state for them, and new
 # captures get the Zeek fields. A new database has the same columns as a
@@ -26,7 +26,7 @@ expect "v1 conn" "$(q "$db" 'SELECT conn_state, history FROM conn')" "REJ|Sr"
 
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" 2>"$T/err" || fail "migrating: $(cat "$T/err")"
 [ -s "$T/err" ] && fail "migrating said: $(cat "$T/err")"
-expect "migrated version" "$(q "$db" 'PRAGMA user_version')" 2
+expect "migrated version" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
 expect "captures" "$(q "$db" 'SELECT count(*) FROM captures')" 2
 # the old row: intact, NULL in every Zeek column
 expect "old row" "$(q "$db" "SELECT proto, orig_h, orig_p, resp_h, resp_p, start_ns, end_ns,
@@ -49,12 +49,18 @@ expect "new rows filled" "$(q "$db" "SELECT count(*) FROM flows WHERE capture_id
         AND orig_ip_bytes IS NOT NULL AND missed_bytes IS NOT NULL")" \
     "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 2')"
 expect "new rows in conn" "$(q "$db" 'SELECT min(zeek) FROM conn WHERE capture_id = 2')" 1
+# version 3: the captures stored before were read whole
+expect "old capture status" "$(q "$db" "SELECT status, quote(error) FROM captures WHERE id = 1")" \
+    "complete|NULL"
 # opening again: nothing to do
 "$FLOWSTORE" -q -d "$db" "$FIX/refused.pcap" || fail "third import"
-expect "version again" "$(q "$db" 'PRAGMA user_version')" 2
+expect "version again" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
 
 # a new database: the same columns in the same order as the migrated one
 "$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"
-cols="SELECT group_concat(name || ' ' || type, ',') FROM pragma_table_info('flows')"
-expect "columns" "$(q "$T/new.db" "$cols")" "$(q "$db" "$cols")"
+for t in captures flows events; do
+    cols="SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || quote(dflt_value), ',')
+          FROM pragma_table_info('$t')"
+    expect "$t columns" "$(q "$T/new.db" "$cols")" "$(q "$db" "$cols")"
+done
 exit 0

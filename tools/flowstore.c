@@ -20,12 +20,13 @@
 
 #define PROG "flowstore"
 
-enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
+enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
 
 static const struct option longopts[] = {
     {"database", required_argument, NULL, 'd'},
     {"events", no_argument, NULL, OPT_EVENTS},
     {"replace", no_argument, NULL, OPT_REPLACE},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"stats", required_argument, NULL, OPT_STATS},
     {"sha256", no_argument, NULL, OPT_SHA256},
     {"quiet", no_argument, NULL, 'q'},
@@ -42,11 +43,14 @@ static void usage(FILE *out)
             "Usage: " PROG " [-d DB] [OPTION]... FILE...\n"
             "Replay capture files (pcap, pcapng) through the flow tracker as flowreplay\n"
             "does and store one row per ended flow in the SQLite database DB. Each file\n"
-            "is replayed on its own and stored whole in its own transaction, or not at\n"
-            "all; a file stored before (same SHA-256) is skipped.\n\n"
+            "is replayed on its own and stored in its own transaction; a damaged file\n"
+            "is stored up to the damage (status truncated); a file stored before (same\n"
+            "SHA-256) is skipped.\n\n"
             "  -d, --database DB       the database (default flows.db), created if missing\n"
             "      --events            also store the full event sequence (table events)\n"
             "      --replace           store again a capture stored before, replacing it\n"
+            "      --strict            store a damaged capture not at all (by default what\n"
+            "                          was read before the damage is stored)\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
             "      --sha256            print the SHA-256 of each FILE as flowstore records\n"
             "                          it (sha256sum format) and exit\n"
@@ -64,8 +68,9 @@ static void usage(FILE *out)
             "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels\n"
             "      --help              show this help\n"
             "      --version           show the version\n\n"
-            "Exit status: 0 when every file was stored (or had been before), 1 when a\n"
-            "file or the database failed or the run was interrupted, 2 for usage errors.\n");
+            "Exit status: 0 when every file was stored whole (or had been before), 1 when\n"
+            "a file was damaged or failed, the database failed or the run was\n"
+            "interrupted, 2 for usage errors.\n");
 }
 
 static volatile sig_atomic_t stop;
@@ -97,7 +102,7 @@ static int print_digests(char **paths, int n)
 }
 
 typedef struct tally {
-    unsigned stored, skipped, failed;
+    unsigned stored, skipped, failed, truncated;
     uint64_t flows;
 } tally;
 
@@ -128,6 +133,12 @@ static int store_all(const char *dbpath, const fs_import_opts *io, char **paths,
             break;
         case FS_SKIPPED:
             t->skipped++;
+            break;
+        case FS_TRUNCATED: /* stored, but the capture is damaged: exit 1 */
+            t->stored++;
+            t->truncated++;
+            t->flows += flows;
+            status = 1;
             break;
         case FS_INTERRUPTED:
         case FS_FAILED:
@@ -198,6 +209,9 @@ int main(int argc, char **argv)
         case OPT_REPLACE:
             io.replace = 1;
             break;
+        case OPT_STRICT:
+            io.strict = 1;
+            break;
         case OPT_STATS:
             statspath = optarg;
             break;
@@ -258,7 +272,7 @@ int main(int argc, char **argv)
 
     struct timespec start;
     fc_replay_stats total;
-    tally t = {0, 0, 0, 0};
+    tally t = {0, 0, 0, 0, 0};
     memset(&total, 0, sizeof total);
     clock_gettime(CLOCK_MONOTONIC, &start);
     int status = store_all(dbpath, &io, argv + optind, argc - optind, &total, &t);
@@ -272,10 +286,14 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": interrupted\n");
     if (!io.quiet || stats)
         fk_summary(PROG, &total, el, io.quiet ? NULL : stderr, stats);
-    if (!io.quiet)
+    if (!io.quiet) {
         fprintf(stderr,
-                PROG ": %u captures stored (%" PRIu64 " flows), %u already stored, %u failed\n",
+                PROG ": %u captures stored (%" PRIu64 " flows), %u already stored, %u failed",
                 t.stored, t.flows, t.skipped, t.failed);
+        if (t.truncated)
+            fprintf(stderr, "; %u damaged, stored up to the damage", t.truncated);
+        fputc('\n', stderr);
+    }
     if (stats && fclose(stats) != 0) {
         fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
         status = status ? status : 1;

@@ -23,7 +23,9 @@ extern const char fs_views_sql[];
  * same tables and columns as that file (columns added by ALTER TABLE go
  * last, so sql/schema.sql lists them last too). The views are recreated
  * after the steps.
- *   2: the Zeek columns of flows; rows stored before keep NULL there. */
+ *   2: the Zeek columns of flows; rows stored before keep NULL there.
+ *   3: captures.status and captures.error (damaged captures kept); the
+ *      captures stored before were read whole: 'complete'. */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -44,6 +46,8 @@ static const fs_step steps[] = {
         " ALTER TABLE flows ADD COLUMN zeek_resp_p INTEGER;"
         " ALTER TABLE flows ADD COLUMN zeek_orig_pkts INTEGER;"
         " ALTER TABLE flows ADD COLUMN zeek_resp_pkts INTEGER;"},
+    {3, "ALTER TABLE captures ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';"
+        " ALTER TABLE captures ADD COLUMN error TEXT;"},
     {0, NULL} /* end */
 };
 

@@ -87,6 +87,9 @@ typedef struct capture {
     /* indexes on flows dropped for a bulk load: names, CREATE statements */
     char *index_name[MAX_INDEXES], *index_sql[MAX_INDEXES];
     int nindex;
+    /* the read error that ended a damaged capture kept up to it ("" when
+     * the capture was read whole) */
+    char damage[FC_SOURCE_ERRBUF];
 } capture;
 
 static const char find_sql[] = "SELECT id FROM captures WHERE sha256 = ?1";
@@ -100,7 +103,7 @@ static const char add_sql[] =
     " 'flowstore " FC_VERSION "', ?5)";
 static const char totals_sql[] =
     "UPDATE captures SET linktype = ?2, first_ns = ?3, last_ns = ?4, packets = ?5, flows = ?6,"
-    " sha256 = ?7, size = ?8 WHERE id = ?1";
+    " sha256 = ?7, size = ?8, status = ?9, error = ?10 WHERE id = ?1";
 
 fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, size_t cap)
 {
@@ -424,6 +427,11 @@ static int store_totals(fs_importer *im, capture *c, const fc_source *src, const
     sqlite3_bind_int64(st, 6, c->flows);
     sqlite3_bind_text(st, 7, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)size);
+    sqlite3_bind_text(st, 9, c->damage[0] ? "truncated" : "complete", -1, SQLITE_STATIC);
+    if (c->damage[0])
+        sqlite3_bind_text(st, 10, c->damage, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 10);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -492,6 +500,14 @@ static void on_zeek_rec(void *ctx, const fc_zeek_rec *r)
         c->zended[ev.reason]++;
 }
 
+/* Did the replay stop because the capture is damaged (a truncated or
+ * corrupt record), as opposed to memory, storing or a signal? The source
+ * names the file and packet then. */
+static int damaged(const fc_source *src, int rc)
+{
+    return (rc == FC_EIO || rc == FC_EFORMAT) && fc_source_errmsg(src)[0];
+}
+
 /* --zeek: the capture through Zeek's connection table. Returns FC_OK, the
  * source's error, FC_ENOMEM, FC_EIO (storing failed) or FC_EINVAL
  * (interrupted). */
@@ -538,7 +554,7 @@ static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay
         count_zeek(st, fk_zring_feed(&q, t));
     fk_zring_free(&q);
     st->last_ts = c->zclock;
-    if (rc == FC_OK) { /* the live connections end with the capture */
+    if (rc == FC_OK || damaged(src, rc)) { /* live connections end with the input */
         c->zat_end = 1;
         fc_zeek_table_finish(t);
     }
@@ -608,6 +624,12 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     }
     if (rc == FC_EINVAL || *im->o.stop)
         return FS_INTERRUPTED;
+    if (damaged(src, rc) && !im->o.strict) {
+        /* kept up to the damage: the same line as flowreplay's */
+        snprintf(c->damage, sizeof c->damage, "%s", fc_source_errmsg(src));
+        fprintf(stderr, PROG ": %s\n", c->damage);
+        return FS_STORED;
+    }
     if (rc != FC_OK) {
         const char *m = fc_source_errmsg(src);
         /* the source message already names the file */
@@ -717,9 +739,10 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
                 path, ns_replay / 1e9, (ns_commit - ns_replay) / 1e9,
                 (fk_elapsed_ns(&t0) - ns_commit) / 1e9);
     if (!im->o.quiet)
-        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows\n", path,
-                old > 0 ? "replaced" : "stored as", c->id, c->flows);
-    return FS_STORED;
+        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows%s\n", path,
+                old > 0 ? "replaced" : "stored as", c->id, c->flows,
+                c->damage[0] ? " read before the damage (status truncated)" : "");
+    return c->damage[0] ? FS_TRUNCATED : FS_STORED;
 dberr:
     say_db_error(im, path);
     res = FS_FAILED;
@@ -780,7 +803,7 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
     free(c.free_slots);
     free(c.recs);
     fc_source_close(src);
-    if (res == FS_STORED)
+    if (res == FS_STORED || res == FS_TRUNCATED)
         *flows = (uint64_t)c.flows;
     return res;
 }

@@ -18,6 +18,8 @@ typedef struct fs_import_opts {
                                    connection table makes the flows) */
     int events;                 /* also store the full event sequence */
     int replace;                /* replace a capture stored before */
+    int strict;                 /* a damaged capture is not stored at all
+                                   (else what came before the damage is) */
     int quiet;                  /* no progress line, no per-capture lines */
     int verbose;                /* say when each replay starts */
     /* Set by the signal handler; the importer publishes the running
@@ -29,6 +31,8 @@ typedef struct fs_import_opts {
 typedef enum {
     FS_STORED = 0,
     FS_SKIPPED,      /* same SHA-256 stored before, no --replace */
+    FS_TRUNCATED,    /* damaged: stored up to the damage, status
+                        'truncated' (the error was reported) */
     FS_FAILED,       /* bad capture or database error; rolled back */
     FS_INTERRUPTED   /* signal; rolled back */
 } fs_result;
@@ -43,7 +47,8 @@ void fs_importer_free(fs_importer *im);
 
 /* Stores the capture at `path`. Errors are reported on stderr as one
  * line "flowstore: PATH: reason". The replay's counters are added to
- * *total; *flows gets the flows stored (0 unless FS_STORED). */
+ * *total; *flows gets the flows stored (0 unless FS_STORED or
+ * FS_TRUNCATED). */
 fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
                          uint64_t *flows);
 
