@@ -1,4 +1,4 @@
--- flowstore database schema, version 3 (PRAGMA user_version = 3).
+-- flowstore database schema, version 4 (PRAGMA user_version = 4).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
@@ -7,15 +7,19 @@
 -- rows stored by version 1 have NULL there.
 -- Version 3 added captures.status and captures.error (damaged captures
 -- kept up to the damage); captures stored before are 'complete'.
+-- Version 4 made the replay settings part of a capture's identity:
+-- captures.settings, unique with sha256 (was: sha256 alone); captures
+-- stored before have NULL there and are matched by their options.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
--- One row per stored capture file.
+-- One row per stored capture: a file replayed with given settings (the
+-- same file stored with other settings is another row, another run).
 CREATE TABLE captures (
     id           INTEGER PRIMARY KEY,
     path         TEXT NOT NULL,            -- as given on the command line
     size         INTEGER NOT NULL,         -- bytes
-    sha256       TEXT NOT NULL UNIQUE,     -- of the file's bytes, lower-case hex
+    sha256       TEXT NOT NULL,            -- of the file's bytes, lower-case hex
     linktype     INTEGER NOT NULL,         -- DLT/LINKTYPE number
     first_ns     INTEGER,                  -- first packet time; NULL if none
     last_ns      INTEGER,                  -- last packet time; NULL if none
@@ -28,8 +32,13 @@ CREATE TABLE captures (
     -- those read before the damage (ended there with reason eof) and
     -- packets counts the records read before it
     status       TEXT NOT NULL DEFAULT 'complete',
-    error        TEXT                      -- the read error, as flowstore printed it
+    error        TEXT,                     -- the read error, as flowstore printed it
+    -- the effective replay settings, canonical (tools/flowstore_settings.c);
+    -- NULL in captures stored before version 4
+    settings     TEXT
 );
+-- A capture's identity: its bytes and the settings it was replayed with.
+CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);
 
 -- One row per ended flow. Endpoints are in initiator orientation.
 CREATE TABLE flows (

@@ -10,12 +10,13 @@
 need_sqlite3
 
 db=$T/v1.db
+sha=$("$FLOWSTORE" --sha256 "$FIX/refused.pcap" | cut -d' ' -f1)
 {
     cat "$EXPECTED/schema-v1.sql" "$EXPECTED/views-v1.sql"
     echo "PRAGMA application_id = $((0x666b7374)); PRAGMA user_version = 1;"
     # one stored capture, as flowstore 1 wrote it (refused.pcap's flow)
-    cat <<'SQL'
-INSERT INTO captures VALUES (1, 'refused.pcap', 1000, 'aaaa', 1, 1795764369617271573,
+    cat <<SQL
+INSERT INTO captures VALUES (1, 'refused.pcap', 1000, '$sha', 1, 1795764369617271573,
     1795764369617294588, 2, 1, '2025-01-01T00:00:00.000Z', 'flowstore 0.1.0', '');
 INSERT INTO flows VALUES (1, 1, 1, 'tcp', '127.0.0.1', 49512, '127.0.0.1', 18082,
     1795764369617271573, 1795764369617294588, 23015, 1, 1, 74, 54, 'reset', 'rst', 'Sr');
@@ -52,9 +53,15 @@ expect "new rows in conn" "$(q "$db" 'SELECT min(zeek) FROM conn WHERE capture_i
 # version 3: the captures stored before were read whole
 expect "old capture status" "$(q "$db" "SELECT status, quote(error) FROM captures WHERE id = 1")" \
     "complete|NULL"
-# opening again: nothing to do
-"$FLOWSTORE" -q -d "$db" "$FIX/refused.pcap" || fail "third import"
+# version 4: no settings recorded before; the options as given stand in
+expect "old capture settings" "$(q "$db" "SELECT quote(settings) FROM captures WHERE id = 1")" NULL
+# opening again: nothing to do; the old capture (same file, same options) is found
+"$FLOWSTORE" -d "$db" "$FIX/refused.pcap" 2>"$T/err" || fail "third import"
+grep -q "refused.pcap: already stored as capture 1 " "$T/err" || fail "old capture: $(cat "$T/err")"
 expect "version again" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
+# with other options it is another run
+"$FLOWSTORE" -q -d "$db" --tcp-timeout 10s "$FIX/refused.pcap" || fail "other options"
+expect "another run" "$(q "$db" "SELECT count(*) FROM captures WHERE sha256 = '$sha'")" 2
 
 # a new database: the same columns in the same order as the migrated one
 "$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"

@@ -16,6 +16,7 @@
 #include "flowcore.h"
 #include "flowstore_db.h"
 #include "flowstore_import.h"
+#include "flowstore_settings.h"
 #include "flowstore_sha256.h"
 
 #define PROG "flowstore"
@@ -178,7 +179,8 @@ int main(int argc, char **argv)
     fk_replay_cli cli;
     fk_zeek_cli zc;
     fs_import_opts io;
-    const char *dbpath = "flows.db", *statspath = NULL;
+    const char *dbpath = "flows.db", *statspath = NULL, *lsp = NULL;
+    char settings[1024];
     int digests = 0, c;
 
     fk_replay_cli_init(&cli);
@@ -194,6 +196,8 @@ int main(int argc, char **argv)
             char name[40];
             snprintf(name, sizeof name, "--%s", zeek_opt_name(c));
             remember(&cli, name, c == FK_OPT_LSP ? optarg : NULL);
+            if (c == FK_OPT_LSP)
+                lsp = optarg;
         }
         if (r < 0)
             return 2;
@@ -260,6 +264,12 @@ int main(int argc, char **argv)
             cli.ro.tunnels = 1;
         zc.zo.tunnels = 0;
     }
+
+    if (fs_settings_key(&cli, &zc, lsp, settings, sizeof settings) != 0) {
+        fprintf(stderr, PROG ": --filter or --likely-server-ports: too long\n");
+        return 2;
+    }
+    io.settings = settings;
 
     FILE *stats = NULL;
     if (statspath && !(stats = fopen(statspath, "w"))) {

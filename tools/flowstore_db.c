@@ -25,7 +25,13 @@ extern const char fs_views_sql[];
  * after the steps.
  *   2: the Zeek columns of flows; rows stored before keep NULL there.
  *   3: captures.status and captures.error (damaged captures kept); the
- *      captures stored before were read whole: 'complete'. */
+ *      captures stored before were read whole: 'complete'.
+ *   4: captures.settings and identity (sha256, settings) instead of
+ *      sha256 alone: the table is built again without its UNIQUE
+ *      constraint (SQLite cannot drop one), rows and ids kept, settings
+ *      NULL (matched by their options as given instead). Foreign keys are
+ *      never enforced on flowstore's connections, so dropping the old
+ *      table leaves flows and events alone. */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -48,6 +54,18 @@ static const fs_step steps[] = {
         " ALTER TABLE flows ADD COLUMN zeek_resp_pkts INTEGER;"},
     {3, "ALTER TABLE captures ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';"
         " ALTER TABLE captures ADD COLUMN error TEXT;"},
+    {4, "CREATE TABLE captures_v4 ("
+        " id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL,"
+        " sha256 TEXT NOT NULL, linktype INTEGER NOT NULL, first_ns INTEGER,"
+        " last_ns INTEGER, packets INTEGER NOT NULL, flows INTEGER NOT NULL,"
+        " imported_at TEXT NOT NULL, tool_version TEXT NOT NULL, options TEXT NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'complete', error TEXT, settings TEXT);"
+        " INSERT INTO captures_v4 SELECT id, path, size, sha256, linktype, first_ns, last_ns,"
+        " packets, flows, imported_at, tool_version, options, status, error, NULL"
+        " FROM captures;"
+        " DROP TABLE captures;"
+        " ALTER TABLE captures_v4 RENAME TO captures;"
+        " CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);"},
     {0, NULL} /* end */
 };
 

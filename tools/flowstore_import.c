@@ -61,7 +61,7 @@ struct fs_importer {
     sqlite3 *db;
     fs_import_opts o;
     fs_rows *rows;
-    sqlite3_stmt *find, *same_size, *add, *totals;
+    sqlite3_stmt *find, *find_other, *same_size, *add, *totals;
 };
 
 /* Per-capture state seen by the event callback. */
@@ -92,15 +92,22 @@ typedef struct capture {
     char damage[FC_SOURCE_ERRBUF];
 } capture;
 
-static const char find_sql[] = "SELECT id FROM captures WHERE sha256 = ?1";
+/* The same run: same bytes, same settings (rows stored before schema 4
+ * have no settings: the options as given stand in). */
+static const char find_sql[] =
+    "SELECT id FROM captures WHERE sha256 = ?1"
+    " AND (settings = ?2 OR (settings IS NULL AND options = ?3)) ORDER BY id LIMIT 1";
+/* Another run of the same file (other settings). */
+static const char find_other_sql[] =
+    "SELECT id FROM captures WHERE sha256 = ?1 ORDER BY id LIMIT 1";
 static const char same_size_sql[] = "SELECT 1 FROM captures WHERE size = ?1 LIMIT 1";
 /* sha256 of the capture row until the digest is known (never committed) */
 static const char pending_sha[] = "pending";
 static const char add_sql[] =
     "INSERT INTO captures (id, path, size, sha256, linktype, packets, flows, imported_at,"
-    " tool_version, options)"
+    " tool_version, options, settings)"
     " VALUES (?1, ?2, ?3, ?4, 0, 0, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
-    " 'flowstore " FC_VERSION "', ?5)";
+    " 'flowstore " FC_VERSION "', ?5, ?6)";
 static const char totals_sql[] =
     "UPDATE captures SET linktype = ?2, first_ns = ?3, last_ns = ?4, packets = ?5, flows = ?6,"
     " sha256 = ?7, size = ?8, status = ?9, error = ?10 WHERE id = ?1";
@@ -116,6 +123,7 @@ fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, si
     im->o = *o;
     if (!(im->rows = fs_rows_new(db)) ||
         sqlite3_prepare_v2(db, find_sql, -1, &im->find, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, find_other_sql, -1, &im->find_other, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, same_size_sql, -1, &im->same_size, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, add_sql, -1, &im->add, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, totals_sql, -1, &im->totals, NULL) != SQLITE_OK) {
@@ -132,6 +140,7 @@ void fs_importer_free(fs_importer *im)
         return;
     fs_rows_free(im->rows);
     sqlite3_finalize(im->find);
+    sqlite3_finalize(im->find_other);
     sqlite3_finalize(im->same_size);
     sqlite3_finalize(im->add);
     sqlite3_finalize(im->totals);
@@ -272,10 +281,25 @@ static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
     fk_progress_update(&c->prog, st, fc_tracker_count(t));
 }
 
-/* Id of the capture with this digest: > 0, 0 when none, < 0 on error. */
+/* Id of the capture with this digest and this run's settings: > 0, 0
+ * when none, < 0 on error. */
 static int64_t find_capture(fs_importer *im, const char *sha)
 {
     sqlite3_stmt *st = im->find;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, im->o.settings, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, im->o.cli->given, (int)im->o.cli->given_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
+    return id;
+}
+
+/* Id of a capture of the same file stored with any settings (the first),
+ * 0 when none, < 0 on error. */
+static int64_t find_other_run(fs_importer *im, const char *sha)
+{
+    sqlite3_stmt *st = im->find_other;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
@@ -317,6 +341,7 @@ static int add_capture(fs_importer *im, capture *c, int64_t reuse_id, const char
     sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
     sqlite3_bind_text(st, 4, sha, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, im->o.cli->given, (int)im->o.cli->given_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, im->o.settings, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -662,7 +687,7 @@ static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
     if (!im->o.quiet)
         fprintf(stderr,
                 PROG ": %s: already stored as capture %" PRId64
-                " (same SHA-256); nothing done (--replace to store it again)\n",
+                " (same SHA-256, same settings); nothing done (--replace to store it again)\n",
                 path, old);
     return FS_SKIPPED;
 }
@@ -725,7 +750,8 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
     } else if ((rc = rebuild_indexes(im, c)) != SQLITE_OK) {
         goto dberr;
     }
-    if ((rc = store_totals(im, c, src, sha, size)) != SQLITE_OK)
+    int64_t other = old > 0 ? 0 : find_other_run(im, sha);
+    if (other < 0 || (rc = store_totals(im, c, src, sha, size)) != SQLITE_OK)
         goto dberr;
     if (*im->o.stop) {
         res = FS_INTERRUPTED;
@@ -738,10 +764,15 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         fprintf(stderr, PROG ": %s: replay and insert %.2f s, indexes %.2f s, commit %.2f s\n",
                 path, ns_replay / 1e9, (ns_commit - ns_replay) / 1e9,
                 (fk_elapsed_ns(&t0) - ns_commit) / 1e9);
-    if (!im->o.quiet)
-        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows%s\n", path,
+    if (!im->o.quiet) {
+        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows%s", path,
                 old > 0 ? "replaced" : "stored as", c->id, c->flows,
                 c->damage[0] ? " read before the damage (status truncated)" : "");
+        if (other > 0)
+            fprintf(stderr, "; another run of capture %" PRId64 " (same file, other settings)",
+                    other);
+        fputc('\n', stderr);
+    }
     return c->damage[0] ? FS_TRUNCATED : FS_STORED;
 dberr:
     say_db_error(im, path);

@@ -16,6 +16,8 @@ typedef struct fs_import_opts {
                                    record in the tracker's user state) or
                                    table mode (--zeek: Zeek's own
                                    connection table makes the flows) */
+    const char *settings;       /* the canonical settings (with the
+                                   SHA-256, a capture's identity) */
     int events;                 /* also store the full event sequence */
     int replace;                /* replace a capture stored before */
     int strict;                 /* a damaged capture is not stored at all
@@ -30,7 +32,8 @@ typedef struct fs_import_opts {
 
 typedef enum {
     FS_STORED = 0,
-    FS_SKIPPED,      /* same SHA-256 stored before, no --replace */
+    FS_SKIPPED,      /* same SHA-256 and settings stored before, no
+                        --replace */
     FS_TRUNCATED,    /* damaged: stored up to the damage, status
                         'truncated' (the error was reported) */
     FS_FAILED,       /* bad capture or database error; rolled back */
