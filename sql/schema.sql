@@ -1,4 +1,4 @@
--- flowstore database schema, version 4 (PRAGMA user_version = 4).
+-- flowstore database schema, version 5 (PRAGMA user_version = 5).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
@@ -10,6 +10,8 @@
 -- Version 4 made the replay settings part of a capture's identity:
 -- captures.settings, unique with sha256 (was: sha256 alone); captures
 -- stored before have NULL there and are matched by their options.
+-- Version 5 added capture sets (flowstore --merge): captures.kind and
+-- the table capture_files.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
@@ -35,10 +37,31 @@ CREATE TABLE captures (
     error        TEXT,                     -- the read error, as flowstore printed it
     -- the effective replay settings, canonical (tools/flowstore_settings.c);
     -- NULL in captures stored before version 4
-    settings     TEXT
+    settings     TEXT,
+    -- 'file': one file replayed alone; 'set': several files replayed as
+    -- one merged stream (flowstore --merge), each in capture_files. A
+    -- set's sha256 is that of its files' hex digests in the order given,
+    -- each followed by a newline; its path "FIRST .. LAST (N files)", its
+    -- size, packets and time range those of all its files.
+    kind         TEXT NOT NULL DEFAULT 'file'
 );
 -- A capture's identity: its bytes and the settings it was replayed with.
 CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);
+
+-- The files of a capture set, in the order given.
+CREATE TABLE capture_files (
+    capture_id  INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE, -- the set
+    file_no     INTEGER NOT NULL,          -- position in the set, from 1
+    path        TEXT NOT NULL,             -- as given on the command line
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,             -- of the file's bytes
+    linktype    INTEGER NOT NULL,
+    first_ns    INTEGER,                   -- its first and last packet; NULL if none
+    last_ns     INTEGER,
+    packets     INTEGER NOT NULL,          -- its records read (after the filter)
+    PRIMARY KEY (capture_id, file_no)
+);
+CREATE INDEX capture_files_sha256 ON capture_files (sha256);
 
 -- One row per ended flow. Endpoints are in initiator orientation.
 CREATE TABLE flows (

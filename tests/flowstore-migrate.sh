@@ -65,7 +65,7 @@ expect "another run" "$(q "$db" "SELECT count(*) FROM captures WHERE sha256 = '$
 
 # a new database: the same columns in the same order as the migrated one
 "$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"
-for t in captures flows events; do
+for t in captures capture_files flows events; do
     cols="SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || quote(dflt_value), ',')
           FROM pragma_table_info('$t')"
     expect "$t columns" "$(q "$T/new.db" "$cols")" "$(q "$db" "$cols")"

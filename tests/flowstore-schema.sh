@@ -15,7 +15,7 @@ db=$T/new.db
 expect "user_version" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
 expect "application_id" "$(q "$db" 'PRAGMA application_id')" $((0x666b7374))
 expect "journal_mode" "$(q "$db" 'PRAGMA journal_mode')" wal
-expect "tables" "$(q "$db" "$tables")" "captures,conn,events,flows"
+expect "tables" "$(q "$db" "$tables")" "capture_files,captures,conn,events,flows"
 expect "indexes" "$(q "$db" "SELECT count(*) FROM sqlite_master WHERE type = 'index'
                               AND tbl_name = 'flows' AND sql IS NOT NULL")" 5
 # opening it again changes nothing in the schema
@@ -29,7 +29,7 @@ db=$T/v0.db
 expect "v0 before" "$(q "$db" 'PRAGMA user_version')" 0
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" || fail "v0 database"
 expect "v0 migrated" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
-expect "v0 tables" "$(q "$db" "$tables")" "captures,conn,events,flows"
+expect "v0 tables" "$(q "$db" "$tables")" "capture_files,captures,conn,events,flows"
 expect "v0 flows" "$(q "$db" 'SELECT count(*) FROM flows')" 1
 
 # an empty file is an empty database too

@@ -21,13 +21,14 @@
 
 #define PROG "flowstore"
 
-enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
+enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_MERGE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
 
 static const struct option longopts[] = {
     {"database", required_argument, NULL, 'd'},
     {"events", no_argument, NULL, OPT_EVENTS},
     {"replace", no_argument, NULL, OPT_REPLACE},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"merge", no_argument, NULL, OPT_MERGE},
     {"stats", required_argument, NULL, OPT_STATS},
     {"sha256", no_argument, NULL, OPT_SHA256},
     {"quiet", no_argument, NULL, 'q'},
@@ -50,6 +51,9 @@ static void usage(FILE *out)
             "  -d, --database DB       the database (default flows.db), created if missing\n"
             "      --events            also store the full event sequence (table events)\n"
             "      --replace           store again a capture stored before, replacing it\n"
+            "      --merge             store the FILEs as one capture set: one merged stream\n"
+            "                          (a capture rotated into pieces), as flowreplay\n"
+            "                          replays several files\n"
             "      --strict            store a damaged capture not at all (by default what\n"
             "                          was read before the damage is stored)\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
@@ -110,7 +114,7 @@ typedef struct tally {
 /* Stores every file. Returns the exit status, or -1 when the database
  * could not be used at all (said on stderr). */
 static int store_all(const char *dbpath, const fs_import_opts *io, char **paths, int n,
-                     fc_replay_stats *total, tally *t)
+                     int merge, fc_replay_stats *total, tally *t)
 {
     char err[FS_ERRBUF];
     sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
@@ -125,9 +129,12 @@ static int store_all(const char *dbpath, const fs_import_opts *io, char **paths,
         return -1;
     }
     int status = 0;
-    for (int i = 0; i < n && !stop; i++) {
+    /* --merge: the files are one set, stored once */
+    for (int i = 0; i < (merge ? 1 : n) && !stop; i++) {
         uint64_t flows;
-        switch (fs_import_file(im, paths[i], total, &flows)) {
+        fs_result r = merge ? fs_import_set(im, (const char *const *)paths, (size_t)n, total, &flows)
+                            : fs_import_file(im, paths[i], total, &flows);
+        switch (r) {
         case FS_STORED:
             t->stored++;
             t->flows += flows;
@@ -181,7 +188,7 @@ int main(int argc, char **argv)
     fs_import_opts io;
     const char *dbpath = "flows.db", *statspath = NULL, *lsp = NULL;
     char settings[1024];
-    int digests = 0, c;
+    int digests = 0, merge = 0, c;
 
     fk_replay_cli_init(&cli);
     fk_zeek_cli_init(&zc);
@@ -215,6 +222,9 @@ int main(int argc, char **argv)
             break;
         case OPT_STRICT:
             io.strict = 1;
+            break;
+        case OPT_MERGE:
+            merge = 1;
             break;
         case OPT_STATS:
             statspath = optarg;
@@ -285,7 +295,7 @@ int main(int argc, char **argv)
     tally t = {0, 0, 0, 0, 0};
     memset(&total, 0, sizeof total);
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int status = store_all(dbpath, &io, argv + optind, argc - optind, &total, &t);
+    int status = store_all(dbpath, &io, argv + optind, argc - optind, merge, &total, &t);
     int64_t el = fk_elapsed_ns(&start);
     if (status < 0) {
         if (stats)

@@ -31,7 +31,9 @@ extern const char fs_views_sql[];
  *      constraint (SQLite cannot drop one), rows and ids kept, settings
  *      NULL (matched by their options as given instead). Foreign keys are
  *      never enforced on flowstore's connections, so dropping the old
- *      table leaves flows and events alone. */
+ *      table leaves flows and events alone.
+ *   5: capture sets: captures.kind ('file' for those stored before) and
+ *      the table capture_files. */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -66,6 +68,13 @@ static const fs_step steps[] = {
         " DROP TABLE captures;"
         " ALTER TABLE captures_v4 RENAME TO captures;"
         " CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);"},
+    {5, "ALTER TABLE captures ADD COLUMN kind TEXT NOT NULL DEFAULT 'file';"
+        " CREATE TABLE capture_files ("
+        " capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,"
+        " file_no INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+        " sha256 TEXT NOT NULL, linktype INTEGER NOT NULL, first_ns INTEGER,"
+        " last_ns INTEGER, packets INTEGER NOT NULL, PRIMARY KEY (capture_id, file_no));"
+        " CREATE INDEX capture_files_sha256 ON capture_files (sha256);"},
     {0, NULL} /* end */
 };
 

@@ -38,6 +38,7 @@
 #include "flowstore_import.h"
 #include "flowstore_pipe.h"
 #include "flowstore_rows.h"
+#include "flowstore_set.h"
 #include "flowstore_sha256.h"
 
 #define PROG "flowstore"
@@ -110,7 +111,7 @@ static const char add_sql[] =
     " 'flowstore " FC_VERSION "', ?5, ?6)";
 static const char totals_sql[] =
     "UPDATE captures SET linktype = ?2, first_ns = ?3, last_ns = ?4, packets = ?5, flows = ?6,"
-    " sha256 = ?7, size = ?8, status = ?9, error = ?10 WHERE id = ?1";
+    " sha256 = ?7, size = ?8, status = ?9, error = ?10, kind = ?11 WHERE id = ?1";
 
 fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, size_t cap)
 {
@@ -320,12 +321,13 @@ static int size_stored(fs_importer *im, uint64_t size)
 
 static int delete_capture(fs_importer *im, int64_t id)
 {
-    char sql[192];
+    char sql[256];
     snprintf(sql, sizeof sql,
              "DELETE FROM events WHERE capture_id = %" PRId64 ";"
              " DELETE FROM flows WHERE capture_id = %" PRId64 ";"
+             " DELETE FROM capture_files WHERE capture_id = %" PRId64 ";"
              " DELETE FROM captures WHERE id = %" PRId64,
-             id, id, id);
+             id, id, id, id);
     return fs_db_exec(im->db, sql);
 }
 
@@ -434,21 +436,34 @@ static void free_indexes(capture *c)
     c->nindex = 0;
 }
 
+/* The capture's totals: those of its file, or of all the files of a set
+ * (link type of the first, time range over all). */
 static int store_totals(fs_importer *im, capture *c, const fc_source *src, const char *sha,
-                        uint64_t size)
+                        uint64_t size, int is_set)
 {
-    const fc_source_file *f = fc_source_file_info(src, 0);
+    uint64_t packets = 0;
+    fc_ts first = 0, last = 0;
+    for (size_t i = 0; i < fc_source_nfiles(src); i++) {
+        const fc_source_file *f = fc_source_file_info(src, i);
+        if (!f->packets)
+            continue;
+        if (!packets || f->first_ts < first)
+            first = f->first_ts;
+        if (!packets || f->last_ts > last)
+            last = f->last_ts;
+        packets += f->packets;
+    }
     sqlite3_stmt *st = im->totals;
     sqlite3_bind_int64(st, 1, c->id);
-    sqlite3_bind_int(st, 2, f->linktype);
-    if (f->packets) {
-        sqlite3_bind_int64(st, 3, f->first_ts);
-        sqlite3_bind_int64(st, 4, f->last_ts);
+    sqlite3_bind_int(st, 2, fc_source_file_info(src, 0)->linktype);
+    if (packets) {
+        sqlite3_bind_int64(st, 3, first);
+        sqlite3_bind_int64(st, 4, last);
     } else {
         sqlite3_bind_null(st, 3);
         sqlite3_bind_null(st, 4);
     }
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->packets);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)packets);
     sqlite3_bind_int64(st, 6, c->flows);
     sqlite3_bind_text(st, 7, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)size);
@@ -457,6 +472,7 @@ static int store_totals(fs_importer *im, capture *c, const fc_source *src, const
         sqlite3_bind_text(st, 10, c->damage, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 10);
+    sqlite3_bind_text(st, 11, is_set ? "set" : "file", -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -692,6 +708,35 @@ static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
     return FS_SKIPPED;
 }
 
+/* A set's files stored alone with the same settings would have their
+ * flows twice in the database: refused, or with --replace those lone
+ * captures are dropped (the set's rows replace them). SQLITE_OK to go
+ * on; SQLITE_CONSTRAINT when refused (said); else the SQLite error. */
+static int check_members(fs_importer *im, const fs_set *set, const char *label)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        int64_t lone = find_capture(im, set->m[i].sha);
+        if (lone < 0)
+            return SQLITE_ERROR;
+        if (!lone)
+            continue;
+        if (!im->o.replace) {
+            fprintf(stderr,
+                    PROG ": %s: already stored alone as capture %" PRId64
+                    "; set %s not stored (--replace drops the lone capture for the set)\n",
+                    set->m[i].path, lone, label);
+            return SQLITE_CONSTRAINT;
+        }
+        int rc = delete_capture(im, lone);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (!im->o.quiet)
+            fprintf(stderr, PROG ": %s: capture %" PRId64 " (the file alone) dropped for the set\n",
+                    set->m[i].path, lone);
+    }
+    return SQLITE_OK;
+}
+
 /* Inside the write transaction: everything from the duplicate check to
  * COMMIT. Rolls back itself on every path that does not commit. `sha`
  * is the file's digest, or "" when not computed yet: then, unless a
@@ -700,7 +745,7 @@ static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
  * is hashed on a thread of its own while the indexes are built (the
  * size is the file's as found by stat until then). */
 static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *path,
-                       uint64_t size, char *sha, fc_replay_stats *total)
+                       uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total)
 {
     fs_result res = FS_FAILED;
     int64_t old = 0;
@@ -719,6 +764,13 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
             return already_stored(im, path, old);
         if (im->o.verbose)
             fprintf(stderr, PROG ": %s: sha256 %s\n", path, sha);
+    }
+    if (set && (rc = check_members(im, set, path)) != SQLITE_OK) {
+        if (rc == SQLITE_CONSTRAINT) {
+            fs_db_rollback(im->db);
+            return FS_FAILED;
+        }
+        goto dberr;
     }
     if ((old > 0 && (rc = delete_capture(im, old)) != SQLITE_OK) ||
         (rc = add_capture(im, c, old, path, size, sha[0] ? sha : pending_sha)) != SQLITE_OK ||
@@ -751,7 +803,8 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         goto dberr;
     }
     int64_t other = old > 0 ? 0 : find_other_run(im, sha);
-    if (other < 0 || (rc = store_totals(im, c, src, sha, size)) != SQLITE_OK)
+    if (other < 0 || (rc = store_totals(im, c, src, sha, size, set != NULL)) != SQLITE_OK ||
+        (set && (rc = fs_set_store_files(im->db, c->id, set, src)) != SQLITE_OK))
         goto dberr;
     if (*im->o.stop) {
         res = FS_INTERRUPTED;
@@ -784,12 +837,15 @@ rollback:
     return res;
 }
 
+static fs_result import(fs_importer *im, const char *const *paths, size_t n, const char *path,
+                        uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total,
+                        uint64_t *flows);
+
 fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
                          uint64_t *flows)
 {
-    char sha[FS_SHA256_HEXLEN], err[FC_SOURCE_ERRBUF];
+    char sha[FS_SHA256_HEXLEN];
     uint64_t size;
-    capture c;
 
     *flows = 0;
     if (strcmp(path, "-") == 0) {
@@ -810,7 +866,17 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
         if (h != FS_STORED)
             return h;
     }
-    fc_source *src = fc_source_open(&path, 1, im->o.cli->filter, err);
+    return import(im, &path, 1, path, size, sha, NULL, total, flows);
+}
+
+/* Opens the files as one source and stores it in one transaction. */
+static fs_result import(fs_importer *im, const char *const *paths, size_t n, const char *path,
+                        uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total,
+                        uint64_t *flows)
+{
+    char err[FC_SOURCE_ERRBUF];
+    capture c;
+    fc_source *src = fc_source_open(paths, n, im->o.cli->filter, err);
     if (!src) {
         fprintf(stderr, PROG ": %s (capture not stored)\n", err);
         return FS_FAILED;
@@ -828,7 +894,7 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
             res = FS_FAILED;
         }
     } else {
-        res = store(im, &c, src, path, size, sha, total);
+        res = store(im, &c, src, path, size, sha, set, total);
     }
     free_indexes(&c);
     free(c.free_slots);
@@ -836,5 +902,34 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
     fc_source_close(src);
     if (res == FS_STORED || res == FS_TRUNCATED)
         *flows = (uint64_t)c.flows;
+    return res;
+}
+
+fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
+                        fc_replay_stats *total, uint64_t *flows)
+{
+    fs_set set;
+    size_t bad = 0;
+    *flows = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], "-") == 0) {
+            fprintf(stderr, PROG ": -: standard input cannot be part of a set: each file's"
+                            " SHA-256 is recorded; save it to a file first\n");
+            return FS_FAILED;
+        }
+    /* every file is hashed first: the set is known by its files' digests */
+    if (fs_set_hash(&set, paths, n, im->o.stop, &bad) != 0) {
+        fs_result r = FS_FAILED;
+        if (errno == EINTR && *im->o.stop) {
+            fprintf(stderr, PROG ": %s: interrupted; set not stored\n", paths[bad]);
+            r = FS_INTERRUPTED;
+        } else {
+            fprintf(stderr, PROG ": %s: %s (set not stored)\n", paths[bad], strerror(errno));
+        }
+        fs_set_free(&set);
+        return r;
+    }
+    fs_result res = import(im, paths, n, set.label, set.size, set.sha, &set, total, flows);
+    fs_set_free(&set);
     return res;
 }

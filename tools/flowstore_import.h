@@ -55,4 +55,14 @@ void fs_importer_free(fs_importer *im);
 fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
                          uint64_t *flows);
 
+/* Stores the files at `paths` as one capture set: replayed as one
+ * merged stream (as flowreplay replays several files), one captures row
+ * (kind 'set') with the flows, one capture_files row per file. A set
+ * stored before with the same settings is skipped (FS_SKIPPED); a file
+ * of it stored alone with the same settings makes it fail (reported)
+ * unless replace is set, which drops that capture. Otherwise as
+ * fs_import_file. */
+fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
+                        fc_replay_stats *total, uint64_t *flows);
+
 #endif
