@@ -50,7 +50,7 @@ expect "full: integrity" "$(q "$db" 'PRAGMA integrity_check')" ok
 # a database path that cannot be written
 "$FLOWSTORE" -q -d "$T/no/such/dir/x.db" "$FIX/reset.pcap" 2>"$T/err"
 expect "unwritable: status" $? 1
-grep -q "^flowstore: $T/no/such/dir/x.db: unable to open database file" "$T/err" ||
+grep -q "^flowstore: $T/no/such/dir/x.db: cannot create the database: directory" "$T/err" ||
     fail "unwritable: $(cat "$T/err")"
 if [ "$(id -u)" != 0 ]; then
     # permissions do not stop root

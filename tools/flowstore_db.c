@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "fk_cli.h"
 #include "flowstore_db.h"
 
@@ -133,6 +135,48 @@ static void db_error(sqlite3 *db, const char *path, const char *what, char *err,
         snprintf(err, cap, "%s: %s (%s)", path, what, strerror(sys));
     else
         snprintf(err, cap, "%s: %s", path, what);
+}
+
+/* After a failure to open or write the database: is its directory the
+ * cause? SQLite says "unable to open database file (No such file or
+ * directory)" both for a missing directory and for a new database in a
+ * directory it may not write, and "attempt to write a readonly database"
+ * when the file is writable but its directory is not (WAL mode needs the
+ * -wal and -shm files beside it). 1 with "PATH: why" in err, else 0. */
+static int dir_problem(const char *path, char *err, size_t cap)
+{
+    char dir[4096];
+    struct stat st;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(dir, &st) != 0) {
+        int e = errno;
+        snprintf(err, cap, "%s: cannot create the database: directory %s: %s", path, dir,
+                 strerror(e));
+        return 1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, cap, "%s: cannot create the database: %s is not a directory", path, dir);
+        return 1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        int e = errno;
+        if (access(path, F_OK) == 0)
+            snprintf(err, cap,
+                     "%s: cannot write the database: directory %s is not writable (%s), and"
+                     " the database's -wal and -shm files must be made there",
+                     path, dir, strerror(e));
+        else
+            snprintf(err, cap, "%s: cannot create the database: directory %s is not writable (%s)",
+                     path, dir, strerror(e));
+        return 1;
+    }
+    return 0;
 }
 
 typedef struct ident {
@@ -300,7 +344,8 @@ sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *e
     rc = sqlite3_open_v2(path, &db,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        db_error(db, path, NULL, err, cap);
+        if (!dir_problem(path, err, cap))
+            db_error(db, path, NULL, err, cap);
         sqlite3_close(db);
         return NULL;
     }
@@ -326,13 +371,18 @@ sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *e
         goto out;
     }
     if ((rc = set_wal(db)) != SQLITE_OK || (rc = tune(db)) != SQLITE_OK) {
-        db_error(db, path, rc == SQLITE_BUSY ? "cannot switch to WAL mode: database busy" : NULL,
-                 err, cap);
+        if ((rc & 0xff) == SQLITE_BUSY || !dir_problem(path, err, cap))
+            db_error(db, path,
+                     rc == SQLITE_BUSY ? "cannot switch to WAL mode: database busy" : NULL, err,
+                     cap);
         goto out;
     }
     if (migrate(db, path, err, cap) == 0)
         return db;
 out:
+    rc = sqlite3_errcode(db) & 0xff;
+    if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR)
+        dir_problem(path, err, cap); /* a better reason, if the directory is it */
     sqlite3_close(db);
     return NULL;
 }

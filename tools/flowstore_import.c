@@ -841,6 +841,23 @@ static fs_result import(fs_importer *im, const char *const *paths, size_t n, con
                         uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total,
                         uint64_t *flows);
 
+/* Can the file at `path` be stored? A pipe, a process substitution
+ * (<(zcat f.gz)), a socket or a device can be read once only, and
+ * flowstore reads a capture twice: for its SHA-256 and for the replay.
+ * A directory or a missing file is left to the capture reader, which
+ * says so. 1 yes, 0 no (said on one line). */
+static int stream_ok(const char *path, const struct stat *st)
+{
+    if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+        return 1;
+    fprintf(stderr,
+            PROG ": %s: %s, not a file: flowstore reads a capture twice (its SHA-256, then the"
+                 " replay); save it to a file first\n",
+            path, S_ISFIFO(st->st_mode) ? "a pipe (or process substitution)"
+                  : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
+    return 0;
+}
+
 fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
                          uint64_t *flows)
 {
@@ -853,19 +870,16 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
                         " known before the import; save it to a file first\n");
         return FS_FAILED;
     }
-    /* A regular file is hashed later (store()); anything else (a pipe)
-     * can be read once only, so before the replay opens it again. */
+    /* A regular file is hashed later (store()). */
     struct stat st;
     sha[0] = '\0';
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-        size = (uint64_t)st.st_size;
-    } else {
-        fs_result h = hash_file(im, path, NULL, sha, &size);
-        if (h == FS_INTERRUPTED)
-            fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);
-        if (h != FS_STORED)
-            return h;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+        return FS_FAILED;
     }
+    if (!stream_ok(path, &st))
+        return FS_FAILED;
+    size = (uint64_t)st.st_size;
     return import(im, &path, 1, path, size, sha, NULL, total, flows);
 }
 
@@ -917,6 +931,11 @@ fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
                             " SHA-256 is recorded; save it to a file first\n");
             return FS_FAILED;
         }
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && !stream_ok(paths[i], &st))
+            return FS_FAILED;
+    }
     /* every file is hashed first: the set is known by its files' digests */
     if (fs_set_hash(&set, paths, n, im->o.stop, &bad) != 0) {
         fs_result r = FS_FAILED;
