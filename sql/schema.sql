@@ -1,4 +1,4 @@
--- flowstore database schema, version 5 (PRAGMA user_version = 5).
+-- flowstore database schema, version 6 (PRAGMA user_version = 6).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
@@ -12,6 +12,8 @@
 -- stored before have NULL there and are matched by their options.
 -- Version 5 added capture sets (flowstore --merge): captures.kind and
 -- the table capture_files.
+-- Version 6 added flows.uid, the connection's uid as flowreplay's
+-- conn.log gives it; NULL in rows stored before.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
@@ -99,6 +101,9 @@ CREATE TABLE flows (
     zeek_resp_p        INTEGER,
     zeek_orig_pkts     INTEGER,            -- packets, Zeek's orientation
     zeek_resp_pkts     INTEGER,
+    uid                TEXT,               -- the connection's uid, as in flowreplay's
+                                           --   conn.log (docs/zeek-compat.md); NULL
+                                           --   before version 6
     UNIQUE (capture_id, flow_no)
 );
 

@@ -53,6 +53,13 @@ expect "new rows in conn" "$(q "$db" 'SELECT min(zeek) FROM conn WHERE capture_i
 # version 3: the captures stored before were read whole
 expect "old capture status" "$(q "$db" "SELECT status, quote(error) FROM captures WHERE id = 1")" \
     "complete|NULL"
+# version 6: no uid stored before; the view makes one from the ids
+expect "old row uid" "$(q "$db" "SELECT quote(f.uid), c.uid FROM flows AS f, conn AS c
+    WHERE f.capture_id = 1 AND c.capture_id = 1")" "NULL|C000100000001"
+expect "new row uid" "$(q "$db" "SELECT count(*) FROM flows AS f JOIN conn AS c
+    ON c.capture_id = f.capture_id AND c.start_ns = f.start_ns
+    WHERE f.capture_id = 2 AND c.uid = f.uid AND length(f.uid) = 18")" \
+    "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 2')"
 # version 4: no settings recorded before; the options as given stand in
 expect "old capture settings" "$(q "$db" "SELECT quote(settings) FROM captures WHERE id = 1")" NULL
 # opening again: nothing to do; the old capture (same file, same options) is found

@@ -35,7 +35,9 @@ extern const char fs_views_sql[];
  *      never enforced on flowstore's connections, so dropping the old
  *      table leaves flows and events alone.
  *   5: capture sets: captures.kind ('file' for those stored before) and
- *      the table capture_files. */
+ *      the table capture_files.
+ *   6: flows.uid (the conn.log uid); rows stored before keep NULL and
+ *      the conn view makes theirs as before. */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -77,6 +79,7 @@ static const fs_step steps[] = {
         " sha256 TEXT NOT NULL, linktype INTEGER NOT NULL, first_ns INTEGER,"
         " last_ns INTEGER, packets INTEGER NOT NULL, PRIMARY KEY (capture_id, file_no));"
         " CREATE INDEX capture_files_sha256 ON capture_files (sha256);"},
+    {6, "ALTER TABLE flows ADD COLUMN uid TEXT;"},
     {0, NULL} /* end */
 };
 
