@@ -59,6 +59,23 @@ static int usage_error(const char *fmt, ...)
     return 2;
 }
 
+/* The extra columns --ignore knows: those of --zeek-fields output and of
+ * a Zeek conn.log (other extras are not known before a file names them,
+ * and a misspelt name must not be taken silently). */
+static int zeek_column(const char *p, size_t n)
+{
+    static const char *const names[] = {
+        "zeek_history", "conn_state", "orig_ip_bytes", "resp_ip_bytes", "orig_payload_bytes",
+        "resp_payload_bytes", "missed_bytes", "zeek_orig_pkts", "zeek_resp_pkts",
+        "zeek_duration", "zeek_orig_h", "zeek_orig_p", "zeek_resp_h", "zeek_resp_p",
+        "zeek_proto", "community_id", "uid", "service", "duration", "local_orig",
+        "local_resp", "tunnel_parents"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0)
+            return fd_field_intern(p, n);
+    return -1;
+}
+
 static int parse_ignore(const char *list, uint64_t *mask)
 {
     const char *p = list;
@@ -66,7 +83,9 @@ static int parse_ignore(const char *list, uint64_t *mask)
     while (*p) {
         size_t n = strcspn(p, ",");
         int id = fd_field_lookup(p, n);
-        if (n == 0 || id < 0 || id >= FD_F_KNOWN) {
+        if (id < 0 && n)
+            id = zeek_column(p, n);
+        if (n == 0 || id < 0) {
             fprintf(stderr, "flowdiff: --ignore: unknown field '%.*s'\n"
                             "Try 'flowdiff --help' for more information.\n",
                     (int)n, p);
@@ -112,6 +131,18 @@ static int match_inputs(const char *a, const char *b, fd_replay *rp, const char 
     const char *name[2] = {a, b};
     fd_probe_file(a, &p[0]);
     fd_probe_file(b, &p[1]);
+    if ((p[0].kind == FD_PK_CONNLOG && p[1].kind == FD_PK_EVENTS) ||
+        (p[0].kind == FD_PK_EVENTS && p[1].kind == FD_PK_CONNLOG)) {
+        int z = p[0].kind == FD_PK_CONNLOG ? 0 : 1;
+        fprintf(stderr, "flowdiff: %s is a Zeek conn.log, %s a flowreplay event file\n",
+                name[z], name[!z]);
+        return -1;
+    }
+    if (p[0].kind == FD_PK_CONNLOG || p[1].kind == FD_PK_CONNLOG) {
+        /* a capture compared with it gives its conn.log, from Zeek's table */
+        rp->connlog = 1;
+        return 0;
+    }
     if (p[0].kind == FD_PK_EVENTS && p[1].kind == FD_PK_EVENTS) {
         if (p[0].zeek != p[1].zeek) {
             int z = p[0].zeek ? 0 : 1;
