@@ -101,6 +101,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     io.zeek = &zc;
     io.events = 1;
     io.replace = 1;
+    io.settings = "fuzz"; /* one run per input: replaced each time */
     io.quiet = 1;
     io.stop = &stop;
     io.current = &current;

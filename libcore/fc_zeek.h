@@ -216,6 +216,16 @@ typedef struct fc_zeek_table_stats {
 } fc_zeek_table_stats;
 const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
 
+/* --------------------------------------------------------------- uid */
+
+#define FC_ZEEK_UID_LEN 19 /* "C", 17 base-62 digits, NUL */
+
+/* The connection's uid, as every flowkit output names it: a digest of
+ * its key (Zeek's orientation), protocol and start time, so the same
+ * connection has the same uid in flowreplay's conn.log and flowstore's
+ * conn view, on any machine (fc_zeek_uid.c, docs/zeek-compat.md). */
+void fc_zeek_uid(const fc_zeek_rec *r, char out[FC_ZEEK_UID_LEN]);
+
 /* --------------------------------------------------------------- TSV */
 
 /* Zeek TSV conn.log: header (#separator ... #types) with #open stamped
@@ -223,8 +233,8 @@ const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
  * id.orig_h id.orig_p id.resp_h id.resp_p proto service duration
  * orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes
  * history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes
- * tunnel_parents community_id. The uid is derived from the record id
- * (deterministic, not Zeek's random one). Return 0 or -1 (errno set). */
+ * tunnel_parents community_id. The uid is fc_zeek_uid's (deterministic,
+ * not Zeek's random one). Return 0 or -1 (errno set). */
 int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
 int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
 int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);

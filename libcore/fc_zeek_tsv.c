@@ -2,7 +2,7 @@
  * (the ASCII writer's layout, readable by zeek-cut).
  *
  * Determinism: #open/#close come from capture times, the uid from the
- * record's creation order and start time; nothing reads the wall clock. */
+ * connection (fc_zeek_uid.c); nothing reads the wall clock. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,38 +82,13 @@ int fc_zeek_tsv_header(FILE *f, fc_ts open_ts)
                : 0;
 }
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 31;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 29;
-    x *= UINT64_C(0x94d049bb133111eb);
-    return x ^ (x >> 32);
-}
-
-/* A uid in Zeek's shape ("C" + 17 base62 digits) from the record's
- * creation order and start time: stable across runs, unlike Zeek's. */
-static void make_uid(const fc_zeek_rec *r, char *buf)
-{
-    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    uint64_t w[2] = {mix(r->id * UINT64_C(0x9e3779b97f4a7c15) ^ (uint64_t)r->start),
-                     mix(r->id + UINT64_C(0x632be59bd9b4e019))};
-    buf[0] = 'C';
-    for (int i = 0; i < 17; i++) {
-        uint64_t *x = &w[i < 9 ? 0 : 1];
-        buf[1 + i] = b62[*x % 62];
-        *x /= 62;
-    }
-    buf[18] = '\0';
-}
-
 int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed)
 {
     fc_zeek_fields z;
-    char ts[32], uid[20];
+    char ts[32], uid[FC_ZEEK_UID_LEN];
     fc_zeek_format(r, cid_seed, &z);
     fmt_secs(ts, sizeof ts, r->start);
-    make_uid(r, uid);
+    fc_zeek_uid(r, uid);
     return fprintf(f,
                    "%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t%s\t%s\t%s\t%s\t-\t-\t%s\t%s\t%s\t%s\t%s\t"
                    "%s\t-\t%s\n",

@@ -1,19 +1,29 @@
--- flowstore database schema, version 2 (PRAGMA user_version = 2).
+-- flowstore database schema, version 6 (PRAGMA user_version = 6).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
 -- tools/flowstore_db.c, never by editing this file's history.
 -- Version 2 added the Zeek columns of flows (zeek_history .. zeek_resp_pkts);
 -- rows stored by version 1 have NULL there.
+-- Version 3 added captures.status and captures.error (damaged captures
+-- kept up to the damage); captures stored before are 'complete'.
+-- Version 4 made the replay settings part of a capture's identity:
+-- captures.settings, unique with sha256 (was: sha256 alone); captures
+-- stored before have NULL there and are matched by their options.
+-- Version 5 added capture sets (flowstore --merge): captures.kind and
+-- the table capture_files.
+-- Version 6 added flows.uid, the connection's uid as flowreplay's
+-- conn.log gives it; NULL in rows stored before.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
--- One row per stored capture file.
+-- One row per stored capture: a file replayed with given settings (the
+-- same file stored with other settings is another row, another run).
 CREATE TABLE captures (
     id           INTEGER PRIMARY KEY,
     path         TEXT NOT NULL,            -- as given on the command line
     size         INTEGER NOT NULL,         -- bytes
-    sha256       TEXT NOT NULL UNIQUE,     -- of the file's bytes, lower-case hex
+    sha256       TEXT NOT NULL,            -- of the file's bytes, lower-case hex
     linktype     INTEGER NOT NULL,         -- DLT/LINKTYPE number
     first_ns     INTEGER,                  -- first packet time; NULL if none
     last_ns      INTEGER,                  -- last packet time; NULL if none
@@ -21,8 +31,39 @@ CREATE TABLE captures (
     flows        INTEGER NOT NULL,         -- rows in flows for this capture
     imported_at  TEXT NOT NULL,            -- wall clock, ISO 8601 UTC
     tool_version TEXT NOT NULL,            -- "flowstore 0.1.0"
-    options      TEXT NOT NULL             -- replay options as given ("" = defaults)
+    options      TEXT NOT NULL,            -- replay options as given ("" = defaults)
+    -- 'complete': read to its end; 'truncated': damaged, its flows are
+    -- those read before the damage (ended there with reason eof) and
+    -- packets counts the records read before it
+    status       TEXT NOT NULL DEFAULT 'complete',
+    error        TEXT,                     -- the read error, as flowstore printed it
+    -- the effective replay settings, canonical (tools/flowstore_settings.c);
+    -- NULL in captures stored before version 4
+    settings     TEXT,
+    -- 'file': one file replayed alone; 'set': several files replayed as
+    -- one merged stream (flowstore --merge), each in capture_files. A
+    -- set's sha256 is that of its files' hex digests in the order given,
+    -- each followed by a newline; its path "FIRST .. LAST (N files)", its
+    -- size, packets and time range those of all its files.
+    kind         TEXT NOT NULL DEFAULT 'file'
 );
+-- A capture's identity: its bytes and the settings it was replayed with.
+CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);
+
+-- The files of a capture set, in the order given.
+CREATE TABLE capture_files (
+    capture_id  INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE, -- the set
+    file_no     INTEGER NOT NULL,          -- position in the set, from 1
+    path        TEXT NOT NULL,             -- as given on the command line
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,             -- of the file's bytes
+    linktype    INTEGER NOT NULL,
+    first_ns    INTEGER,                   -- its first and last packet; NULL if none
+    last_ns     INTEGER,
+    packets     INTEGER NOT NULL,          -- its records read (after the filter)
+    PRIMARY KEY (capture_id, file_no)
+);
+CREATE INDEX capture_files_sha256 ON capture_files (sha256);
 
 -- One row per ended flow. Endpoints are in initiator orientation.
 CREATE TABLE flows (
@@ -60,6 +101,9 @@ CREATE TABLE flows (
     zeek_resp_p        INTEGER,
     zeek_orig_pkts     INTEGER,            -- packets, Zeek's orientation
     zeek_resp_pkts     INTEGER,
+    uid                TEXT,               -- the connection's uid, as in flowreplay's
+                                           --   conn.log (docs/zeek-compat.md); NULL
+                                           --   before version 6
     UNIQUE (capture_id, flow_no)
 );
 

@@ -4,8 +4,11 @@
 
 -- conn: the flows with Zeek conn.log column names, for analysts and
 -- scripts that know Zeek. ts is the flow start in UTC with nanoseconds;
--- uid is deterministic: 'C', the capture id in hex (4 digits or more),
--- the flow number in hex (8 digits).
+-- uid is the connection's, as flowreplay --format zeek writes it in its
+-- conn.log (a digest of Zeek's key, the protocol and the start time:
+-- docs/zeek-compat.md), the same on any machine and backend. Rows stored
+-- before schema version 6 have none: theirs is 'C', the capture id in hex
+-- (4 digits or more) and the flow number in hex (8 digits).
 --
 -- Rows stored with the Zeek fields (schema version 2 on) give Zeek's
 -- values: its originator (which may be the seed's responder: Zeek flips
@@ -30,7 +33,7 @@ CREATE VIEW conn AS
 SELECT
     strftime('%Y-%m-%dT%H:%M:%S', f.start_ns / 1000000000, 'unixepoch')
         || printf('.%09dZ', f.start_ns % 1000000000)         AS ts,
-    printf('C%04x%08x', f.capture_id, f.flow_no)               AS uid,
+    coalesce(f.uid, printf('C%04x%08x', f.capture_id, f.flow_no)) AS uid,
     coalesce(f.zeek_orig_h, f.orig_h)                          AS "id.orig_h",
     coalesce(f.zeek_orig_p, f.orig_p)                          AS "id.orig_p",
     coalesce(f.zeek_resp_h, f.resp_h)                          AS "id.resp_h",

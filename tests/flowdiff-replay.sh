@@ -15,12 +15,19 @@ chmod +x "$T/fake-replay"
 
 FLOWREPLAY=$T/fake-replay
 export FLOWREPLAY
-run --tcp-timeout 30s --max-flows 100 -f "tcp port 80" --no-flush --events lifecycle \
+run --tcp-timeout 30s --max-flows 100 -f "tcp port 80" --no-flush --events all \
     "$T/in.pcap" "$DATA/base.jsonl"
 expect_rc 0 "replayed capture equals jsonl"
 want=$(printf '%s\n' --tcp-timeout 30s --max-flows 100 -f "tcp port 80" --no-flush \
-    --events lifecycle --format csv -q -o - "$T/in.pcap")
+    --events all --format csv -q -o - "$T/in.pcap")
 [ "$(cat "$T/args")" = "$want" ] || { fail "flowreplay arguments"; cat "$T/args"; }
+
+# options that contradict the file compared: one line, status 2, no replay
+: >"$T/args"
+run --events lifecycle "$T/in.pcap" "$DATA/base.jsonl"
+expect_rc 2 "--events lifecycle against a file with packet events"
+expect_err "base.jsonl was made with --events all; --events lifecycle given" "events message"
+[ -s "$T/args" ] && fail "replayed although refused"
 
 : >"$T/args"
 run "$T/in.pcapng" - <"$T/in.pcap"

@@ -11,6 +11,8 @@ FLOWREPLAY=$top_builddir/tools/flowreplay
 FIX=$top_srcdir/fixtures/real
 EXPECTED=$top_srcdir/tests/data/flowstore
 QUERIES=$top_srcdir/sql/queries
+# The schema version flowstore writes (FS_SCHEMA_VERSION).
+SCHEMA_VERSION=6
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/flowstore-test.XXXXXX") || exit 99
 # Background flowstore processes a test started, killed if it fails early.
@@ -133,4 +135,25 @@ wait_for() {
 # (200,000 flows, about 200 MB), so a test can interrupt it.
 big_capture() {
     "$FLOWGEN" --flows 200000 --seed 11 -o "$1" || fail "flowgen --flows 200000"
+}
+
+# split_pcap FILE N PREFIX: cuts a classic pcap into pieces of N records,
+# PREFIX_1.pcap, PREFIX_2.pcap, ... (as editcap -c or tcpdump -G rotate
+# a capture), each with the file's header. Skips the test without python3.
+split_pcap() {
+    command -v python3 >/dev/null || skip "no python3 to split a capture"
+    python3 - "$1" "$2" "$3" <<'PY' || fail "split_pcap $1"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+n, prefix = int(sys.argv[2]), sys.argv[3]
+end = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+head, off, recs = data[:24], 24, []
+while off < len(data):
+    caplen = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+    recs.append(data[off:off + 16 + caplen])
+    off += 16 + caplen
+for k in range(0, len(recs), n):
+    with open("%s_%d.pcap" % (prefix, k // n + 1), "wb") as f:
+        f.write(head + b"".join(recs[k:k + n]))
+PY
 }

@@ -45,7 +45,7 @@ expect "no merge" "$(q "$db" "SELECT count(DISTINCT capture_id) FROM flows WHERE
 
 # the same capture again: nothing stored, said so, status 0
 "$FLOWSTORE" -d "$db" "$FIX/reset.pcap" 2>"$T/err" || fail "again: status"
-grep -q "reset.pcap: already stored as capture 8 (same SHA-256)" "$T/err" || fail "again: message"
+grep -q "reset.pcap: already stored as capture 8 (same SHA-256, same settings)" "$T/err" || fail "again: message"
 expect "again: captures" "$(q "$db" 'SELECT count(*) FROM captures')" $#
 # under another name too (same bytes)
 cp "$FIX/reset.pcap" "$T/copy.pcap"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # flowstore-migrate.sh - a version 1 database (made from the version 1
 # schema and views kept in tests/data/flowstore, as flowstore 1 created
-# them) is migrated to version 2 when flowstore opens it: the Zeek columns
+# them) is migrated to the current version when flowstore opens it: the Zeek columns
 # are added, the old rows keep their values and NULL in the new columns,
 # the conn view falls back to the derived conn_state for them, and new
 # captures get the Zeek fields. A new database has the same columns as a
@@ -10,12 +10,13 @@
 need_sqlite3
 
 db=$T/v1.db
+sha=$("$FLOWSTORE" --sha256 "$FIX/refused.pcap" | cut -d' ' -f1)
 {
     cat "$EXPECTED/schema-v1.sql" "$EXPECTED/views-v1.sql"
     echo "PRAGMA application_id = $((0x666b7374)); PRAGMA user_version = 1;"
     # one stored capture, as flowstore 1 wrote it (refused.pcap's flow)
-    cat <<'SQL'
-INSERT INTO captures VALUES (1, 'refused.pcap', 1000, 'aaaa', 1, 1795764369617271573,
+    cat <<SQL
+INSERT INTO captures VALUES (1, 'refused.pcap', 1000, '$sha', 1, 1795764369617271573,
     1795764369617294588, 2, 1, '2025-01-01T00:00:00.000Z', 'flowstore 0.1.0', '');
 INSERT INTO flows VALUES (1, 1, 1, 'tcp', '127.0.0.1', 49512, '127.0.0.1', 18082,
     1795764369617271573, 1795764369617294588, 23015, 1, 1, 74, 54, 'reset', 'rst', 'Sr');
@@ -26,7 +27,7 @@ expect "v1 conn" "$(q "$db" 'SELECT conn_state, history FROM conn')" "REJ|Sr"
 
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" 2>"$T/err" || fail "migrating: $(cat "$T/err")"
 [ -s "$T/err" ] && fail "migrating said: $(cat "$T/err")"
-expect "migrated version" "$(q "$db" 'PRAGMA user_version')" 2
+expect "migrated version" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
 expect "captures" "$(q "$db" 'SELECT count(*) FROM captures')" 2
 # the old row: intact, NULL in every Zeek column
 expect "old row" "$(q "$db" "SELECT proto, orig_h, orig_p, resp_h, resp_p, start_ns, end_ns,
@@ -49,12 +50,31 @@ expect "new rows filled" "$(q "$db" "SELECT count(*) FROM flows WHERE capture_id
         AND orig_ip_bytes IS NOT NULL AND missed_bytes IS NOT NULL")" \
     "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 2')"
 expect "new rows in conn" "$(q "$db" 'SELECT min(zeek) FROM conn WHERE capture_id = 2')" 1
-# opening again: nothing to do
-"$FLOWSTORE" -q -d "$db" "$FIX/refused.pcap" || fail "third import"
-expect "version again" "$(q "$db" 'PRAGMA user_version')" 2
+# version 3: the captures stored before were read whole
+expect "old capture status" "$(q "$db" "SELECT status, quote(error) FROM captures WHERE id = 1")" \
+    "complete|NULL"
+# version 6: no uid stored before; the view makes one from the ids
+expect "old row uid" "$(q "$db" "SELECT quote(f.uid), c.uid FROM flows AS f, conn AS c
+    WHERE f.capture_id = 1 AND c.capture_id = 1")" "NULL|C000100000001"
+expect "new row uid" "$(q "$db" "SELECT count(*) FROM flows AS f JOIN conn AS c
+    ON c.capture_id = f.capture_id AND c.start_ns = f.start_ns
+    WHERE f.capture_id = 2 AND c.uid = f.uid AND length(f.uid) = 18")" \
+    "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 2')"
+# version 4: no settings recorded before; the options as given stand in
+expect "old capture settings" "$(q "$db" "SELECT quote(settings) FROM captures WHERE id = 1")" NULL
+# opening again: nothing to do; the old capture (same file, same options) is found
+"$FLOWSTORE" -d "$db" "$FIX/refused.pcap" 2>"$T/err" || fail "third import"
+grep -q "refused.pcap: already stored as capture 1 " "$T/err" || fail "old capture: $(cat "$T/err")"
+expect "version again" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
+# with other options it is another run
+"$FLOWSTORE" -q -d "$db" --tcp-timeout 10s "$FIX/refused.pcap" || fail "other options"
+expect "another run" "$(q "$db" "SELECT count(*) FROM captures WHERE sha256 = '$sha'")" 2
 
 # a new database: the same columns in the same order as the migrated one
 "$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"
-cols="SELECT group_concat(name || ' ' || type, ',') FROM pragma_table_info('flows')"
-expect "columns" "$(q "$T/new.db" "$cols")" "$(q "$db" "$cols")"
+for t in captures capture_files flows events; do
+    cols="SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || quote(dflt_value), ',')
+          FROM pragma_table_info('$t')"
+    expect "$t columns" "$(q "$T/new.db" "$cols")" "$(q "$db" "$cols")"
+done
 exit 0

@@ -11,11 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "flowdiff.h"
+#include "flowdiff_probe.h"
 
 enum {
     OPT_ORDER = 256, OPT_IGNORE, OPT_TOL, OPT_MAXREP, OPT_FORMAT, OPT_COLOR,
     OPT_MAXFLOWS, OPT_TCPTO, OPT_UDPTO, OPT_OTHERTO, OPT_SWEEP, OPT_NOFLUSH,
-    OPT_EVENTS
+    OPT_EVENTS, OPT_ZFIELDS, OPT_ZEEK, OPT_ZC, OPT_ZBARE, OPT_ZLSP, OPT_ZTUN, OPT_ZNOTUN
 };
 
 static void usage(FILE *f)
@@ -32,7 +33,12 @@ static void usage(FILE *f)
           "  --color[=auto|always|never]  colour the text report (default auto)\n"
           "Passed to flowreplay for capture inputs:\n"
           "  --max-flows N, --tcp-timeout D, --udp-timeout D, --other-timeout D,\n"
-          "  --sweep-interval D, -f EXPR, --no-flush, --events lifecycle\n"
+          "  --sweep-interval D, -f EXPR, --no-flush, --events all|lifecycle,\n"
+          "  --zeek-fields, --zeek, --ignore-checksums, --zeek-bare,\n"
+          "  --likely-server-ports LIST, --zeek-tunnels, --no-zeek-tunnels\n"
+          "A capture compared with a file is replayed as that file was made (its\n"
+          "Zeek columns, its event selection); options given that contradict the\n"
+          "file, or two files made differently, are one line and exit status 2.\n"
           "\n"
           "  -h, --help              show this help\n"
           "  -V, --version           show the version\n"
@@ -53,6 +59,23 @@ static int usage_error(const char *fmt, ...)
     return 2;
 }
 
+/* The extra columns --ignore knows: those of --zeek-fields output and of
+ * a Zeek conn.log (other extras are not known before a file names them,
+ * and a misspelt name must not be taken silently). */
+static int zeek_column(const char *p, size_t n)
+{
+    static const char *const names[] = {
+        "zeek_history", "conn_state", "orig_ip_bytes", "resp_ip_bytes", "orig_payload_bytes",
+        "resp_payload_bytes", "missed_bytes", "zeek_orig_pkts", "zeek_resp_pkts",
+        "zeek_duration", "zeek_orig_h", "zeek_orig_p", "zeek_resp_h", "zeek_resp_p",
+        "zeek_proto", "community_id", "uid", "service", "duration", "local_orig",
+        "local_resp", "tunnel_parents"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0)
+            return fd_field_intern(p, n);
+    return -1;
+}
+
 static int parse_ignore(const char *list, uint64_t *mask)
 {
     const char *p = list;
@@ -60,7 +83,9 @@ static int parse_ignore(const char *list, uint64_t *mask)
     while (*p) {
         size_t n = strcspn(p, ",");
         int id = fd_field_lookup(p, n);
-        if (n == 0 || id < 0 || id >= FD_F_KNOWN) {
+        if (id < 0 && n)
+            id = zeek_column(p, n);
+        if (n == 0 || id < 0) {
             fprintf(stderr, "flowdiff: --ignore: unknown field '%.*s'\n"
                             "Try 'flowdiff --help' for more information.\n",
                     (int)n, p);
@@ -86,6 +111,74 @@ static int add_replay(fd_replay *rp, const char *opt, const char *val)
     rp->argv[rp->argc++] = opt;
     if (val)
         rp->argv[rp->argc++] = val;
+    return 0;
+}
+
+static const char *sel_name(int sel)
+{
+    return sel == FD_SEL_ALL ? "all" : "lifecycle";
+}
+
+/* Two inputs made differently would differ in every flow: said in one
+ * line instead (0 when they match). A capture compared with a file is
+ * replayed with what the file records: --zeek-fields for its Zeek
+ * columns, --events lifecycle when it has no packet events; an option
+ * given that contradicts the file is refused. */
+static int match_inputs(const char *a, const char *b, fd_replay *rp, const char *events,
+                        int zgiven)
+{
+    fd_probe p[2];
+    const char *name[2] = {a, b};
+    fd_probe_file(a, &p[0]);
+    fd_probe_file(b, &p[1]);
+    if ((p[0].kind == FD_PK_CONNLOG && p[1].kind == FD_PK_EVENTS) ||
+        (p[0].kind == FD_PK_EVENTS && p[1].kind == FD_PK_CONNLOG)) {
+        int z = p[0].kind == FD_PK_CONNLOG ? 0 : 1;
+        fprintf(stderr, "flowdiff: %s is a Zeek conn.log, %s a flowreplay event file\n",
+                name[z], name[!z]);
+        return -1;
+    }
+    if (p[0].kind == FD_PK_CONNLOG || p[1].kind == FD_PK_CONNLOG) {
+        /* a capture compared with it gives its conn.log, from Zeek's table */
+        rp->connlog = 1;
+        return 0;
+    }
+    if (p[0].kind == FD_PK_EVENTS && p[1].kind == FD_PK_EVENTS) {
+        if (p[0].zeek != p[1].zeek) {
+            int z = p[0].zeek ? 0 : 1;
+            fprintf(stderr,
+                    "flowdiff: %s has the Zeek columns (made with --zeek-fields or --zeek), "
+                    "%s has not\n", name[z], name[!z]);
+            return -1;
+        }
+        if (p[0].sel && p[1].sel && p[0].sel != p[1].sel) {
+            int l = p[0].sel == FD_SEL_LIFECYCLE ? 0 : 1;
+            fprintf(stderr,
+                    "flowdiff: %s has no packet events (made with --events lifecycle), "
+                    "%s has them\n", name[l], name[!l]);
+            return -1;
+        }
+        return 0;
+    }
+    for (int s = 0; s < 2; s++) {
+        const fd_probe *g = &p[s]; /* the file; the other side a capture */
+        if (g->kind != FD_PK_EVENTS || p[!s].kind != FD_PK_CAPTURE)
+            continue;
+        if (g->zeek && !zgiven) {
+            add_replay(rp, "--zeek-fields", NULL);
+        } else if (!g->zeek && zgiven) {
+            fprintf(stderr, "flowdiff: %s has no Zeek columns; --zeek-fields or --zeek given\n",
+                    name[s]);
+            return -1;
+        }
+        if (g->sel && events && strcmp(events, sel_name(g->sel)) != 0) {
+            fprintf(stderr, "flowdiff: %s was made with --events %s; --events %s given\n",
+                    name[s], sel_name(g->sel), events);
+            return -1;
+        }
+        if (g->sel == FD_SEL_LIFECYCLE && !events)
+            add_replay(rp, "--events", "lifecycle");
+    }
     return 0;
 }
 
@@ -115,6 +208,13 @@ int main(int argc, char **argv)
         {"sweep-interval", required_argument, NULL, OPT_SWEEP},
         {"no-flush", no_argument, NULL, OPT_NOFLUSH},
         {"events", required_argument, NULL, OPT_EVENTS},
+        {"zeek-fields", no_argument, NULL, OPT_ZFIELDS},
+        {"zeek", no_argument, NULL, OPT_ZEEK},
+        {"ignore-checksums", no_argument, NULL, OPT_ZC},
+        {"zeek-bare", no_argument, NULL, OPT_ZBARE},
+        {"likely-server-ports", required_argument, NULL, OPT_ZLSP},
+        {"zeek-tunnels", no_argument, NULL, OPT_ZTUN},
+        {"no-zeek-tunnels", no_argument, NULL, OPT_ZNOTUN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -125,6 +225,8 @@ int main(int argc, char **argv)
     fd_reader *rd[2] = {NULL, NULL};
     const char *color_when = NULL;
     int format = FD_REP_TEXT, c, color, rc = 2;
+    const char *events = NULL; /* --events as given */
+    int zfields = 0, zeek = 0;
     char *end;
     fc_ts d;
     unsigned long long u;
@@ -199,7 +301,29 @@ int main(int argc, char **argv)
             add_replay(&rp, "--no-flush", NULL);
             break;
         case OPT_EVENTS:
+            if (strcmp(optarg, "all") != 0 && strcmp(optarg, "lifecycle") != 0)
+                return usage_error("--events: expected all or lifecycle, not '%s'", optarg);
+            events = optarg;
             add_replay(&rp, "--events", optarg);
+            break;
+        case OPT_ZFIELDS:
+        case OPT_ZEEK:
+            if (c == OPT_ZFIELDS)
+                zfields = 1;
+            else
+                zeek = 1;
+            add_replay(&rp, c == OPT_ZFIELDS ? "--zeek-fields" : "--zeek", NULL);
+            break;
+        case OPT_ZC:
+        case OPT_ZBARE:
+        case OPT_ZTUN:
+        case OPT_ZNOTUN:
+            add_replay(&rp, c == OPT_ZC ? "--ignore-checksums" : c == OPT_ZBARE ? "--zeek-bare"
+                            : c == OPT_ZTUN ? "--zeek-tunnels" : "--no-zeek-tunnels", NULL);
+            break;
+        case OPT_ZLSP:
+            if (add_replay(&rp, "--likely-server-ports", optarg) != 0)
+                return usage_error("too many replay options");
             break;
         case 'h':
             usage(stdout);
@@ -221,6 +345,8 @@ int main(int argc, char **argv)
     /* A replay child that dies must not kill us: see EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
 
+    if (match_inputs(argv[optind], argv[optind + 1], &rp, events, zfields || zeek) != 0)
+        return 2;
     rd[0] = fd_reader_open(argv[optind], &rp);
     if (rd[0])
         rd[1] = fd_reader_open(argv[optind + 1], &rp);

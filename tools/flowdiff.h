@@ -77,6 +77,8 @@ int fd_ev_key(fd_event *e);
 typedef struct fd_replay {
     const char *argv[32];
     int argc;
+    int connlog;    /* compared with a Zeek conn.log: replay with
+                       --format zeek (Zeek's table) and read its conn.log */
 } fd_replay;
 
 /* Where an event's row is in its file, to read it again later. */

@@ -37,7 +37,7 @@ typedef struct state {
     const fd_opts *o;
     fd_reader *rd[2];
     int reread;               /* context rows are read again from rd[0] */
-    uint64_t extras;          /* extra columns both files have */
+    uint64_t extras;          /* extra columns either file has */
     flow **tab;
     size_t mask, count;
     uint64_t next_id;
@@ -687,7 +687,7 @@ int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
     if (check_fmt(&st, have) != 0)
         goto out;
     fixed = fd_reader_fixed_fields(exp) && fd_reader_fixed_fields(act);
-    st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+    st.extras = fd_reader_fields(exp) | fd_reader_fields(act);
     for (int s = 0; s < 2; s++)
         if (have[s] == 1) {
             setup_side(&st, &sd[s], s);
@@ -705,7 +705,7 @@ int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
         if (have[0] != 1 && have[1] != 1)
             break;
         if (!fixed) /* JSONL rows can name new fields */
-            st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+            st.extras = fd_reader_fields(exp) | fd_reader_fields(act);
         c0 = sd[0].ev[sd[0].head % AHEAD];
         c1 = sd[1].ev[sd[1].head % AHEAD];
         s = have[0] == 1 && (have[1] != 1 || c0->ts <= c1->ts) ? 0 : 1;
@@ -720,7 +720,7 @@ int fd_compare(fd_reader *exp, fd_reader *act, const fd_opts *o,
         if (refill(&st, &sd[s], s) != 0)
             goto oom;
     }
-    st.extras = fd_reader_fields(exp) & fd_reader_fields(act);
+    st.extras = fd_reader_fields(exp) | fd_reader_fields(act);
     fd__order_finish(&st.ord);
     for (size_t i = 0; i <= st.mask; i++)
         while (st.tab[i])

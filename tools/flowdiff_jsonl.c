@@ -154,8 +154,10 @@ static int string(jcur *c, const char **s, size_t *len)
     return 0;
 }
 
-/* JSON integer: -?(0|[1-9][0-9]*) with no fraction or exponent. */
-static int integer(jcur *c, const char **s, size_t *len)
+/* JSON integer: -?(0|[1-9][0-9]*) with no fraction or exponent; with
+ * `frac`, a JSON number (flowreplay writes Zeek's zeek_duration, an
+ * extra column, with decimals), compared as its text. */
+static int integer(jcur *c, const char **s, size_t *len, int frac)
 {
     size_t start = c->i;
 
@@ -168,6 +170,22 @@ static int integer(jcur *c, const char **s, size_t *len)
         return jerr(c, "bad number: leading zero");
     while (c->i < c->n && c->p[c->i] >= '0' && c->p[c->i] <= '9')
         c->i++;
+    if (frac && c->i < c->n && c->p[c->i] == '.') {
+        c->i++;
+        if (c->i >= c->n || c->p[c->i] < '0' || c->p[c->i] > '9')
+            return jerr(c, "bad number");
+        while (c->i < c->n && c->p[c->i] >= '0' && c->p[c->i] <= '9')
+            c->i++;
+    }
+    if (frac && c->i < c->n && (c->p[c->i] == 'e' || c->p[c->i] == 'E')) {
+        c->i++;
+        if (c->i < c->n && (c->p[c->i] == '+' || c->p[c->i] == '-'))
+            c->i++;
+        if (c->i >= c->n || c->p[c->i] < '0' || c->p[c->i] > '9')
+            return jerr(c, "bad number");
+        while (c->i < c->n && c->p[c->i] >= '0' && c->p[c->i] <= '9')
+            c->i++;
+    }
     if (c->i < c->n && (c->p[c->i] == '.' || c->p[c->i] == 'e' ||
                         c->p[c->i] == 'E'))
         return jerr(c, "bad number: only integers are allowed");
@@ -216,7 +234,7 @@ static int member(jcur *c, fd_event *ev, uint64_t *present)
         if (type == FD_T_TS || (type == FD_T_TEXT && id < FD_F_KNOWN))
             return fd__rd_err(c->r, c->r->lineno, c->i + 1,
                               "expected a string for '%s'", fd_field_name(id));
-        if (integer(c, &v, &vn) != 0)
+        if (integer(c, &v, &vn, id >= FD_F_KNOWN) != 0)
             return -1;
     } else if (c->i >= c->n || c->p[c->i] == '\n') {
         return jerr(c, "object cut short");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "flowdiff_connlog.h"
 #include "flowdiff_read.h"
 
 #define FD_BUFSZ (1u << 20)
@@ -241,6 +242,14 @@ static int start_replay(fd_reader *r, const char *path, const fd_replay *rp)
     r->fd = fd_spawn_replay(r->tmp[0] ? r->tmp : path, rp, &r->pid);
     if (r->fd < 0)
         return -1;
+    if (rp->connlog) { /* its conn.log, rewritten as event rows */
+        int fd = fd_connlog_convert("", 0, r->fd, r->name);
+        close(r->fd);
+        r->fd = fd;
+        if (fd < 0)
+            return -1;
+        r->seekable = 1;
+    }
     r->pos = r->end = 0;
     r->eof = 0;
     r->kind = FD_KIND_CSV;
@@ -277,6 +286,21 @@ fd_reader *fd_reader_open(const char *path, const fd_replay *rp)
     }
     if (is_pcap((const unsigned char *)r->buf, r->end)) {
         if (start_replay(r, path, rp) != 0)
+            goto fail;
+        return r;
+    }
+    if (fd_connlog_detect(r->buf, r->end)) {
+        int fd = fd_connlog_convert(r->buf, r->end, r->fd, r->name);
+        if (fd < 0)
+            goto fail;
+        if (r->fd != 0)
+            close(r->fd);
+        r->fd = fd;
+        r->pos = r->end = 0;
+        r->eof = 0;
+        r->kind = FD_KIND_CSV;
+        r->seekable = 1;
+        if (fd__csv_init(r) != 0)
             goto fail;
         return r;
     }

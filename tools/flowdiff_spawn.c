@@ -63,7 +63,7 @@ int fd_spawn_replay(const char *capture, const fd_replay *rp, int *pid)
     for (int i = 0; i < rp->argc; i++)
         argv[argc++] = rp->argv[i];
     argv[argc++] = "--format";
-    argv[argc++] = "csv";
+    argv[argc++] = rp->connlog ? "zeek" : "csv";
     argv[argc++] = "-q";
     argv[argc++] = "-o";
     argv[argc++] = "-";

@@ -16,16 +16,19 @@
 #include "flowcore.h"
 #include "flowstore_db.h"
 #include "flowstore_import.h"
+#include "flowstore_settings.h"
 #include "flowstore_sha256.h"
 
 #define PROG "flowstore"
 
-enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
+enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_MERGE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
 
 static const struct option longopts[] = {
     {"database", required_argument, NULL, 'd'},
     {"events", no_argument, NULL, OPT_EVENTS},
     {"replace", no_argument, NULL, OPT_REPLACE},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"merge", no_argument, NULL, OPT_MERGE},
     {"stats", required_argument, NULL, OPT_STATS},
     {"sha256", no_argument, NULL, OPT_SHA256},
     {"quiet", no_argument, NULL, 'q'},
@@ -42,11 +45,17 @@ static void usage(FILE *out)
             "Usage: " PROG " [-d DB] [OPTION]... FILE...\n"
             "Replay capture files (pcap, pcapng) through the flow tracker as flowreplay\n"
             "does and store one row per ended flow in the SQLite database DB. Each file\n"
-            "is replayed on its own and stored whole in its own transaction, or not at\n"
-            "all; a file stored before (same SHA-256) is skipped.\n\n"
+            "is replayed on its own and stored in its own transaction; a damaged file\n"
+            "is stored up to the damage (status truncated); a file stored before (same\n"
+            "SHA-256) is skipped.\n\n"
             "  -d, --database DB       the database (default flows.db), created if missing\n"
             "      --events            also store the full event sequence (table events)\n"
             "      --replace           store again a capture stored before, replacing it\n"
+            "      --merge             store the FILEs as one capture set: one merged stream\n"
+            "                          (a capture rotated into pieces), as flowreplay\n"
+            "                          replays several files\n"
+            "      --strict            store a damaged capture not at all (by default what\n"
+            "                          was read before the damage is stored)\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
             "      --sha256            print the SHA-256 of each FILE as flowstore records\n"
             "                          it (sha256sum format) and exit\n"
@@ -64,8 +73,9 @@ static void usage(FILE *out)
             "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels\n"
             "      --help              show this help\n"
             "      --version           show the version\n\n"
-            "Exit status: 0 when every file was stored (or had been before), 1 when a\n"
-            "file or the database failed or the run was interrupted, 2 for usage errors.\n");
+            "Exit status: 0 when every file was stored whole (or had been before), 1 when\n"
+            "a file was damaged or failed, the database failed or the run was\n"
+            "interrupted, 2 for usage errors.\n");
 }
 
 static volatile sig_atomic_t stop;
@@ -97,14 +107,14 @@ static int print_digests(char **paths, int n)
 }
 
 typedef struct tally {
-    unsigned stored, skipped, failed;
+    unsigned stored, skipped, failed, truncated;
     uint64_t flows;
 } tally;
 
 /* Stores every file. Returns the exit status, or -1 when the database
  * could not be used at all (said on stderr). */
 static int store_all(const char *dbpath, const fs_import_opts *io, char **paths, int n,
-                     fc_replay_stats *total, tally *t)
+                     int merge, fc_replay_stats *total, tally *t)
 {
     char err[FS_ERRBUF];
     sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
@@ -119,15 +129,24 @@ static int store_all(const char *dbpath, const fs_import_opts *io, char **paths,
         return -1;
     }
     int status = 0;
-    for (int i = 0; i < n && !stop; i++) {
+    /* --merge: the files are one set, stored once */
+    for (int i = 0; i < (merge ? 1 : n) && !stop; i++) {
         uint64_t flows;
-        switch (fs_import_file(im, paths[i], total, &flows)) {
+        fs_result r = merge ? fs_import_set(im, (const char *const *)paths, (size_t)n, total, &flows)
+                            : fs_import_file(im, paths[i], total, &flows);
+        switch (r) {
         case FS_STORED:
             t->stored++;
             t->flows += flows;
             break;
         case FS_SKIPPED:
             t->skipped++;
+            break;
+        case FS_TRUNCATED: /* stored, but the capture is damaged: exit 1 */
+            t->stored++;
+            t->truncated++;
+            t->flows += flows;
+            status = 1;
             break;
         case FS_INTERRUPTED:
         case FS_FAILED:
@@ -167,8 +186,9 @@ int main(int argc, char **argv)
     fk_replay_cli cli;
     fk_zeek_cli zc;
     fs_import_opts io;
-    const char *dbpath = "flows.db", *statspath = NULL;
-    int digests = 0, c;
+    const char *dbpath = "flows.db", *statspath = NULL, *lsp = NULL;
+    char settings[1024];
+    int digests = 0, merge = 0, c;
 
     fk_replay_cli_init(&cli);
     fk_zeek_cli_init(&zc);
@@ -183,6 +203,8 @@ int main(int argc, char **argv)
             char name[40];
             snprintf(name, sizeof name, "--%s", zeek_opt_name(c));
             remember(&cli, name, c == FK_OPT_LSP ? optarg : NULL);
+            if (c == FK_OPT_LSP)
+                lsp = optarg;
         }
         if (r < 0)
             return 2;
@@ -197,6 +219,12 @@ int main(int argc, char **argv)
             break;
         case OPT_REPLACE:
             io.replace = 1;
+            break;
+        case OPT_STRICT:
+            io.strict = 1;
+            break;
+        case OPT_MERGE:
+            merge = 1;
             break;
         case OPT_STATS:
             statspath = optarg;
@@ -247,6 +275,12 @@ int main(int argc, char **argv)
         zc.zo.tunnels = 0;
     }
 
+    if (fs_settings_key(&cli, &zc, lsp, settings, sizeof settings) != 0) {
+        fprintf(stderr, PROG ": --filter or --likely-server-ports: too long\n");
+        return 2;
+    }
+    io.settings = settings;
+
     FILE *stats = NULL;
     if (statspath && !(stats = fopen(statspath, "w"))) {
         fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
@@ -258,10 +292,10 @@ int main(int argc, char **argv)
 
     struct timespec start;
     fc_replay_stats total;
-    tally t = {0, 0, 0, 0};
+    tally t = {0, 0, 0, 0, 0};
     memset(&total, 0, sizeof total);
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int status = store_all(dbpath, &io, argv + optind, argc - optind, &total, &t);
+    int status = store_all(dbpath, &io, argv + optind, argc - optind, merge, &total, &t);
     int64_t el = fk_elapsed_ns(&start);
     if (status < 0) {
         if (stats)
@@ -272,10 +306,14 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": interrupted\n");
     if (!io.quiet || stats)
         fk_summary(PROG, &total, el, io.quiet ? NULL : stderr, stats);
-    if (!io.quiet)
+    if (!io.quiet) {
         fprintf(stderr,
-                PROG ": %u captures stored (%" PRIu64 " flows), %u already stored, %u failed\n",
+                PROG ": %u captures stored (%" PRIu64 " flows), %u already stored, %u failed",
                 t.stored, t.flows, t.skipped, t.failed);
+        if (t.truncated)
+            fprintf(stderr, "; %u damaged, stored up to the damage", t.truncated);
+        fputc('\n', stderr);
+    }
     if (stats && fclose(stats) != 0) {
         fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
         status = status ? status : 1;

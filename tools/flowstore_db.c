@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "fk_cli.h"
 #include "flowstore_db.h"
 
@@ -23,7 +25,19 @@ extern const char fs_views_sql[];
  * same tables and columns as that file (columns added by ALTER TABLE go
  * last, so sql/schema.sql lists them last too). The views are recreated
  * after the steps.
- *   2: the Zeek columns of flows; rows stored before keep NULL there. */
+ *   2: the Zeek columns of flows; rows stored before keep NULL there.
+ *   3: captures.status and captures.error (damaged captures kept); the
+ *      captures stored before were read whole: 'complete'.
+ *   4: captures.settings and identity (sha256, settings) instead of
+ *      sha256 alone: the table is built again without its UNIQUE
+ *      constraint (SQLite cannot drop one), rows and ids kept, settings
+ *      NULL (matched by their options as given instead). Foreign keys are
+ *      never enforced on flowstore's connections, so dropping the old
+ *      table leaves flows and events alone.
+ *   5: capture sets: captures.kind ('file' for those stored before) and
+ *      the table capture_files.
+ *   6: flows.uid (the conn.log uid); rows stored before keep NULL and
+ *      the conn view makes theirs as before. */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -44,6 +58,28 @@ static const fs_step steps[] = {
         " ALTER TABLE flows ADD COLUMN zeek_resp_p INTEGER;"
         " ALTER TABLE flows ADD COLUMN zeek_orig_pkts INTEGER;"
         " ALTER TABLE flows ADD COLUMN zeek_resp_pkts INTEGER;"},
+    {3, "ALTER TABLE captures ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';"
+        " ALTER TABLE captures ADD COLUMN error TEXT;"},
+    {4, "CREATE TABLE captures_v4 ("
+        " id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL,"
+        " sha256 TEXT NOT NULL, linktype INTEGER NOT NULL, first_ns INTEGER,"
+        " last_ns INTEGER, packets INTEGER NOT NULL, flows INTEGER NOT NULL,"
+        " imported_at TEXT NOT NULL, tool_version TEXT NOT NULL, options TEXT NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'complete', error TEXT, settings TEXT);"
+        " INSERT INTO captures_v4 SELECT id, path, size, sha256, linktype, first_ns, last_ns,"
+        " packets, flows, imported_at, tool_version, options, status, error, NULL"
+        " FROM captures;"
+        " DROP TABLE captures;"
+        " ALTER TABLE captures_v4 RENAME TO captures;"
+        " CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);"},
+    {5, "ALTER TABLE captures ADD COLUMN kind TEXT NOT NULL DEFAULT 'file';"
+        " CREATE TABLE capture_files ("
+        " capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,"
+        " file_no INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+        " sha256 TEXT NOT NULL, linktype INTEGER NOT NULL, first_ns INTEGER,"
+        " last_ns INTEGER, packets INTEGER NOT NULL, PRIMARY KEY (capture_id, file_no));"
+        " CREATE INDEX capture_files_sha256 ON capture_files (sha256);"},
+    {6, "ALTER TABLE flows ADD COLUMN uid TEXT;"},
     {0, NULL} /* end */
 };
 
@@ -102,6 +138,48 @@ static void db_error(sqlite3 *db, const char *path, const char *what, char *err,
         snprintf(err, cap, "%s: %s (%s)", path, what, strerror(sys));
     else
         snprintf(err, cap, "%s: %s", path, what);
+}
+
+/* After a failure to open or write the database: is its directory the
+ * cause? SQLite says "unable to open database file (No such file or
+ * directory)" both for a missing directory and for a new database in a
+ * directory it may not write, and "attempt to write a readonly database"
+ * when the file is writable but its directory is not (WAL mode needs the
+ * -wal and -shm files beside it). 1 with "PATH: why" in err, else 0. */
+static int dir_problem(const char *path, char *err, size_t cap)
+{
+    char dir[4096];
+    struct stat st;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(dir, &st) != 0) {
+        int e = errno;
+        snprintf(err, cap, "%s: cannot create the database: directory %s: %s", path, dir,
+                 strerror(e));
+        return 1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, cap, "%s: cannot create the database: %s is not a directory", path, dir);
+        return 1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        int e = errno;
+        if (access(path, F_OK) == 0)
+            snprintf(err, cap,
+                     "%s: cannot write the database: directory %s is not writable (%s), and"
+                     " the database's -wal and -shm files must be made there",
+                     path, dir, strerror(e));
+        else
+            snprintf(err, cap, "%s: cannot create the database: directory %s is not writable (%s)",
+                     path, dir, strerror(e));
+        return 1;
+    }
+    return 0;
 }
 
 typedef struct ident {
@@ -269,7 +347,8 @@ sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *e
     rc = sqlite3_open_v2(path, &db,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        db_error(db, path, NULL, err, cap);
+        if (!dir_problem(path, err, cap))
+            db_error(db, path, NULL, err, cap);
         sqlite3_close(db);
         return NULL;
     }
@@ -295,13 +374,18 @@ sqlite3 *fs_db_open(const char *path, const volatile sig_atomic_t *stop, char *e
         goto out;
     }
     if ((rc = set_wal(db)) != SQLITE_OK || (rc = tune(db)) != SQLITE_OK) {
-        db_error(db, path, rc == SQLITE_BUSY ? "cannot switch to WAL mode: database busy" : NULL,
-                 err, cap);
+        if ((rc & 0xff) == SQLITE_BUSY || !dir_problem(path, err, cap))
+            db_error(db, path,
+                     rc == SQLITE_BUSY ? "cannot switch to WAL mode: database busy" : NULL, err,
+                     cap);
         goto out;
     }
     if (migrate(db, path, err, cap) == 0)
         return db;
 out:
+    rc = sqlite3_errcode(db) & 0xff;
+    if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR)
+        dir_problem(path, err, cap); /* a better reason, if the directory is it */
     sqlite3_close(db);
     return NULL;
 }

@@ -38,6 +38,7 @@
 #include "flowstore_import.h"
 #include "flowstore_pipe.h"
 #include "flowstore_rows.h"
+#include "flowstore_set.h"
 #include "flowstore_sha256.h"
 
 #define PROG "flowstore"
@@ -61,7 +62,7 @@ struct fs_importer {
     sqlite3 *db;
     fs_import_opts o;
     fs_rows *rows;
-    sqlite3_stmt *find, *same_size, *add, *totals;
+    sqlite3_stmt *find, *find_other, *same_size, *add, *totals;
 };
 
 /* Per-capture state seen by the event callback. */
@@ -87,20 +88,30 @@ typedef struct capture {
     /* indexes on flows dropped for a bulk load: names, CREATE statements */
     char *index_name[MAX_INDEXES], *index_sql[MAX_INDEXES];
     int nindex;
+    /* the read error that ended a damaged capture kept up to it ("" when
+     * the capture was read whole) */
+    char damage[FC_SOURCE_ERRBUF];
 } capture;
 
-static const char find_sql[] = "SELECT id FROM captures WHERE sha256 = ?1";
+/* The same run: same bytes, same settings (rows stored before schema 4
+ * have no settings: the options as given stand in). */
+static const char find_sql[] =
+    "SELECT id FROM captures WHERE sha256 = ?1"
+    " AND (settings = ?2 OR (settings IS NULL AND options = ?3)) ORDER BY id LIMIT 1";
+/* Another run of the same file (other settings). */
+static const char find_other_sql[] =
+    "SELECT id FROM captures WHERE sha256 = ?1 ORDER BY id LIMIT 1";
 static const char same_size_sql[] = "SELECT 1 FROM captures WHERE size = ?1 LIMIT 1";
 /* sha256 of the capture row until the digest is known (never committed) */
 static const char pending_sha[] = "pending";
 static const char add_sql[] =
     "INSERT INTO captures (id, path, size, sha256, linktype, packets, flows, imported_at,"
-    " tool_version, options)"
+    " tool_version, options, settings)"
     " VALUES (?1, ?2, ?3, ?4, 0, 0, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
-    " 'flowstore " FC_VERSION "', ?5)";
+    " 'flowstore " FC_VERSION "', ?5, ?6)";
 static const char totals_sql[] =
     "UPDATE captures SET linktype = ?2, first_ns = ?3, last_ns = ?4, packets = ?5, flows = ?6,"
-    " sha256 = ?7, size = ?8 WHERE id = ?1";
+    " sha256 = ?7, size = ?8, status = ?9, error = ?10, kind = ?11 WHERE id = ?1";
 
 fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, size_t cap)
 {
@@ -113,6 +124,7 @@ fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, si
     im->o = *o;
     if (!(im->rows = fs_rows_new(db)) ||
         sqlite3_prepare_v2(db, find_sql, -1, &im->find, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, find_other_sql, -1, &im->find_other, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, same_size_sql, -1, &im->same_size, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, add_sql, -1, &im->add, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, totals_sql, -1, &im->totals, NULL) != SQLITE_OK) {
@@ -129,6 +141,7 @@ void fs_importer_free(fs_importer *im)
         return;
     fs_rows_free(im->rows);
     sqlite3_finalize(im->find);
+    sqlite3_finalize(im->find_other);
     sqlite3_finalize(im->same_size);
     sqlite3_finalize(im->add);
     sqlite3_finalize(im->totals);
@@ -269,10 +282,25 @@ static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
     fk_progress_update(&c->prog, st, fc_tracker_count(t));
 }
 
-/* Id of the capture with this digest: > 0, 0 when none, < 0 on error. */
+/* Id of the capture with this digest and this run's settings: > 0, 0
+ * when none, < 0 on error. */
 static int64_t find_capture(fs_importer *im, const char *sha)
 {
     sqlite3_stmt *st = im->find;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, im->o.settings, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, im->o.cli->given, (int)im->o.cli->given_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
+    return id;
+}
+
+/* Id of a capture of the same file stored with any settings (the first),
+ * 0 when none, < 0 on error. */
+static int64_t find_other_run(fs_importer *im, const char *sha)
+{
+    sqlite3_stmt *st = im->find_other;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
@@ -293,12 +321,13 @@ static int size_stored(fs_importer *im, uint64_t size)
 
 static int delete_capture(fs_importer *im, int64_t id)
 {
-    char sql[192];
+    char sql[256];
     snprintf(sql, sizeof sql,
              "DELETE FROM events WHERE capture_id = %" PRId64 ";"
              " DELETE FROM flows WHERE capture_id = %" PRId64 ";"
+             " DELETE FROM capture_files WHERE capture_id = %" PRId64 ";"
              " DELETE FROM captures WHERE id = %" PRId64,
-             id, id, id);
+             id, id, id, id);
     return fs_db_exec(im->db, sql);
 }
 
@@ -314,6 +343,7 @@ static int add_capture(fs_importer *im, capture *c, int64_t reuse_id, const char
     sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
     sqlite3_bind_text(st, 4, sha, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, im->o.cli->given, (int)im->o.cli->given_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, im->o.settings, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -406,24 +436,43 @@ static void free_indexes(capture *c)
     c->nindex = 0;
 }
 
+/* The capture's totals: those of its file, or of all the files of a set
+ * (link type of the first, time range over all). */
 static int store_totals(fs_importer *im, capture *c, const fc_source *src, const char *sha,
-                        uint64_t size)
+                        uint64_t size, int is_set)
 {
-    const fc_source_file *f = fc_source_file_info(src, 0);
+    uint64_t packets = 0;
+    fc_ts first = 0, last = 0;
+    for (size_t i = 0; i < fc_source_nfiles(src); i++) {
+        const fc_source_file *f = fc_source_file_info(src, i);
+        if (!f->packets)
+            continue;
+        if (!packets || f->first_ts < first)
+            first = f->first_ts;
+        if (!packets || f->last_ts > last)
+            last = f->last_ts;
+        packets += f->packets;
+    }
     sqlite3_stmt *st = im->totals;
     sqlite3_bind_int64(st, 1, c->id);
-    sqlite3_bind_int(st, 2, f->linktype);
-    if (f->packets) {
-        sqlite3_bind_int64(st, 3, f->first_ts);
-        sqlite3_bind_int64(st, 4, f->last_ts);
+    sqlite3_bind_int(st, 2, fc_source_file_info(src, 0)->linktype);
+    if (packets) {
+        sqlite3_bind_int64(st, 3, first);
+        sqlite3_bind_int64(st, 4, last);
     } else {
         sqlite3_bind_null(st, 3);
         sqlite3_bind_null(st, 4);
     }
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->packets);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)packets);
     sqlite3_bind_int64(st, 6, c->flows);
     sqlite3_bind_text(st, 7, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)size);
+    sqlite3_bind_text(st, 9, c->damage[0] ? "truncated" : "complete", -1, SQLITE_STATIC);
+    if (c->damage[0])
+        sqlite3_bind_text(st, 10, c->damage, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 10);
+    sqlite3_bind_text(st, 11, is_set ? "set" : "file", -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -492,6 +541,14 @@ static void on_zeek_rec(void *ctx, const fc_zeek_rec *r)
         c->zended[ev.reason]++;
 }
 
+/* Did the replay stop because the capture is damaged (a truncated or
+ * corrupt record), as opposed to memory, storing or a signal? The source
+ * names the file and packet then. */
+static int damaged(const fc_source *src, int rc)
+{
+    return (rc == FC_EIO || rc == FC_EFORMAT) && fc_source_errmsg(src)[0];
+}
+
 /* --zeek: the capture through Zeek's connection table. Returns FC_OK, the
  * source's error, FC_ENOMEM, FC_EIO (storing failed) or FC_EINVAL
  * (interrupted). */
@@ -538,7 +595,7 @@ static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay
         count_zeek(st, fk_zring_feed(&q, t));
     fk_zring_free(&q);
     st->last_ts = c->zclock;
-    if (rc == FC_OK) { /* the live connections end with the capture */
+    if (rc == FC_OK || damaged(src, rc)) { /* live connections end with the input */
         c->zat_end = 1;
         fc_zeek_table_finish(t);
     }
@@ -608,6 +665,12 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     }
     if (rc == FC_EINVAL || *im->o.stop)
         return FS_INTERRUPTED;
+    if (damaged(src, rc) && !im->o.strict) {
+        /* kept up to the damage: the same line as flowreplay's */
+        snprintf(c->damage, sizeof c->damage, "%s", fc_source_errmsg(src));
+        fprintf(stderr, PROG ": %s\n", c->damage);
+        return FS_STORED;
+    }
     if (rc != FC_OK) {
         const char *m = fc_source_errmsg(src);
         /* the source message already names the file */
@@ -640,9 +703,38 @@ static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
     if (!im->o.quiet)
         fprintf(stderr,
                 PROG ": %s: already stored as capture %" PRId64
-                " (same SHA-256); nothing done (--replace to store it again)\n",
+                " (same SHA-256, same settings); nothing done (--replace to store it again)\n",
                 path, old);
     return FS_SKIPPED;
+}
+
+/* A set's files stored alone with the same settings would have their
+ * flows twice in the database: refused, or with --replace those lone
+ * captures are dropped (the set's rows replace them). SQLITE_OK to go
+ * on; SQLITE_CONSTRAINT when refused (said); else the SQLite error. */
+static int check_members(fs_importer *im, const fs_set *set, const char *label)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        int64_t lone = find_capture(im, set->m[i].sha);
+        if (lone < 0)
+            return SQLITE_ERROR;
+        if (!lone)
+            continue;
+        if (!im->o.replace) {
+            fprintf(stderr,
+                    PROG ": %s: already stored alone as capture %" PRId64
+                    "; set %s not stored (--replace drops the lone capture for the set)\n",
+                    set->m[i].path, lone, label);
+            return SQLITE_CONSTRAINT;
+        }
+        int rc = delete_capture(im, lone);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (!im->o.quiet)
+            fprintf(stderr, PROG ": %s: capture %" PRId64 " (the file alone) dropped for the set\n",
+                    set->m[i].path, lone);
+    }
+    return SQLITE_OK;
 }
 
 /* Inside the write transaction: everything from the duplicate check to
@@ -653,7 +745,7 @@ static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
  * is hashed on a thread of its own while the indexes are built (the
  * size is the file's as found by stat until then). */
 static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *path,
-                       uint64_t size, char *sha, fc_replay_stats *total)
+                       uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total)
 {
     fs_result res = FS_FAILED;
     int64_t old = 0;
@@ -672,6 +764,13 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
             return already_stored(im, path, old);
         if (im->o.verbose)
             fprintf(stderr, PROG ": %s: sha256 %s\n", path, sha);
+    }
+    if (set && (rc = check_members(im, set, path)) != SQLITE_OK) {
+        if (rc == SQLITE_CONSTRAINT) {
+            fs_db_rollback(im->db);
+            return FS_FAILED;
+        }
+        goto dberr;
     }
     if ((old > 0 && (rc = delete_capture(im, old)) != SQLITE_OK) ||
         (rc = add_capture(im, c, old, path, size, sha[0] ? sha : pending_sha)) != SQLITE_OK ||
@@ -703,7 +802,9 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
     } else if ((rc = rebuild_indexes(im, c)) != SQLITE_OK) {
         goto dberr;
     }
-    if ((rc = store_totals(im, c, src, sha, size)) != SQLITE_OK)
+    int64_t other = old > 0 ? 0 : find_other_run(im, sha);
+    if (other < 0 || (rc = store_totals(im, c, src, sha, size, set != NULL)) != SQLITE_OK ||
+        (set && (rc = fs_set_store_files(im->db, c->id, set, src)) != SQLITE_OK))
         goto dberr;
     if (*im->o.stop) {
         res = FS_INTERRUPTED;
@@ -716,10 +817,16 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         fprintf(stderr, PROG ": %s: replay and insert %.2f s, indexes %.2f s, commit %.2f s\n",
                 path, ns_replay / 1e9, (ns_commit - ns_replay) / 1e9,
                 (fk_elapsed_ns(&t0) - ns_commit) / 1e9);
-    if (!im->o.quiet)
-        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows\n", path,
-                old > 0 ? "replaced" : "stored as", c->id, c->flows);
-    return FS_STORED;
+    if (!im->o.quiet) {
+        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows%s", path,
+                old > 0 ? "replaced" : "stored as", c->id, c->flows,
+                c->damage[0] ? " read before the damage (status truncated)" : "");
+        if (other > 0)
+            fprintf(stderr, "; another run of capture %" PRId64 " (same file, other settings)",
+                    other);
+        fputc('\n', stderr);
+    }
+    return c->damage[0] ? FS_TRUNCATED : FS_STORED;
 dberr:
     say_db_error(im, path);
     res = FS_FAILED;
@@ -730,12 +837,32 @@ rollback:
     return res;
 }
 
+static fs_result import(fs_importer *im, const char *const *paths, size_t n, const char *path,
+                        uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total,
+                        uint64_t *flows);
+
+/* Can the file at `path` be stored? A pipe, a process substitution
+ * (<(zcat f.gz)), a socket or a device can be read once only, and
+ * flowstore reads a capture twice: for its SHA-256 and for the replay.
+ * A directory or a missing file is left to the capture reader, which
+ * says so. 1 yes, 0 no (said on one line). */
+static int stream_ok(const char *path, const struct stat *st)
+{
+    if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+        return 1;
+    fprintf(stderr,
+            PROG ": %s: %s, not a file: flowstore reads a capture twice (its SHA-256, then the"
+                 " replay); save it to a file first\n",
+            path, S_ISFIFO(st->st_mode) ? "a pipe (or process substitution)"
+                  : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
+    return 0;
+}
+
 fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
                          uint64_t *flows)
 {
-    char sha[FS_SHA256_HEXLEN], err[FC_SOURCE_ERRBUF];
+    char sha[FS_SHA256_HEXLEN];
     uint64_t size;
-    capture c;
 
     *flows = 0;
     if (strcmp(path, "-") == 0) {
@@ -743,20 +870,27 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
                         " known before the import; save it to a file first\n");
         return FS_FAILED;
     }
-    /* A regular file is hashed later (store()); anything else (a pipe)
-     * can be read once only, so before the replay opens it again. */
+    /* A regular file is hashed later (store()). */
     struct stat st;
     sha[0] = '\0';
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-        size = (uint64_t)st.st_size;
-    } else {
-        fs_result h = hash_file(im, path, NULL, sha, &size);
-        if (h == FS_INTERRUPTED)
-            fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);
-        if (h != FS_STORED)
-            return h;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+        return FS_FAILED;
     }
-    fc_source *src = fc_source_open(&path, 1, im->o.cli->filter, err);
+    if (!stream_ok(path, &st))
+        return FS_FAILED;
+    size = (uint64_t)st.st_size;
+    return import(im, &path, 1, path, size, sha, NULL, total, flows);
+}
+
+/* Opens the files as one source and stores it in one transaction. */
+static fs_result import(fs_importer *im, const char *const *paths, size_t n, const char *path,
+                        uint64_t size, char *sha, const fs_set *set, fc_replay_stats *total,
+                        uint64_t *flows)
+{
+    char err[FC_SOURCE_ERRBUF];
+    capture c;
+    fc_source *src = fc_source_open(paths, n, im->o.cli->filter, err);
     if (!src) {
         fprintf(stderr, PROG ": %s (capture not stored)\n", err);
         return FS_FAILED;
@@ -774,13 +908,47 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
             res = FS_FAILED;
         }
     } else {
-        res = store(im, &c, src, path, size, sha, total);
+        res = store(im, &c, src, path, size, sha, set, total);
     }
     free_indexes(&c);
     free(c.free_slots);
     free(c.recs);
     fc_source_close(src);
-    if (res == FS_STORED)
+    if (res == FS_STORED || res == FS_TRUNCATED)
         *flows = (uint64_t)c.flows;
+    return res;
+}
+
+fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
+                        fc_replay_stats *total, uint64_t *flows)
+{
+    fs_set set;
+    size_t bad = 0;
+    *flows = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], "-") == 0) {
+            fprintf(stderr, PROG ": -: standard input cannot be part of a set: each file's"
+                            " SHA-256 is recorded; save it to a file first\n");
+            return FS_FAILED;
+        }
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && !stream_ok(paths[i], &st))
+            return FS_FAILED;
+    }
+    /* every file is hashed first: the set is known by its files' digests */
+    if (fs_set_hash(&set, paths, n, im->o.stop, &bad) != 0) {
+        fs_result r = FS_FAILED;
+        if (errno == EINTR && *im->o.stop) {
+            fprintf(stderr, PROG ": %s: interrupted; set not stored\n", paths[bad]);
+            r = FS_INTERRUPTED;
+        } else {
+            fprintf(stderr, PROG ": %s: %s (set not stored)\n", paths[bad], strerror(errno));
+        }
+        fs_set_free(&set);
+        return r;
+    }
+    fs_result res = import(im, paths, n, set.label, set.size, set.sha, &set, total, flows);
+    fs_set_free(&set);
     return res;
 }

@@ -16,8 +16,12 @@ typedef struct fs_import_opts {
                                    record in the tracker's user state) or
                                    table mode (--zeek: Zeek's own
                                    connection table makes the flows) */
+    const char *settings;       /* the canonical settings (with the
+                                   SHA-256, a capture's identity) */
     int events;                 /* also store the full event sequence */
     int replace;                /* replace a capture stored before */
+    int strict;                 /* a damaged capture is not stored at all
+                                   (else what came before the damage is) */
     int quiet;                  /* no progress line, no per-capture lines */
     int verbose;                /* say when each replay starts */
     /* Set by the signal handler; the importer publishes the running
@@ -28,7 +32,10 @@ typedef struct fs_import_opts {
 
 typedef enum {
     FS_STORED = 0,
-    FS_SKIPPED,      /* same SHA-256 stored before, no --replace */
+    FS_SKIPPED,      /* same SHA-256 and settings stored before, no
+                        --replace */
+    FS_TRUNCATED,    /* damaged: stored up to the damage, status
+                        'truncated' (the error was reported) */
     FS_FAILED,       /* bad capture or database error; rolled back */
     FS_INTERRUPTED   /* signal; rolled back */
 } fs_result;
@@ -43,8 +50,19 @@ void fs_importer_free(fs_importer *im);
 
 /* Stores the capture at `path`. Errors are reported on stderr as one
  * line "flowstore: PATH: reason". The replay's counters are added to
- * *total; *flows gets the flows stored (0 unless FS_STORED). */
+ * *total; *flows gets the flows stored (0 unless FS_STORED or
+ * FS_TRUNCATED). */
 fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *total,
                          uint64_t *flows);
+
+/* Stores the files at `paths` as one capture set: replayed as one
+ * merged stream (as flowreplay replays several files), one captures row
+ * (kind 'set') with the flows, one capture_files row per file. A set
+ * stored before with the same settings is skipped (FS_SKIPPED); a file
+ * of it stored alone with the same settings makes it fail (reported)
+ * unless replace is set, which drops that capture. Otherwise as
+ * fs_import_file. */
+fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
+                        fc_replay_stats *total, uint64_t *flows);
 
 #endif
