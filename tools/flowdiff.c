@@ -15,7 +15,7 @@
 enum {
     OPT_ORDER = 256, OPT_IGNORE, OPT_TOL, OPT_MAXREP, OPT_FORMAT, OPT_COLOR,
     OPT_MAXFLOWS, OPT_TCPTO, OPT_UDPTO, OPT_OTHERTO, OPT_SWEEP, OPT_NOFLUSH,
-    OPT_EVENTS
+    OPT_EVENTS, OPT_FROM, OPT_TO
 };
 
 static void usage(FILE *f)
@@ -32,7 +32,9 @@ static void usage(FILE *f)
           "  --color[=auto|always|never]  colour the text report (default auto)\n"
           "Passed to flowreplay for capture inputs:\n"
           "  --max-flows N, --tcp-timeout D, --udp-timeout D, --other-timeout D,\n"
-          "  --sweep-interval D, -f EXPR, --no-flush, --events lifecycle\n"
+          "  --sweep-interval D, -f EXPR, --no-flush, --events lifecycle,\n"
+          "  --from TIME, --to TIME (a packet time window; see flowreplay(1))\n"
+          "  -r FILE                 an input (as tcpdump -r): -r A -r B, or -r A B\n"
           "\n"
           "  -h, --help              show this help\n"
           "  -V, --version           show the version\n"
@@ -115,6 +117,8 @@ int main(int argc, char **argv)
         {"sweep-interval", required_argument, NULL, OPT_SWEEP},
         {"no-flush", no_argument, NULL, OPT_NOFLUSH},
         {"events", required_argument, NULL, OPT_EVENTS},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -129,7 +133,10 @@ int main(int argc, char **argv)
     fc_ts d;
     unsigned long long u;
 
-    while ((c = getopt_long(argc, argv, "f:hV", lopts, NULL)) != -1) {
+    const char *in[2];
+    int nin = 0;
+
+    while ((c = getopt_long(argc, argv, "f:hVr:", lopts, NULL)) != -1) {
         if (!optarg) /* options without an argument: keep string calls safe */
             optarg = (char *)"";
         switch (c) {
@@ -201,6 +208,16 @@ int main(int argc, char **argv)
         case OPT_EVENTS:
             add_replay(&rp, "--events", optarg);
             break;
+        case OPT_FROM: /* checked by flowreplay, which says what is wrong */
+        case OPT_TO:
+            if (add_replay(&rp, c == OPT_FROM ? "--from" : "--to", optarg) != 0)
+                return usage_error("too many replay options");
+            break;
+        case 'r':
+            if (nin == 2)
+                return usage_error("expected two files, EXPECTED and ACTUAL");
+            in[nin++] = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -212,20 +229,22 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind != 2)
+    if (nin + argc - optind != 2)
         return usage_error("expected two files, EXPECTED and ACTUAL");
-    if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
+    while (nin < 2)
+        in[nin++] = argv[optind++];
+    if (strcmp(in[0], "-") == 0 && strcmp(in[1], "-") == 0)
         return usage_error("only one input can be stdin");
     color = format == FD_REP_TEXT ? color_wanted(color_when) : 0;
     o.keep_all = format == FD_REP_JUNIT;
     /* A replay child that dies must not kill us: see EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
 
-    rd[0] = fd_reader_open(argv[optind], &rp);
+    rd[0] = fd_reader_open(in[0], &rp);
     if (rd[0])
-        rd[1] = fd_reader_open(argv[optind + 1], &rp);
+        rd[1] = fd_reader_open(in[1], &rp);
     if (rd[0] && rd[1] && fd_compare(rd[0], rd[1], &o, &sum) == 0) {
-        fd_report(stdout, format, color, &sum, argv[optind], argv[optind + 1]);
+        fd_report(stdout, format, color, &sum, in[0], in[1]);
         rc = sum.changed || sum.only_exp || sum.only_act || sum.order_differs;
         fd_summary_free(&sum);
         if (fflush(stdout) != 0 || ferror(stdout)) {
