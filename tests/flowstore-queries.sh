@@ -58,7 +58,8 @@ n=0
 for f in "$QUERIES"/*.sql; do
     name=$(basename "$f" .sql)
     run "$name" <"$f"
-    [ -s "$T/$name.out" ] || fail "$name: no output"
+    # damaged: none of these captures is (flowquery-queries.sh has one)
+    [ -s "$T/$name.out" ] || [ "$name" = damaged ] || fail "$name: no output"
     check "$name"
     n=$((n + 1))
 done
