@@ -90,9 +90,10 @@ typedef struct fq_bars {
  * order). `id` names the chart for tests (data-chart attribute). */
 void fq_svg_hbars(FILE *out, const char *id, const fq_bars *b);
 
-/* Column chart over time: n buckets of `width_s` seconds from t0 (epoch
- * seconds), labels of the first and last bucket on the axis. */
-void fq_svg_timeline(FILE *out, const char *id, const fq_bars *b, int64_t t0, int64_t width_s);
+/* Column chart over time: n buckets of `width_ns` from t0_ns (epoch
+ * nanoseconds), the times of the first and last bucket on the axis. */
+void fq_svg_timeline(FILE *out, const char *id, const fq_bars *b, int64_t t0_ns,
+                     int64_t width_ns);
 
 /* Text for HTML: escapes & < > " '. */
 void fq_html_text(FILE *out, const char *s);

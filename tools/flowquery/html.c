@@ -133,16 +133,23 @@ static void utc_ns(sqlite3_stmt *st, int col, char *buf, size_t cap)
     snprintf(buf, cap, "%s.%03d", s, (int)(ns % 1000000000 / 1000000));
 }
 
-/* A column width that people read: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10,
- * 15, 30 min, 1, 2, 3, 6, 12 h, days: the first giving <= BUCKETS. */
+#define MS INT64_C(1000000)
+#define SEC INT64_C(1000000000)
+
+/* A column width that people read (10 ms .. 500 ms, 1, 2, 5, 10, 15, 30
+ * s, 1 .. 30 min, 1 .. 12 h, days): the first giving < BUCKETS columns
+ * over span (ns). */
 static int64_t nice_width(int64_t span)
 {
-    static const int64_t w[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
-                                7200, 10800, 21600, 43200, 86400};
+    static const int64_t w[] = {10 * MS,   20 * MS,    50 * MS,    100 * MS,   200 * MS,
+                                500 * MS,  SEC,        2 * SEC,    5 * SEC,    10 * SEC,
+                                15 * SEC,  30 * SEC,   60 * SEC,   120 * SEC,  300 * SEC,
+                                600 * SEC, 900 * SEC,  1800 * SEC, 3600 * SEC, 7200 * SEC,
+                                10800 * SEC, 21600 * SEC, 43200 * SEC, 86400 * SEC};
     for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
         if (span / w[i] < BUCKETS)
             return w[i];
-    return (span / BUCKETS / 86400 + 1) * 86400;
+    return (span / BUCKETS / (86400 * SEC) + 1) * 86400 * SEC;
 }
 
 static void timelines(q1 *q, FILE *out, int64_t t0, int64_t t1)
@@ -157,7 +164,7 @@ static void timelines(q1 *q, FILE *out, int64_t t0, int64_t t1)
                  calloc((size_t)n, sizeof(double))};
     char sql[320];
     snprintf(sql, sizeof sql,
-             "SELECT (start_ns / 1000000000 - %" PRId64 ") / %" PRId64
+             "SELECT (start_ns - %" PRId64 ") / %" PRId64
              " AS b, count(*), sum(orig_pkts + resp_pkts), sum(orig_bytes + resp_bytes)"
              " FROM flows GROUP BY b ORDER BY b",
              t0, width);
@@ -272,8 +279,8 @@ int fq_html(sqlite3 *db, const char *sources, const fq_failed *failed, FILE *out
 {
     q1 q = {db, err, cap, 0};
     sqlite3_stmt *st = prep(&q, "SELECT count(*), sum(orig_pkts + resp_pkts),"
-                                " sum(orig_bytes + resp_bytes), min(start_ns) / 1000000000,"
-                                " max(end_ns) / 1000000000, count(DISTINCT orig_h),"
+                                " sum(orig_bytes + resp_bytes), min(start_ns),"
+                                " max(end_ns), count(DISTINCT orig_h),"
                                 " (SELECT count(*) FROM captures) FROM flows");
     if (!st)
         return -1;
@@ -296,7 +303,17 @@ int fq_html(sqlite3 *db, const char *sources, const fq_failed *failed, FILE *out
     fq_html_text(out, sources);
     fprintf(out, "</h1>\n<p class=\"sub\">flowquery (flowkit) %s. Flows as flowstore stores"
                  " them; A is the side that started each flow.</p>\n", FC_VERSION);
-    snprintf(span, sizeof span, "%" PRId64 " s", flows ? t1 - t0 : 0);
+    int64_t sp = flows ? (t1 - t0) / SEC : 0;
+    if (flows && t1 - t0 < 10 * SEC)
+        snprintf(span, sizeof span, "%.3f s", (double)(t1 - t0) / SEC);
+    else if (sp < 120)
+        snprintf(span, sizeof span, "%" PRId64 " s", sp);
+    else if (sp < 7200)
+        snprintf(span, sizeof span, "%.1f min", sp / 60.0);
+    else if (sp < 172800)
+        snprintf(span, sizeof span, "%.1f h", sp / 3600.0);
+    else
+        snprintf(span, sizeof span, "%.1f days", sp / 86400.0);
     fprintf(out,
             "<div class=\"totals\"><div><b>%" PRId64 "</b>flows</div><div><b>%" PRId64
             "</b>packets</div><div><b>%s</b>bytes</div><div><b>%" PRId64
