@@ -77,6 +77,24 @@ static int json_number(const char *s)
     return s && (*s == '-' || (*s >= '0' && *s <= '9')) && !strpbrk(s, "IiNn");
 }
 
+/* Text that reads as a decimal number ("40.0", "-3"), as printf() in a
+ * query makes: aligned to the right like numbers. */
+static int decimal(const char *s)
+{
+    int digits = 0, dot = 0;
+    if (*s == '-')
+        s++;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '.' && !dot)
+            dot = 1;
+        else
+            return 0;
+    }
+    return digits > 0;
+}
+
 /* The table is written once every row is known (column widths). */
 typedef struct table {
     int ncol;
@@ -107,7 +125,7 @@ static int table_add(table *t, sqlite3_stmt *st)
                 free(row[k]);
             return -1;
         }
-        if (ty != SQLITE_INTEGER && ty != SQLITE_FLOAT)
+        if (ty != SQLITE_INTEGER && ty != SQLITE_FLOAT && !decimal(v))
             t->numeric[i] = 0;
     }
     t->rows++;
@@ -131,6 +149,8 @@ static void table_write(const table *t, sqlite3_stmt *st, FILE *out)
     for (int i = 0; i < t->ncol; i++) {
         const char *h = sqlite3_column_name(st, i);
         int pad = (int)(w[i] - width(h));
+        if (!t->numeric[i] && i + 1 == t->ncol)
+            pad = 0; /* no trailing blanks */
         fprintf(out, "%s%*s%s", t->numeric[i] ? "" : h, pad, "", t->numeric[i] ? h : "");
         fputs(i + 1 < t->ncol ? "  " : "\n", out);
     }
