@@ -31,6 +31,7 @@ struct fc_replay {
     struct timespec pace_start;
     fc_ts pace_first;
     uint32_t *late_hist;   /* --speed: lateness histogram, 1 us buckets */
+    int past_to;           /* a record at or after opts.to was read */
 };
 
 #define LATE_BUCKETS 100000 /* 1 us each, up to 100 ms; the last one is "more" */
@@ -316,6 +317,11 @@ int fc_replay_run(fc_replay *r, fc_source *src)
     memset(ring, 0, sizeof ring);
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
         fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
+        if (fc_replay_outside(&r->o, rec.ts)) {
+            r->st.outside++;
+            r->past_to |= r->o.has_to && rec.ts >= r->o.to;
+            continue;
+        }
         if (!ahead) {
             fc__prep prep;
             fc__tracker_prepare(r->t, &p, &prep);
@@ -370,6 +376,12 @@ int fc_replay_run(fc_replay *r, fc_source *src)
     }
     if (rc == FC_DONE)
         rc = FC_OK;
+    /* --to cut the input: the window's end is its end of input, reached
+     * by the clock as a live tracker's would, idle timeouts on the way */
+    if (r->past_to && r->have_clock && rc == FC_OK && r->clock < r->o.to && !r->stopped) {
+        r->clock = r->o.to;
+        rc = run_ticks(r);
+    }
     if (r->o.flush_eof && !r->stopped) {
         long n = fc_tracker_flush(r->t, FC_END_EOF, r->clock, emit_cb, r);
         if (n < 0 && rc == FC_OK)

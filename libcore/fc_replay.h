@@ -28,7 +28,21 @@ typedef struct fc_replay_opts {
     size_t user_size;
     fc_user_init_fn user_init;
     void *user_ctx;
+    /* --from/--to: a packet time window [from, to). Packets outside are
+     * read but not tracked (counted in stats.outside). When a packet at
+     * or after `to` was read, the flows still live at the end are ended
+     * at `to` (after the idle timeouts due by then), as if the capture
+     * had ended there; otherwise the end of input is as without it. */
+    int has_from, has_to;
+    fc_ts from, to;
 } fc_replay_opts;
+
+/* True when a packet at ts falls outside o's --from/--to window (for
+ * drivers of their own, such as the Zeek connection table's). */
+static inline int fc_replay_outside(const fc_replay_opts *o, fc_ts ts)
+{
+    return (o->has_from && ts < o->from) || (o->has_to && ts >= o->to);
+}
 
 void fc_replay_opts_default(fc_replay_opts *o);
 
@@ -44,6 +58,8 @@ typedef struct fc_replay_stats {
     uint64_t late_count;      /* --speed: packets paced */
     int64_t late_max_ns, late_sum_ns; /* lateness after each deadline */
     int64_t late_p99_ns;      /* filled at the end of fc_replay_run */
+    uint64_t outside;         /* records outside --from/--to, not tracked
+                                 (nor counted in packets) */
 } fc_replay_stats;
 
 /* Called with every event, in order. Return 0 to go on, non-zero to stop

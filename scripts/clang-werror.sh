@@ -9,7 +9,7 @@ flags="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototype
 -fsyntax-only -D_GNU_SOURCE -Ilibcore -Itools -Itests -Ifuzz"
 flags="$flags $(pkg-config --cflags libpcap sqlite3 check)"
 fail=0 n=0
-for f in libcore/*.c tools/*.c tests/*.c bench/*.c; do
+for f in libcore/*.c tools/*.c tools/flowquery/*.c tests/*.c bench/*.c; do
     n=$((n + 1))
     # shellcheck disable=SC2086
     clang $flags "$f" || { echo "clang-werror: $f"; fail=1; }

@@ -52,6 +52,74 @@ int fk_parse_speed(const char *s, uint64_t *num, uint64_t *den)
     return 0;
 }
 
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), after Howard
+ * Hinnant's civil-days derivation (eras of 400 years). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* n digits at s as a number; -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int fk_parse_time(const char *s, fc_ts *out)
+{
+    static const unsigned char mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t len = strlen(s);
+    if (len < 10 || s[4] != '-') /* not a date: epoch seconds */
+        return fc_ts_parse(s, len, out);
+    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = 0, mi = 0, se = 0;
+    if (y < 1970 || y > 2261 || s[7] != '-' || mo < 1 || mo > 12 || d < 1 ||
+        d > mdays[mo - 1] || (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
+        return -1;
+    const char *p = s + 10;
+    int64_t frac = 0;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        h = digits(p + 1, 2);
+        if (h < 0 || h > 23 || p[3] != ':' || (mi = digits(p + 4, 2)) < 0 || mi > 59)
+            return -1;
+        p += 6;
+        if (*p == ':') {
+            if ((se = digits(p + 1, 2)) < 0 || se > 59)
+                return -1;
+            p += 3;
+            if (*p == '.') {
+                int n = 0;
+                for (p++; *p >= '0' && *p <= '9'; p++, n++) {
+                    if (n == 9)
+                        return -1; /* finer than a nanosecond */
+                    frac = frac * 10 + (*p - '0');
+                }
+                if (!n)
+                    return -1;
+                for (; n < 9; n++)
+                    frac *= 10;
+            }
+        }
+    }
+    if (*p == 'Z' || *p == 'z')
+        p++;
+    if (*p)
+        return -1; /* offsets other than Z are refused: UTC only */
+    int64_t sec = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
+    *out = fc_ts_make(sec, frac);
+    return 0;
+}
+
 static void remember(fk_replay_cli *c, const char *name, const char *arg)
 {
     int k = snprintf(c->given + c->given_len, sizeof c->given - c->given_len, "%s%s%s%s",
@@ -76,6 +144,28 @@ int fk_replay_cli_opt(fk_replay_cli *c, const char *prog, int opt, const char *a
         c->ro.flush_eof = 0;
         remember(c, "--no-flush", NULL);
         return 1;
+    case FK_OPT_FROM:
+    case FK_OPT_TO: {
+        fc_ts t;
+        name = opt == FK_OPT_FROM ? "--from" : "--to";
+        if (fk_parse_time(arg, &t) != 0) {
+            fprintf(stderr,
+                    "%s: %s: '%s' is not a time (epoch seconds like 1700000000.5, or UTC"
+                    " like 2023-11-14T22:13:20Z)\n",
+                    prog, name, arg);
+            return -1;
+        }
+        if (opt == FK_OPT_FROM)
+            c->ro.has_from = 1, c->ro.from = t;
+        else
+            c->ro.has_to = 1, c->ro.to = t;
+        if (c->ro.has_from && c->ro.has_to && c->ro.to <= c->ro.from) {
+            fprintf(stderr, "%s: --to must be later than --from\n", prog);
+            return -1;
+        }
+        remember(c, name, arg);
+        return 1;
+    }
     case FK_OPT_MAX_FLOWS:
         if (fk_parse_u64(arg, &n) != 0 || n == 0 || n > UINT32_MAX - 2) {
             fprintf(stderr, "%s: --max-flows: '%s' is not a number of flows (1..%u)\n", prog,
@@ -174,6 +264,9 @@ void fk_summary(const char *prog, const fc_replay_stats *st, int64_t el, FILE *h
                 prog, st->packets, st->matched, st->unmatched, st->flows_created, ended,
                 st->ended[FC_END_FIN], st->ended[FC_END_RST], st->ended[FC_END_IDLE_TIMEOUT],
                 st->ended[FC_END_EVICTED], st->ended[FC_END_EOF]);
+        if (st->outside)
+            fprintf(human, "%s: %" PRIu64 " packets outside --from/--to, not tracked\n", prog,
+                    st->outside);
         if (st->backwards)
             fprintf(human, "%s: %" PRIu64 " packets had a timestamp earlier than the one before\n",
                     prog, st->backwards);
@@ -196,6 +289,8 @@ void fk_summary(const char *prog, const fc_replay_stats *st, int64_t el, FILE *h
                 st->packets, st->matched, st->unmatched, st->flows_created, st->ended[FC_END_FIN],
                 st->ended[FC_END_RST], st->ended[FC_END_IDLE_TIMEOUT], st->ended[FC_END_EVICTED],
                 st->ended[FC_END_EOF], st->backwards, el, pps);
+        if (st->outside)
+            fprintf(json, ",\"packets_outside_window\":%" PRIu64, st->outside);
         if (st->late_count)
             fprintf(json, ",\"pacing\":{\"packets\":%" PRIu64 ",\"late_mean_ns\":%" PRId64
                           ",\"late_p99_ns\":%" PRId64 ",\"late_max_ns\":%" PRId64 "}",

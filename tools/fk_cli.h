@@ -16,7 +16,9 @@ enum {
     FK_OPT_OTHER_TIMEOUT,
     FK_OPT_SWEEP_INTERVAL,
     FK_OPT_NO_FLUSH,
-    FK_OPT_SPEED
+    FK_OPT_SPEED,
+    FK_OPT_FROM,
+    FK_OPT_TO
 };
 
 /* Long options every replaying tool accepts, terminated by a zero entry
@@ -28,6 +30,8 @@ enum {
     {"other-timeout", required_argument, NULL, FK_OPT_OTHER_TIMEOUT},  \
     {"sweep-interval", required_argument, NULL, FK_OPT_SWEEP_INTERVAL},\
     {"no-flush", no_argument, NULL, FK_OPT_NO_FLUSH},                  \
+    {"from", required_argument, NULL, FK_OPT_FROM},                    \
+    {"to", required_argument, NULL, FK_OPT_TO},                        \
     {"filter", required_argument, NULL, 'f'}
 
 #define FK_REPLAY_HELP                                                              \
@@ -40,7 +44,11 @@ enum {
     "      --sweep-interval D  idle sweep period in packet time (default 1s)\n"     \
     "      --no-flush          at the end of input, leave live flows out instead\n"  \
     "                          of ending them with reason eof\n"                     \
-    "  Durations: 300, 1.5s, 250ms, 90us, 2m, 1h.\n"
+    "      --from TIME         leave out packets before TIME\n"                      \
+    "      --to TIME           leave out packets at or after TIME; flows still\n"    \
+    "                          live there end at TIME with reason eof\n"            \
+    "  Durations: 300, 1.5s, 250ms, 90us, 2m, 1h. Times: epoch seconds\n"          \
+    "  (1700000000.25) or ISO 8601 UTC (2023-11-14T22:13:20.25Z).\n"
 
 typedef struct fk_replay_cli {
     fc_replay_opts ro;
@@ -58,6 +66,12 @@ int fk_replay_cli_opt(fk_replay_cli *c, const char *prog, int opt, const char *a
 
 /* Parses "--speed X" (a positive decimal) into num/den. 0 ok, -1 bad. */
 int fk_parse_speed(const char *s, uint64_t *num, uint64_t *den);
+
+/* Parses a point in time: epoch seconds with an optional fraction
+ * ("1700000000.5", up to 9 digits) or ISO 8601 in UTC
+ * ("2023-11-14T22:13:20[.fraction][Z]", a space for the T, or a date
+ * alone for its midnight). 0 ok, -1 bad. */
+int fk_parse_time(const char *s, fc_ts *out);
 
 /* Parses a non-negative integer into *out; 0 ok, -1 bad. */
 int fk_parse_u64(const char *s, uint64_t *out);

@@ -287,6 +287,8 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
             rc = FC_EINVAL;
             break;
         }
+        if (z->window && fc_replay_outside(z->window, rec.ts))
+            continue; /* --from/--to */
         if (!have || rec.ts > zr.clock)
             zr.clock = rec.ts;
         if (!have)

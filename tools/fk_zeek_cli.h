@@ -63,6 +63,9 @@ typedef struct fk_zeek_cli {
     int table;        /* --zeek or --format zeek */
     int fields;       /* Zeek columns on seed events */
     int tsv;          /* --format zeek */
+    /* --from/--to for fk_zeek_run (its packet window; NULL: none); the
+     * tool points it at its replay options */
+    const fc_replay_opts *window;
     fc_zeek_opts zo;
     fc_writer_ext ext;
 } fk_zeek_cli;

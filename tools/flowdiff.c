@@ -16,7 +16,8 @@
 enum {
     OPT_ORDER = 256, OPT_IGNORE, OPT_TOL, OPT_MAXREP, OPT_FORMAT, OPT_COLOR,
     OPT_MAXFLOWS, OPT_TCPTO, OPT_UDPTO, OPT_OTHERTO, OPT_SWEEP, OPT_NOFLUSH,
-    OPT_EVENTS, OPT_ZFIELDS, OPT_ZEEK, OPT_ZC, OPT_ZBARE, OPT_ZLSP, OPT_ZTUN, OPT_ZNOTUN
+    OPT_EVENTS, OPT_ZFIELDS, OPT_ZEEK, OPT_ZC, OPT_ZBARE, OPT_ZLSP, OPT_ZTUN, OPT_ZNOTUN,
+    OPT_FROM, OPT_TO
 };
 
 static void usage(FILE *f)
@@ -35,7 +36,9 @@ static void usage(FILE *f)
           "  --max-flows N, --tcp-timeout D, --udp-timeout D, --other-timeout D,\n"
           "  --sweep-interval D, -f EXPR, --no-flush, --events all|lifecycle,\n"
           "  --zeek-fields, --zeek, --ignore-checksums, --zeek-bare,\n"
-          "  --likely-server-ports LIST, --zeek-tunnels, --no-zeek-tunnels\n"
+          "  --likely-server-ports LIST, --zeek-tunnels, --no-zeek-tunnels,\n"
+          "  --from TIME, --to TIME (a packet time window; see flowreplay(1))\n"
+          "  -r FILE                 an input (as tcpdump -r): -r A -r B, or -r A B\n"
           "A capture compared with a file is replayed as that file was made (its\n"
           "Zeek columns, its event selection); options given that contradict the\n"
           "file, or two files made differently, are one line and exit status 2.\n"
@@ -215,6 +218,8 @@ int main(int argc, char **argv)
         {"likely-server-ports", required_argument, NULL, OPT_ZLSP},
         {"zeek-tunnels", no_argument, NULL, OPT_ZTUN},
         {"no-zeek-tunnels", no_argument, NULL, OPT_ZNOTUN},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -231,7 +236,10 @@ int main(int argc, char **argv)
     fc_ts d;
     unsigned long long u;
 
-    while ((c = getopt_long(argc, argv, "f:hV", lopts, NULL)) != -1) {
+    const char *in[2];
+    int nin = 0;
+
+    while ((c = getopt_long(argc, argv, "f:hVr:", lopts, NULL)) != -1) {
         if (!optarg) /* options without an argument: keep string calls safe */
             optarg = (char *)"";
         switch (c) {
@@ -325,6 +333,16 @@ int main(int argc, char **argv)
             if (add_replay(&rp, "--likely-server-ports", optarg) != 0)
                 return usage_error("too many replay options");
             break;
+        case OPT_FROM: /* checked by flowreplay, which says what is wrong */
+        case OPT_TO:
+            if (add_replay(&rp, c == OPT_FROM ? "--from" : "--to", optarg) != 0)
+                return usage_error("too many replay options");
+            break;
+        case 'r':
+            if (nin == 2)
+                return usage_error("expected two files, EXPECTED and ACTUAL");
+            in[nin++] = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -336,22 +354,24 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind != 2)
+    if (nin + argc - optind != 2)
         return usage_error("expected two files, EXPECTED and ACTUAL");
-    if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
+    while (nin < 2)
+        in[nin++] = argv[optind++];
+    if (strcmp(in[0], "-") == 0 && strcmp(in[1], "-") == 0)
         return usage_error("only one input can be stdin");
     color = format == FD_REP_TEXT ? color_wanted(color_when) : 0;
     o.keep_all = format == FD_REP_JUNIT;
     /* A replay child that dies must not kill us: see EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
 
-    if (match_inputs(argv[optind], argv[optind + 1], &rp, events, zfields || zeek) != 0)
+    if (match_inputs(in[0], in[1], &rp, events, zfields || zeek) != 0)
         return 2;
-    rd[0] = fd_reader_open(argv[optind], &rp);
+    rd[0] = fd_reader_open(in[0], &rp);
     if (rd[0])
-        rd[1] = fd_reader_open(argv[optind + 1], &rp);
+        rd[1] = fd_reader_open(in[1], &rp);
     if (rd[0] && rd[1] && fd_compare(rd[0], rd[1], &o, &sum) == 0) {
-        fd_report(stdout, format, color, &sum, argv[optind], argv[optind + 1]);
+        fd_report(stdout, format, color, &sum, in[0], in[1]);
         rc = sum.changed || sum.only_exp || sum.only_act || sum.order_differs;
         fd_summary_free(&sum);
         if (fflush(stdout) != 0 || ferror(stdout)) {

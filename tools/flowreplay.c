@@ -16,7 +16,7 @@
 
 #define PROG "flowreplay"
 
-enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_HELP, OPT_VERSION };
+enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_VERSION };
 
 static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -25,7 +25,7 @@ static const struct option longopts[] = {
     {"speed", required_argument, NULL, FK_OPT_SPEED},
     {"stats", required_argument, NULL, OPT_STATS},
     {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, OPT_HELP},
+    {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     FK_REPLAY_LONGOPTS,
     FK_ZEEK_LONGOPTS,
@@ -34,10 +34,12 @@ static const struct option longopts[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: " PROG " [OPTION]... FILE...\n"
+            "Usage: " PROG " [OPTION]... [-r] FILE...\n"
             "Replay capture files (pcap, pcapng; - for standard input) through the flow\n"
             "tracker in packet time and write the flow events. Several files are merged\n"
             "in timestamp order.\n\n"
+            "  -r FILE                 read FILE (as tcpdump -r; repeatable, with the\n"
+            "                          operands after)\n"
             "  -o, --output FILE       write events to FILE (default: standard output)\n"
             "      --format FMT        csv (default), jsonl or zeek (a Zeek conn.log)\n"
             "      --events WHICH      all (default) or lifecycle (no per-packet events)\n"
@@ -46,7 +48,7 @@ static void usage(FILE *out)
             "  -q, --quiet             no progress line, no summary\n"
             FK_REPLAY_HELP
             FK_ZEEK_HELP
-            "      --help              show this help\n"
+            "  -h, --help              show this help\n"
             "      --version           show the version\n\n"
             "Exit status: 0 on success, 1 when an input broke after output was written,\n"
             "2 for usage errors and files that cannot be opened.\n");
@@ -94,8 +96,10 @@ static void on_signal(int sig)
         fc_replay_interrupt(current);
 }
 
-int main(int argc, char **argv)
+/* inputs: room for argc paths (those of -r, then the operands) */
+static int run(int argc, char **argv, const char **inputs)
 {
+    size_t ninputs = 0;
     fk_replay_cli cli;
     const char *outpath = NULL, *statspath = NULL;
     int fmt = FC_FMT_CSV, quiet = 0, c;
@@ -106,7 +110,7 @@ int main(int argc, char **argv)
 
     fk_replay_cli_init(&cli);
     fk_zeek_cli_init(&zc);
-    while ((c = getopt_long(argc, argv, "o:f:q", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:qr:h", longopts, NULL)) != -1) {
         int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
         if (r == 0)
             r = fk_zeek_cli_opt(&zc, PROG, c, optarg);
@@ -117,6 +121,9 @@ int main(int argc, char **argv)
         switch (c) {
         case 'o':
             outpath = optarg;
+            break;
+        case 'r':
+            inputs[ninputs++] = optarg;
             break;
         case OPT_FORMAT:
             if (fk_zeek_cli_format(&zc, optarg))
@@ -146,7 +153,7 @@ int main(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
-        case OPT_HELP:
+        case 'h':
             usage(stdout);
             return 0;
         case OPT_VERSION:
@@ -157,14 +164,15 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc) {
+    while (optind < argc)
+        inputs[ninputs++] = argv[optind++];
+    if (!ninputs) {
         fprintf(stderr, PROG ": no capture file given (use - for standard input)\n");
         fprintf(stderr, "Try '" PROG " --help' for more information.\n");
         return 2;
     }
 
-    fc_source *src = fc_source_open((const char *const *)argv + optind, (size_t)(argc - optind),
-                                    cli.filter, err);
+    fc_source *src = fc_source_open(inputs, ninputs, cli.filter, err);
     if (!src) {
         fprintf(stderr, PROG ": %s\n", err);
         return 2;
@@ -187,6 +195,7 @@ int main(int argc, char **argv)
     if (fk_zeek_cli_table_mode(&zc)) {
         /* Zeek's connection table replaces the seed tracker */
         signal(SIGPIPE, SIG_IGN);
+        zc.window = &cli.ro;
         int zrc = fk_zeek_run(&zc, src, fd, fmt, NULL), zst = 0, werr = errno;
         if (fd != STDOUT_FILENO && close(fd) != 0 && zrc == FC_OK) {
             zrc = FC_EIO;
@@ -269,4 +278,16 @@ int main(int argc, char **argv)
     fc_replay_free(rp);
     fc_source_close(src);
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    if (!inputs) {
+        fprintf(stderr, PROG ": %s\n", fc_strerror(FC_ENOMEM));
+        return 2;
+    }
+    int rc = run(argc, argv, inputs);
+    free(inputs);
+    return rc;
 }

@@ -21,7 +21,7 @@
 
 #define PROG "flowstore"
 
-enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_MERGE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERSION };
+enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_MERGE, OPT_STATS, OPT_SHA256, OPT_VERSION };
 
 static const struct option longopts[] = {
     {"database", required_argument, NULL, 'd'},
@@ -33,7 +33,7 @@ static const struct option longopts[] = {
     {"sha256", no_argument, NULL, OPT_SHA256},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, OPT_HELP},
+    {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     FK_REPLAY_LONGOPTS,
     FK_ZEEK_LONGOPTS,
@@ -42,13 +42,15 @@ static const struct option longopts[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: " PROG " [-d DB] [OPTION]... FILE...\n"
+            "Usage: " PROG " [-d DB] [OPTION]... [-r] FILE...\n"
             "Replay capture files (pcap, pcapng) through the flow tracker as flowreplay\n"
             "does and store one row per ended flow in the SQLite database DB. Each file\n"
             "is replayed on its own and stored in its own transaction; a damaged file\n"
             "is stored up to the damage (status truncated); a file stored before (same\n"
             "SHA-256) is skipped.\n\n"
             "  -d, --database DB       the database (default flows.db), created if missing\n"
+            "  -r FILE                 store FILE (as tcpdump -r; repeatable, with the\n"
+            "                          operands after)\n"
             "      --events            also store the full event sequence (table events)\n"
             "      --replace           store again a capture stored before, replacing it\n"
             "      --merge             store the FILEs as one capture set: one merged stream\n"
@@ -71,7 +73,7 @@ static void usage(FILE *out)
             "      --ignore-checksums  as zeek -C: accept bad checksums\n"
             "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"
             "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels\n"
-            "      --help              show this help\n"
+            "  -h, --help              show this help\n"
             "      --version           show the version\n\n"
             "Exit status: 0 when every file was stored whole (or had been before), 1 when\n"
             "a file was damaged or failed, the database failed or the run was\n"
@@ -181,8 +183,10 @@ static const char *zeek_opt_name(int opt)
     return "?";
 }
 
-int main(int argc, char **argv)
+/* inputs: room for argc paths (those of -r, then the operands) */
+static int run(int argc, char **argv, char **inputs)
 {
+    int ninputs = 0;
     fk_replay_cli cli;
     fk_zeek_cli zc;
     fs_import_opts io;
@@ -197,7 +201,7 @@ int main(int argc, char **argv)
     io.zeek = &zc;
     io.stop = &stop;
     io.current = &current;
-    while ((c = getopt_long(argc, argv, "d:f:qv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:qvr:h", longopts, NULL)) != -1) {
         int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
         if (r == 0 && c != FK_OPT_ZEEK_FIELDS && (r = fk_zeek_cli_opt(&zc, PROG, c, optarg)) > 0) {
             char name[40];
@@ -213,6 +217,9 @@ int main(int argc, char **argv)
         switch (c) {
         case 'd':
             dbpath = optarg;
+            break;
+        case 'r':
+            inputs[ninputs++] = optarg;
             break;
         case OPT_EVENTS:
             io.events = 1;
@@ -238,7 +245,7 @@ int main(int argc, char **argv)
         case 'v':
             io.verbose = 1;
             break;
-        case OPT_HELP:
+        case 'h':
             usage(stdout);
             return 0;
         case OPT_VERSION:
@@ -249,13 +256,15 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc) {
+    while (optind < argc)
+        inputs[ninputs++] = argv[optind++];
+    if (!ninputs) {
         fprintf(stderr, PROG ": no capture file given\n");
         fprintf(stderr, "Try '" PROG " --help' for more information.\n");
         return 2;
     }
     if (digests)
-        return print_digests(argv + optind, argc - optind);
+        return print_digests(inputs, ninputs);
     if (!*dbpath) {
         fprintf(stderr, PROG ": --database: empty path\n");
         return 2;
@@ -295,7 +304,7 @@ int main(int argc, char **argv)
     tally t = {0, 0, 0, 0, 0};
     memset(&total, 0, sizeof total);
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int status = store_all(dbpath, &io, argv + optind, argc - optind, merge, &total, &t);
+    int status = store_all(dbpath, &io, inputs, ninputs, merge, &total, &t);
     int64_t el = fk_elapsed_ns(&start);
     if (status < 0) {
         if (stats)
@@ -319,4 +328,16 @@ int main(int argc, char **argv)
         status = status ? status : 1;
     }
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    if (!inputs) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    int rc = run(argc, argv, inputs);
+    free(inputs);
+    return rc;
 }

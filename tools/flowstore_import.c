@@ -575,6 +575,10 @@ static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay
             rc = FC_EINVAL;
             break;
         }
+        if (fc_replay_outside(&im->o.cli->ro, rec.ts)) { /* --from/--to */
+            st->outside++;
+            continue;
+        }
         if (!st->packets || rec.ts > c->zclock)
             c->zclock = rec.ts;
         if (!st->packets)

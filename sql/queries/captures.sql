@@ -1,3 +1,5 @@
+-- Captures: each capture file stored, with its time range, packets and flows.
+--
 -- Captures: what is stored, one row per file in import order: file
 -- name, size, link type, packets, flows, first and last packet (UTC) and
 -- the start of its SHA-256 (to find it again: flowstore --sha256 FILE).

@@ -1,3 +1,5 @@
+-- Flows cut by the end of the capture (reason eof), per capture.
+--
 -- Flows cut by the end of the capture: still open when the file ended
 -- (reason eof), so their counters and duration stop at the capture's
 -- edge. Per capture, with the share of its flows; a high share means

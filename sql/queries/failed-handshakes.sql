@@ -1,3 +1,5 @@
+-- Failed handshakes: TCP SYNs that never got an answer (Zeek's S0), per service.
+--
 -- Failed handshakes: TCP connection attempts whose SYN never got an
 -- answer (Zeek's S0: no packet at all came back), grouped by the service
 -- they tried. Many sources against one service looks like a SYN flood;

@@ -1,3 +1,5 @@
+-- Long-lived flows: a minute or more from first to last packet, longest first.
+--
 -- Long-lived flows: those lasting a minute or more from first to last
 -- packet, longest first. Idle timeouts cut flows that pause longer than
 -- the timeout, so a long flow here was busy at least that often. bytes

@@ -1,3 +1,5 @@
+-- Port scans: hosts that tried ten or more TCP ports of one target, mostly failing.
+--
 -- Port scans: hosts that tried ten or more different TCP ports of one
 -- target, most of them without a completed handshake (rejected,
 -- unanswered or reset before the SYN was answered). Shows how many

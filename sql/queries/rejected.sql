@@ -1,3 +1,5 @@
+-- Rejected connections: SYNs answered by a RST (Zeek's REJ), per client and service.
+--
 -- Rejected connections: a SYN answered by a RST from the responder
 -- (Zeek's REJ), i.e. nothing listening or a firewall refusing. One row
 -- per client and refused service.

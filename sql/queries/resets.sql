@@ -1,3 +1,5 @@
+-- Resets: flows a RST ended, by protocol, port and Zeek's conn_state.
+--
 -- Resets: flows that a RST ended, by service and by who sent it, in
 -- Zeek's states: RSTO/RSTR after a handshake (originator/responder
 -- reset), REJ for a refused SYN, RSTOS0/RSTRH when the originator/responder

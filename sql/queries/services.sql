@@ -1,3 +1,5 @@
+-- Services: flows, answered flows and bytes per protocol and responder port.
+--
 -- Services: flows per protocol and responder port (0 for ICMP and other
 -- protocols without ports), with bytes and how many answered.
 SELECT proto,

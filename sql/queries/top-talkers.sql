@@ -1,3 +1,5 @@
+-- Top talkers by bytes: the ten hosts whose flows moved the most bytes.
+--
 -- Top talkers: the ten hosts that started the flows moving the most
 -- bytes (both directions counted), with how many flows they started.
 -- Ties go to the lower address text so the list is stable.
