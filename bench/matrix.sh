@@ -19,7 +19,7 @@ matrix_shapes() {
 many|--flows 1000000 --seed 1|-|1M flows 10,000 at a time, UDP/ICMP live until their timeout: ~100k live, table lookups miss the cache
 few|--flows 1000000 --seed 21 --concurrency 1000 --rst 30 --idle 30|--tcp-timeout 10s --udp-timeout 10s --other-timeout 10s|1,000 flows at a time, ends mixed (FIN, RST, idle): a small table, the sweep ending flows
 short|--flows 1666667 --seed 22 --concurrency 1000 --packets-per-flow 6 --mix tcp=1 --rst 40|-|6-packet TCP flows ended by FIN or RST: a start and an end every 6 packets
-idle|--flows 1000000 --seed 23 --concurrency 1000 --mix tcp=1 --idle 100|--tcp-timeout 2s|TCP flows that never close: every flow ended by the idle sweep, ~20k live
+idle|--flows 1000000 --seed 23 --concurrency 1000 --mix tcp=1 --rst 0 --idle 100|--tcp-timeout 2s|TCP flows that never close: every flow ended by the idle sweep, ~20k live
 evict|--flows 1000000 --seed 24 --concurrency 100000|--max-flows 10000|100k flows at a time against a 10k table: nearly every new flow evicts the least recent
 udp|--flows 1000000 --seed 25 --mix tcp=5,udp=95|--udp-timeout 5s|UDP-heavy: no handshake or close, flows end by idle timeout
 tcp|--flows 1000000 --seed 26 --mix tcp=100 --rst 20|-|TCP-heavy: state machine and history on every packet
@@ -59,8 +59,8 @@ peer_cmd() {
 }
 
 mtab=$dir/matrix.tsv
-printf 'shape\tpackets\tMB\tfloor_s\tlifecycle_s\tratio\tlifecycle_cpu_s\tmaxRSS_MB' >"$mtab"
-for o in $mpeers; do printf '\t%s_x' "$o" >>"$mtab"; done
+printf 'shape\tpackets\tMB\tfloor_s\tlifecycle_s\tratio\tfloor_cpu_s\tlifecycle_cpu_s\tcpu_ratio\tmaxRSS_MB' >"$mtab"
+for o in $mpeers; do printf '\t%s_x\t(cpu)' "$o" >>"$mtab"; done
 echo >>"$mtab"
 while IFS='|' read -r name gen rargs what; do
     case ",$shapes," in ,all, | *",$name,"*) ;; *) continue ;; esac
@@ -91,23 +91,26 @@ while IFS='|' read -r name gen rargs what; do
     done
     f1=$(median "$dir/f1" 1) f2=$(median "$dir/f2" 1)
     floor=$(awk -v a="$f1" -v b="$f2" 'BEGIN { print (a < b ? a : b) }')
+    fcpu=$(median "$dir/f1" 2)
+    [ "$floor" = "$f1" ] || fcpu=$(median "$dir/f2" 2)
     lc=$(median "$dir/lc" 1) lcpu=$(median "$dir/lc" 2) lrss=$(median "$dir/lc" 3)
     [ "$(awk '$4 != 0' "$dir/lc")" = "" ] || lc="fail"
-    row="$name	$npk	$mb	$floor	$lc	$(awk -v f="$floor" -v l="$lc" 'BEGIN { if (l > 0) printf "%.2f", f / l; else print "-" }')	$lcpu	$((lrss / 1024))"
+    row="$name	$npk	$mb	$floor	$lc	$(awk -v f="$floor" -v l="$lc" 'BEGIN { if (l > 0) printf "%.2f", f / l; else print "-" }')	$fcpu	$lcpu	$(awk -v f="$fcpu" -v l="$lcpu" 'BEGIN { if (l > 0) printf "%.2f", f / l; else print "-" }')	$((lrss / 1024))"
     for o in $mpeers; do
         if [ "$files" != "$cap" ]; then
-            row="$row	-" # one file at a time only: no merged replay
+            row="$row	-	-" # one file at a time only: no merged replay
             continue
         fi
         rm -rf "$dir/nf" && mkdir -p "$dir/nf"
         rm -f "$dir/pt"
         # shellcheck disable=SC2046
         mtime "$dir/pt" $(peer_cmd "$o" "$cap")
-        read -r ps _ _ prc <"$dir/pt"
+        read -r ps pcpu _ prc <"$dir/pt"
         if [ "$prc" != 0 ]; then
-            row="$row	fail($prc)"
+            row="$row	fail($prc)	-"
         else
             row="$row	$(awk -v p="$ps" -v l="$lc" 'BEGIN { if (l > 0) printf "%.1f", p / l; else print "-" }')"
+            row="$row	$(awk -v p="$pcpu" -v l="$lcpu" 'BEGIN { if (l > 0) printf "(%.1f)", p / l; else print "-" }')"
         fi
     done
     rm -rf "$dir/nf"
@@ -120,7 +123,8 @@ done < <(matrix_shapes)
 echo
 echo "matrix: each shape against its own floor (median of $repeat alternating runs; floor = faster of"
 echo "pcap_dispatch with libpcap's stream or a 1 MiB buffer); ratio = floor / lifecycle (target >= 0.5);"
-echo "peer factor = peer seconds (one run) / lifecycle seconds (target >= 3); $(nproc) cores"
+echo "peer factor = peer seconds (one run) / lifecycle seconds (target >= 3), (cpu) the same in CPU"
+echo "seconds; on a loaded machine compare the cpu columns too; $(nproc) cores"
 column -t -s "$(printf '\t')" "$mtab"
 echo
 matrix_shapes | awk -F'|' '{ printf "  %-8s %s\n           flowgen %s; flowreplay %s\n", $1, $4, $2, ($3 == "-" ? "defaults" : $3) }'
