@@ -12,23 +12,8 @@
 #
 # Uses from run.sh: $T $B $dir $repeat $scale $peers $shapes $keep.
 
-# name | flowgen options | flowreplay options | what it stresses
-# (flow counts are for scale 1; FLOWS is replaced by the scaled count)
-matrix_shapes() {
-    cat <<'SHAPES'
-many|--flows 1000000 --seed 1|-|1M flows 10,000 at a time, UDP/ICMP live until their timeout: ~100k live, table lookups miss the cache
-few|--flows 1000000 --seed 21 --concurrency 1000 --rst 30 --idle 30|--tcp-timeout 10s --udp-timeout 10s --other-timeout 10s|1,000 flows at a time, ends mixed (FIN, RST, idle): a small table, the sweep ending flows
-short|--flows 1666667 --seed 22 --concurrency 1000 --packets-per-flow 6 --mix tcp=1 --rst 40|-|6-packet TCP flows ended by FIN or RST: a start and an end every 6 packets
-idle|--flows 1000000 --seed 23 --concurrency 1000 --mix tcp=1 --rst 0 --idle 100|--tcp-timeout 2s|TCP flows that never close: every flow ended by the idle sweep, ~20k live
-evict|--flows 1000000 --seed 24 --concurrency 100000|--max-flows 10000|100k flows at a time against a 10k table: nearly every new flow evicts the least recent
-udp|--flows 1000000 --seed 25 --mix tcp=5,udp=95|--udp-timeout 5s|UDP-heavy: no handshake or close, flows end by idle timeout
-tcp|--flows 1000000 --seed 26 --mix tcp=100 --rst 20|-|TCP-heavy: state machine and history on every packet
-full|--flows 100000 --seed 27 --concurrency 1000 --min-payload 1400 --max-payload 1400|-|full 1.4 kB frames, 1M packets: bytes read per packet
-hdr96|--flows 1000000 --seed 27 --concurrency 1000 --min-payload 1400 --max-payload 1400 --snaplen 96|-|the full-packet traffic cut to 96 bytes: header-sized records
-ipv6|--flows 1000000 --seed 28 --ipv6 90|-|IPv6-heavy: 37-byte keys, longer headers to decode
-rotated|--flows 1000000 --seed 29 --concurrency 1000 --split 1000|-|one capture rotated into 1,000 files, replayed merged: opening and merging files
-SHAPES
-}
+# The shapes: bench/shapes.txt (name|flowgen|flowreplay|what it stresses).
+matrix_shapes() { grep -v '^#' "$here/shapes.txt"; }
 
 # mtime OUT CMD...: runs CMD, appends "wall user+sys maxRSS_KB rc" to OUT
 mtime() {
