@@ -71,7 +71,7 @@ grep -v '^#' "$here/shapes.txt" | while IFS='|' read -r name gen rargs what; do
                     f = line; sub(/^.*:/, "", f)
                     if (line ~ /^\?\?\?:/) { sub(/^.*\//, "", obj); f = obj "(no-symbols)" }
                     cost[f] += c }
-                END { for (f in cost) print cost[f], f }' | sort -k1,1nr | head -n "$ntop" |
+                END { for (f in cost) print cost[f], f }' | sort -k1,1nr | awk -v n="$ntop" 'NR <= n' |
             awk -v p="$npk" -v t="$ri" '{ printf "   %5.1f%% %6.0f/pkt  %s\n", 100 * $1 / t, $1 / p, $2 " " $3 " " $4 }'
     } >"$dir/top-$name.txt"
     cat "$dir/top-$name.txt"
