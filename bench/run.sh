@@ -9,14 +9,35 @@
 # memory, and other flow tools found on this machine. Ratios are what to
 # compare between machines and commits.
 #
-# Usage: bench/run.sh [-d DIR] [-r REPEAT] [-s] [-n]
+# Then the matrix of capture shapes (bench/shapes.sh): each shape against
+# its own libpcap floor and against the peers installed (softflowd,
+# nfpcapd, argus), as one table.
+#
+# Usage: bench/run.sh [-d DIR] [-r REPEAT] [-s] [-n] [-m SHAPES] [-M|-X] [-k]
+#        bench/run.sh --install-peers
 #   -s: small, 10x fewer flows;  -n: leave out the other flow tools
+#   -m: only these matrix shapes (comma-separated names, see bench/shapes.sh)
+#   -M: the matrix only;  -X: no matrix;  -k: keep the matrix captures
+#   --install-peers: apt-get install softflowd nfdump argus-server (Debian)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=${top_builddir:-$(cd "$here/.." && pwd)}
-dir=/tmp/flowkit-bench repeat=3 scale=1 peers=1
-while getopts "d:r:sn" o; do
-    case $o in d) dir=$OPTARG ;; r) repeat=$OPTARG ;; s) scale=10 ;; n) peers=0 ;; *) exit 2 ;; esac
+if [ "${1:-}" = --install-peers ]; then
+    # The peers the matrix compares against, from Debian's archive; as
+    # root, or through sudo when there is one.
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends \
+        softflowd nfdump argus-server
+    exit
+fi
+dir=/tmp/flowkit-bench repeat=3 scale=1 peers=1 shapes=all legacy=1 matrix=1 keep=0
+while getopts "d:r:snm:MXk" o; do
+    case $o in
+    d) dir=$OPTARG ;; r) repeat=$OPTARG ;; s) scale=10 ;; n) peers=0 ;;
+    m) shapes=$OPTARG ;; M) legacy=0 ;; X) matrix=0 ;; k) keep=1 ;; *) exit 2 ;;
+    esac
 done
 mkdir -p "$dir"
 T=$top/tools
@@ -27,6 +48,7 @@ done
 big=$dir/flows-1m.pcap small=$dir/flows-100k.pcap
 nbig=$((1000000 / scale)) nsmall=$((100000 / scale))
 [ -s "$big" ] || "$T/flowgen" --flows $nbig --seed 1 -o "$big"
+if [ "$legacy" = 1 ]; then
 [ -s "$small" ] || "$T/flowgen" --flows $nsmall --seed 2 -o "$small"
 pk=$("$B/bench_floor" next_ex "$big" | cut -d' ' -f2)
 cat "$big" "$small" >/dev/null # warm the page cache
@@ -140,3 +162,7 @@ if command -v valgrind >/dev/null; then
     n=$("$B/bench_floor" next_ex "$dir/cg.pcap" | cut -d' ' -f2)
     echo "callgrind: floor $((base / n)) instructions/packet, flowreplay --events lifecycle $((full / n)) instructions/packet ($n packets)"
 fi
+fi # legacy
+
+# shellcheck source=bench/matrix.sh
+[ "$matrix" = 0 ] || . "$here/matrix.sh"

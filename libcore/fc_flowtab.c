@@ -176,6 +176,27 @@ static int64_t floor_sec(fc_ts ts)
     return (ts % FC_NSEC_PER_SEC != 0 && ts < 0) ? q - 1 : q;
 }
 
+/* Highest start kept in sec_lo: the second after it still fits in
+ * fc_ts, so [sec_lo, sec_lo + 1 s) never wraps. */
+#define FC__SEC_LO_MAX (INT64_MAX - 2 * FC_NSEC_PER_SEC)
+
+static inline int in_sec_lo(const fc_flowtab *ft, fc_ts ts)
+{
+    return (uint64_t)ts - (uint64_t)ft->sec_lo < (uint64_t)FC_NSEC_PER_SEC;
+}
+
+/* floor_sec(a) == floor_sec(b). Packets come in time order, so most
+ * stamps fall in the second of the latest touch: when either does, the
+ * answer needs no division (one inside it and one outside differ),
+ * which the touch of every packet would otherwise pay for twice. */
+static inline int same_sec(const fc_flowtab *ft, fc_ts a, fc_ts b)
+{
+    int ia = in_sec_lo(ft, a), ib = in_sec_lo(ft, b);
+    if (ia || ib)
+        return ia == ib;
+    return floor_sec(a) == floor_sec(b);
+}
+
 fc_ts fc__flowtab_qts(const fc_flow *f)
 {
     int64_t s = floor_sec(f->stats.last_seen);
@@ -192,9 +213,12 @@ static void list_insert_c(fc_flowtab *ft, uint32_t i)
 {
     fc_flow *f = &ft->pool[i];
     fc_list *l = &ft->cls[f->cls];
-    int64_t q = floor_sec(f->stats.last_seen);
+    fc_ts ls = f->stats.last_seen;
     uint32_t at = l->tail;
-    while (at != FC_NIL && floor_sec(ft->pool[at].stats.last_seen) > q)
+    /* second of x > second of ls, without dividing: x is later and not
+     * in the same second */
+    while (at != FC_NIL && ft->pool[at].stats.last_seen > ls &&
+           !same_sec(ft, ft->pool[at].stats.last_seen, ls))
         at = ft->pool[at].cprev;
     /* insert after `at` (or at the head when at == NIL) */
     f->cprev = at;
@@ -281,7 +305,9 @@ void fc__flowtab_touch(fc_flowtab *ft, uint32_t i, fc_ts ts)
      * packet in the same second leaves the flow where it is (no
      * neighbour writes), one in a later second moves it to the newest
      * end (an earlier one, back to its place). */
-    int moved = floor_sec(ts) != floor_sec(f->stats.last_seen);
+    if (!in_sec_lo(ft, ts) && ts >= 0 && ts <= FC__SEC_LO_MAX)
+        ft->sec_lo = ts - ts % FC_NSEC_PER_SEC;
+    int moved = !same_sec(ft, ts, f->stats.last_seen);
     f->stats.last_seen = ts;
     if (moved) {
         list_unlink_c(ft, i);
@@ -295,7 +321,7 @@ void fc__flowtab_prefetch_links(const fc_flowtab *ft, const fc_flow *f, fc_ts ts
         __builtin_prefetch(&ft->pool[f->rprev].rnext, 1);
     if (f->rnext != FC_NIL && f->rprev != FC_NIL)
         __builtin_prefetch(&ft->pool[f->rnext].rprev, 1);
-    if (floor_sec(ts) != floor_sec(f->stats.last_seen)) {
+    if (!same_sec(ft, ts, f->stats.last_seen)) {
         if (f->cprev != FC_NIL)
             __builtin_prefetch(&ft->pool[f->cprev].cnext, 1);
         if (f->cnext != FC_NIL)

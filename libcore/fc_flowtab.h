@@ -65,6 +65,9 @@ typedef struct fc_flowtab {
                             tests lower it) */
     fc_list recency;
     fc_list cls[FC_CLASS_COUNT];
+    fc_ts sec_lo;        /* start of the whole second of a recent touch
+                            (0 at first): stamps inside that second
+                            compare seconds without a division */
 } fc_flowtab;
 
 /* Allocates the pool (initial slots) and buckets. Returns FC_OK or

@@ -1064,8 +1064,8 @@ static uint64_t rng_next(uint64_t *s)
 /* Drives the tracker and the model with the same random packets and
  * sweeps; time moves by up to `fwd` (and sometimes back by up to
  * `back`). Compares every event and checks the invariants each step. */
-static void run_random(fc_ts to_tcp, fc_ts to_udp, fc_ts to_other, fc_ts fwd, fc_ts back,
-                       long steps, uint64_t seed)
+static void run_random_from(fc_ts start, fc_ts to_tcp, fc_ts to_udp, fc_ts to_other,
+                            fc_ts fwd, fc_ts back, long steps, uint64_t seed)
 {
     static model m;
     fc_tracker_config cfg;
@@ -1082,7 +1082,7 @@ static void run_random(fc_ts to_tcp, fc_ts to_udp, fc_ts to_other, fc_ts fwd, fc
     m.to[0] = cfg.idle_timeout_tcp;
     m.to[1] = cfg.idle_timeout_udp;
     m.to[2] = cfg.idle_timeout_other;
-    fc_ts now = FC_SEC(1000);
+    fc_ts now = start;
     static const uint8_t flag_pool[] = {0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x10, 0x18};
     for (long st = 0; st < steps; st++) {
         long step = st;
@@ -1139,6 +1139,12 @@ static void run_random(fc_ts to_tcp, fc_ts to_udp, fc_ts to_other, fc_ts fwd, fc
     fc_tracker_free(t);
 }
 
+static void run_random(fc_ts to_tcp, fc_ts to_udp, fc_ts to_other, fc_ts fwd, fc_ts back,
+                       long steps, uint64_t seed)
+{
+    run_random_from(FC_SEC(1000), to_tcp, to_udp, to_other, fwd, back, steps, seed);
+}
+
 START_TEST(randomized_against_model_with_invariants)
 {
     run_random(FC_SEC(30), FC_SEC(10), FC_SEC(5), FC_SEC(1) / 2, FC_SEC(5), 120000, 42);
@@ -1151,6 +1157,17 @@ START_TEST(randomized_against_model_subsecond_timeouts)
      * time moving in small steps: sweeps re-queue often */
     run_random(FC_SEC(1) + FC_SEC(1) / 2, FC_SEC(1) / 4, 700000000, FC_SEC(1) / 20,
                FC_SEC(1), 60000, 7);
+}
+END_TEST
+
+START_TEST(randomized_against_model_across_time_zero)
+{
+    /* from 30 s before the epoch to well after it, in small steps and
+     * sometimes back: the table compares seconds of stamps on both sides
+     * of 0, where a second starts below its stamp (floor, not
+     * truncation), and its one-second window of recent stamps moves */
+    run_random_from(-FC_SEC(700), FC_SEC(3), FC_SEC(1) / 4, 700000000, FC_SEC(1) / 40,
+                    FC_SEC(2), 60000, 11);
 }
 END_TEST
 
@@ -1292,6 +1309,7 @@ static Suite *tracker_suite(void)
     tcase_set_timeout(rnd, 300);
     tcase_add_test(rnd, randomized_against_model_with_invariants);
     tcase_add_test(rnd, randomized_against_model_subsecond_timeouts);
+    tcase_add_test(rnd, randomized_against_model_across_time_zero);
     suite_add_tcase(s, rnd);
     return s;
 }

@@ -23,7 +23,7 @@
 enum {
     OPT_FLOWS = 256, OPT_SEED, OPT_PER_FLOW, OPT_CONC, OPT_START, OPT_MIX,
     OPT_IPV6, OPT_RST, OPT_MAXPAY, OPT_SNAPLEN, OPT_LINKTYPE, OPT_USEC,
-    OPT_SCENARIO, OPT_LIST
+    OPT_SCENARIO, OPT_LIST, OPT_IDLE, OPT_MINPAY, OPT_SPLIT
 };
 
 typedef struct cli {
@@ -31,6 +31,7 @@ typedef struct cli {
     const char *out;
     const char *scenario;
     uint32_t snaplen;
+    uint32_t split;     /* 0, or files to rotate the capture into */
     int linktype;
     int usec;
     int verbose;
@@ -46,7 +47,10 @@ static const struct option longopts[] = {
     { "mix", required_argument, NULL, OPT_MIX },
     { "ipv6", required_argument, NULL, OPT_IPV6 },
     { "rst", required_argument, NULL, OPT_RST },
+    { "idle", required_argument, NULL, OPT_IDLE },
+    { "min-payload", required_argument, NULL, OPT_MINPAY },
     { "max-payload", required_argument, NULL, OPT_MAXPAY },
+    { "split", required_argument, NULL, OPT_SPLIT },
     { "snaplen", required_argument, NULL, OPT_SNAPLEN },
     { "linktype", required_argument, NULL, OPT_LINKTYPE },
     { "usec", no_argument, NULL, OPT_USEC },
@@ -75,7 +79,11 @@ static void usage(FILE *fp)
 "      --mix tcp=T,udp=U,icmp=I  flow kind weights (default 80,15,5)\n"
 "      --ipv6 PCT             percent of IPv6 workload flows (default 10)\n"
 "      --rst PCT              percent of TCP flows ended by RST (default 10)\n"
-"      --max-payload B        data packets carry 1..B bytes (default 128)\n"
+"      --idle PCT             percent of TCP flows never closed (default 0)\n"
+"      --min-payload A        data packets carry A..B bytes (default 1)\n"
+"      --max-payload B        data packets carry A..B bytes (default 128)\n"
+"      --split N              write N files FILE.0000.. of equal packet\n"
+"                             counts, as a capture rotated N times\n"
 "      --start SECONDS        first timestamp (default 1700000000)\n"
 "      --snaplen N            cut stored frames to N bytes (default 65535)\n"
 "      --linktype en10mb|raw  link layer (default en10mb)\n"
@@ -162,6 +170,7 @@ static void defaults(cli *c)
     c->o.mix[FG_MIX_ICMP] = 5;
     c->o.ipv6_pct = 10;
     c->o.rst_pct = 10;
+    c->o.min_payload = 1;
     c->o.max_payload = 128;
     c->snaplen = 65535;
     c->linktype = FG_LINKTYPE_EN10MB;
@@ -213,6 +222,18 @@ static int take_opt(cli *c, int ch, const char *arg)
         if (parse_u32(arg, 0, 100, &c->o.rst_pct) != 0)
             return usage_error("--rst needs a percentage 0..100", arg);
         return 0;
+    case OPT_IDLE:
+        if (parse_u32(arg, 0, 100, &c->o.idle_pct) != 0)
+            return usage_error("--idle needs a percentage 0..100", arg);
+        return 0;
+    case OPT_MINPAY:
+        if (parse_u32(arg, 0, 1400, &c->o.min_payload) != 0)
+            return usage_error("--min-payload needs 0..1400", arg);
+        return 0;
+    case OPT_SPLIT:
+        if (parse_u32(arg, 1, 10000, &c->split) != 0)
+            return usage_error("--split needs 1..10000 files", arg);
+        return 0;
     case OPT_MAXPAY:
         if (parse_u32(arg, 0, 1400, &c->o.max_payload) != 0)
             return usage_error("--max-payload needs 0..1400", arg);
@@ -252,11 +273,21 @@ static int check_mode(const cli *c, const fg_scenario **sc)
         if (c->o.flows_set && c->o.flows > (*sc)->max_flows)
             return usage_error("--flows too large for scenario",
                                c->scenario);
+        if (c->split)
+            return usage_error("--split applies to the workload only",
+                               c->scenario);
     } else if (!c->o.flows_set) {
         return usage_error("need --flows N or --scenario NAME", NULL);
+    } else if (c->o.rst_pct + c->o.idle_pct > 100) {
+        return usage_error("--rst and --idle add up to more than 100",
+                           NULL);
+    } else if (c->o.max_payload && c->o.min_payload > c->o.max_payload) {
+        return usage_error("--min-payload is above --max-payload", NULL);
     }
     if (c->out == NULL)
         return usage_error("need -o FILE", NULL);
+    if (c->split && strcmp(c->out, "-") == 0)
+        return usage_error("--split needs a file name, not '-'", NULL);
     return 0;
 }
 
@@ -271,8 +302,19 @@ static int run(const cli *c, const fg_scenario *sc)
         fputs("flowgen: out of memory\n", stderr);
         return 1;
     }
-    g->w = fg_writer_open(c->out, !c->usec, (uint32_t)c->linktype,
-                          c->snaplen, err, sizeof err);
+    if (c->split) {
+        /* The workload writes exactly flows * per_flow packets, so every
+         * file but the last holds the same count. */
+        uint64_t total = c->o.flows * c->o.per_flow;
+
+        g->w = fg_writer_open_split(c->out, c->split,
+                                    (total + c->split - 1) / c->split,
+                                    !c->usec, (uint32_t)c->linktype,
+                                    c->snaplen, err, sizeof err);
+    } else {
+        g->w = fg_writer_open(c->out, !c->usec, (uint32_t)c->linktype,
+                              c->snaplen, err, sizeof err);
+    }
     if (g->w == NULL) {
         fprintf(stderr, "flowgen: %s\n", err);
         free(g);

@@ -18,7 +18,9 @@ typedef struct fg_opts {
     uint32_t mix[FG_MIX_N];/* relative weights */
     uint32_t ipv6_pct;
     uint32_t rst_pct;      /* share of TCP flows ended by RST */
-    uint32_t max_payload;  /* data packets carry 1..max_payload bytes */
+    uint32_t idle_pct;     /* share of TCP flows never closed */
+    uint32_t min_payload;  /* data packets carry min..max_payload bytes */
+    uint32_t max_payload;
 } fg_opts;
 
 #endif

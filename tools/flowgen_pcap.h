@@ -24,6 +24,16 @@ typedef struct fg_writer fg_writer;
 fg_writer *fg_writer_open(const char *path, int nsec, uint32_t linktype,
                           uint32_t snaplen, char *errbuf, size_t errlen);
 
+/* Like fg_writer_open, but writes `nfiles` files named BASE.0000,
+ * BASE.0001, ... (at most 10000), each holding `every` records in turn,
+ * as a capture rotated by packet count would be; files left without
+ * records at the end get the file header alone, so exactly `nfiles`
+ * files exist after a successful close. */
+fg_writer *fg_writer_open_split(const char *base, uint32_t nfiles,
+                                uint64_t every, int nsec, uint32_t linktype,
+                                uint32_t snaplen, char *errbuf,
+                                size_t errlen);
+
 /* Appends one record stamped ts_ns (nanoseconds since the epoch); the
  * frame is cut to the snaplen, its original length kept. The frame is
  * copied; the caller keeps ownership. Returns 0, or -1 once failed. */

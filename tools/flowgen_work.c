@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { KIND_TCP, KIND_TCP_RST, KIND_UDP, KIND_ICMP };
+enum { KIND_TCP, KIND_TCP_RST, KIND_TCP_IDLE, KIND_UDP, KIND_ICMP };
 
 typedef struct wflow {
     fg_flow f;
@@ -58,8 +58,15 @@ static uint8_t pick_kind(fg_rng *r, const fg_opts *o)
     uint32_t total = o->mix[FG_MIX_TCP] + o->mix[FG_MIX_UDP] + o->mix[FG_MIX_ICMP];
     uint32_t x = fg_rng_below(r, total);
 
-    if (x < o->mix[FG_MIX_TCP])
-        return fg_rng_below(r, 100) < o->rst_pct ? KIND_TCP_RST : KIND_TCP;
+    if (x < o->mix[FG_MIX_TCP]) {
+        /* One draw for both shares, so --idle 0 leaves every earlier
+         * capture's bytes as they were. */
+        uint32_t y = fg_rng_below(r, 100);
+
+        if (y < o->rst_pct)
+            return KIND_TCP_RST;
+        return y < o->rst_pct + o->idle_pct ? KIND_TCP_IDLE : KIND_TCP;
+    }
     if (x < o->mix[FG_MIX_TCP] + o->mix[FG_MIX_UDP])
         return KIND_UDP;
     return KIND_ICMP;
@@ -96,16 +103,24 @@ static void open_flow(wflow *w, uint32_t idx, fg_rng *r, const fg_opts *o)
 
 static uint16_t data_len(fg_rng *r, const fg_opts *o)
 {
-    return o->max_payload ? (uint16_t)(1 + fg_rng_below(r, o->max_payload)) : 0;
+    /* min 1 draws exactly as before --min-payload existed. */
+    if (o->max_payload == 0)
+        return 0;
+    return (uint16_t)(o->min_payload +
+                      fg_rng_below(r, o->max_payload - o->min_payload + 1));
 }
 
 /* Packet p of a TCP flow with k packets. Normal: SYN, SYN-ACK, ACK,
  * k-6 data segments alternating direction, FIN client, FIN server, ACK.
- * Reset: SYN, SYN-ACK, ACK, k-4 data, RST. Short flows get a prefix. */
+ * Reset: SYN, SYN-ACK, ACK, k-4 data, RST. Idle: SYN, SYN-ACK, ACK,
+ * k-3 data and silence, left to the idle timeout. Short flows get a
+ * prefix. */
 static void tcp_step(fg_gen *g, wflow *w, fg_rng *r, const fg_opts *o)
 {
     uint32_t p = w->sent, k = o->per_flow;
-    uint32_t close_len = w->kind == KIND_TCP_RST ? 1 : 3;
+    uint32_t close_len = w->kind == KIND_TCP_RST    ? 1
+                         : w->kind == KIND_TCP_IDLE ? 0
+                                                    : 3;
     uint32_t ndata = k > 3 + close_len ? k - 3 - close_len : 0;
     fg_flow *f = &w->f;
     uint32_t c;
