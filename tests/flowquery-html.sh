@@ -92,8 +92,8 @@ expect "ports" "$(echo " $probe " | sed -n 's/.* ports=\([0-9]*\)\/.*/\1/p')" 15
 # the captures table: every file, the empty one and the damaged one marked
 rows=$(grep -c '^<tr><td>' "$T/page.dom" | head -1)
 grep -q '<td>[^<]*empty.pcap</td>.*no packets' "$T/page.dom" || fail "the empty capture is not marked"
-grep -q '<td>[^<]*cut.pcap</td>.*damaged or unreadable' "$T/page.dom" ||
-    fail "the damaged capture is not in the report"
+grep -q '<td>[^<]*cut.pcap</td>.*class="bad">truncated' "$T/page.dom" ||
+    fail "the damaged capture is not marked truncated in the report"
 [ "$rows" -ge 13 ] || fail "captures table has too few rows ($rows)"
 
 # the report of a stored database is the same page

@@ -94,13 +94,18 @@ int fq_db_fill(sqlite3 *db, const fs_import_opts *io, char **paths, int n, fq_fa
         return -1;
     }
     fc_replay_stats total;
+    int damaged = 0;
     memset(&total, 0, sizeof total);
     for (int i = 0; i < n && !*io->stop; i++) {
         uint64_t flows;
         fs_result r = fs_import_file(im, paths[i], &total, &flows);
         if (r == FS_FAILED || r == FS_INTERRUPTED)
             failed->paths[failed->n++] = paths[i];
+        /* a damaged capture is stored up to the damage (its rows are
+         * answered, the captures table says so) but still makes the
+         * exit status 1, as in flowstore */
+        damaged += r == FS_TRUNCATED;
     }
     fs_importer_free(im);
-    return failed->n > 0 || *io->stop;
+    return failed->n > 0 || damaged > 0 || *io->stop;
 }

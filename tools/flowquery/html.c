@@ -252,7 +252,7 @@ static void captures(q1 *q, FILE *out, const fq_failed *failed)
         utc_ns(st, 4, a, sizeof a);
         utc_ns(st, 5, b, sizeof b);
         int64_t pk = sqlite3_column_int64(st, 2);
-        int bad = (s && strcmp(s, "ok") != 0) || pk == 0;
+        int bad = (s && strcmp(s, "complete") != 0) || pk == 0;
         fputs("<tr><td>", out);
         fq_html_text(out, (const char *)sqlite3_column_text(st, 0));
         fprintf(out,
@@ -260,7 +260,7 @@ static void captures(q1 *q, FILE *out, const fq_failed *failed)
                 "%" PRId64 "</td><td>%s</td><td>%s</td><td%s>",
                 sqlite3_column_int(st, 1), pk, (int64_t)sqlite3_column_int64(st, 3), a, b,
                 bad ? " class=\"bad\"" : "");
-        fq_html_text(out, s ? s : pk == 0 ? "no packets" : "read whole");
+        fq_html_text(out, pk == 0 ? "no packets" : s && strcmp(s, "complete") != 0 ? s : "read whole");
         fputs("</td></tr>\n", out);
     }
     for (int i = 0; failed && i < failed->n; i++) {
