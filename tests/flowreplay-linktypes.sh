@@ -83,6 +83,7 @@ done
 "$REPLAY" -q "$T/tcpdump/tests/atm-heapoverflow.pcap" >"$tmp/u.out" 2>"$tmp/u.err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "SUNATM: exit $rc, want 2"
-[ "$(wc -l <"$tmp/u.err")" -eq 1 ] && grep -q 'atm-heapoverflow.pcap: unsupported link type 123 (SUNATM)' "$tmp/u.err" ||
+[ "$(wc -l <"$tmp/u.err")" -eq 1 ] || fail "SUNATM: $(wc -l <"$tmp/u.err") lines of error"
+grep -q 'atm-heapoverflow.pcap: unsupported link type 123 (SUNATM)' "$tmp/u.err" ||
     fail "SUNATM: message '$(cat "$tmp/u.err")'"
 finish
