@@ -1,8 +1,8 @@
 #!/bin/sh
 # flowreplay-linktypes.sh - public captures of the link types added for
 # issue 13 (PPP, Cisco HDLC, Frame Relay, FDDI, ARCNET, NFLOG, PPI, DSA
-# tags, MPLS over PPP) replay to the flows tshark/tcpdump show in them,
-# in seed mode and in --zeek mode; link types that carry no IP here read
+# tags, MPLS over PPP, and Aruba's GRE tunnel) replay to the flows
+# tshark/tcpdump show in them, in seed mode and in --zeek mode; link types that carry no IP here read
 # without error; a link type still unknown stays one line, exit 2.
 # Captures from ../shared/realworld/train (see its index.tsv).
 . "${top_srcdir:-.}/tests/flowreplay-lib.sh"
@@ -63,6 +63,15 @@ seed tcpdump/tests/OSPFv3_NBMA_adjacencies.pcap '89,fe80::3,0,fe80::1,0,24,22'
 seed tcpdump/tests/edsa.pcap 'icmp,192.168.20.1,0,192.168.20.2,0,3,3'
 zeek tcpdump/tests/edsa.pcap "$(z 192.168.20.1 8 192.168.20.2 0 icmp OTH 3 3)"
 
+# Aruba's 802.11 in GRE (type 0x8200, Zeek's tunnels/gre-aruba trace):
+# the inner HTTP attempts are flows of their own, 7 packets here (tshark)
+seed_tun() {
+    "$REPLAY" -q --events lifecycle --zeek-tunnels "$T/$1" | grep ',ended,' | cut -d, -f4-8,14,15 |
+        grep -qx "$2" || fail "$1 --zeek-tunnels: no flow $2"
+}
+seed_tun zeek/testing/btest/Traces/tunnels/gre-aruba.pcap 'tcp,10.37.36.92,59111,140.197.248.41,80,7,0'
+zeek zeek/testing/btest/Traces/tunnels/gre-aruba.pcap "$(z 10.37.36.92 59111 140.197.248.41 80 tcp SH 7 0)"
+
 # link types read now whose captures carry no IP (IS-IS, SLARP, LCP)
 for f in tcpdump/tests/isis_poi.pcap tcpdump/tests/chdlc-slarp.pcap tcpdump/tests/ppp_error_hexdump.pcap; do
     "$REPLAY" -q --events lifecycle "$T/$f" >"$tmp/n.csv" 2>"$tmp/n.err" || fail "$f: exit $? ($(cat "$tmp/n.err"))"
@@ -74,6 +83,7 @@ done
 "$REPLAY" -q "$T/tcpdump/tests/atm-heapoverflow.pcap" >"$tmp/u.out" 2>"$tmp/u.err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "SUNATM: exit $rc, want 2"
-[ "$(wc -l <"$tmp/u.err")" -eq 1 ] && grep -q 'atm-heapoverflow.pcap: unsupported link type 123 (SUNATM)' "$tmp/u.err" ||
+[ "$(wc -l <"$tmp/u.err")" -eq 1 ] || fail "SUNATM: $(wc -l <"$tmp/u.err") lines of error"
+grep -q 'atm-heapoverflow.pcap: unsupported link type 123 (SUNATM)' "$tmp/u.err" ||
     fail "SUNATM: message '$(cat "$tmp/u.err")'"
 finish
