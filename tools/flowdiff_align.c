@@ -3,9 +3,10 @@
  * has ended on both sides, so memory follows the flows open at once.
  * Reading is merged by event time to keep the two sides in step; a few
  * events are read ahead so their flows can be prefetched. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "flowdiff.h"
+#include "flowdiff_compare.h"
 
 /* One of the last compared expected events, kept for a report's
  * context: where its row is (the event itself goes back to the pool, so

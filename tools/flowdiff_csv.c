@@ -3,6 +3,7 @@
  * back into a column for messages. Rows with quotes (or CR, or a quoted
  * newline) go through libcsv; plain rows are split on commas directly,
  * which gives the same fields at a fraction of the cost. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "flowdiff_read.h"

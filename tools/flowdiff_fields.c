@@ -3,7 +3,7 @@
  * input are added on first sight so both files share one id space. */
 #include <stdlib.h>
 #include <string.h>
-#include "flowdiff.h"
+#include "flowdiff_event.h"
 
 const char *const fd_event_names[5] = {
     "started", "packet", "established", "state_change", "ended"

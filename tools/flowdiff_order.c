@@ -2,9 +2,10 @@
  * file order, must belong to the same flows with the same types; the
  * first position where they do not is kept for the report. Also the
  * flow key as people read it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "flowdiff.h"
+#include "flowdiff_compare.h"
 
 void fd__key_text(char *buf, size_t cap, const char *proto, size_t pn,
                   const char *oh, size_t ohn, const char *op, size_t opn,

@@ -5,7 +5,7 @@
 #define FLOWDIFF_READ_H
 
 #include <csv.h>
-#include "flowdiff.h"
+#include "flowdiff_input.h"
 
 #define FD_MAXCOLS 256
 

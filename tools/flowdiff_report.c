@@ -3,9 +3,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "flowdiff.h"
+#include "flowdiff_report.h"
 
 typedef unsigned long long ull;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "flowdiff.h"
+#include "flowdiff_input.h"
 
 /* Sets buf to "DIR/flowreplay" where DIR holds our own executable (or
  * its parent when libtool put us in .libs/). Returns 0 if executable. */
