@@ -38,6 +38,7 @@ typedef struct fc_capin_impl {
     uint8_t *zin;      /* compressed bytes read, not yet decompressed */
     size_t zin_pos, zin_len;
     int zin_eof;
+    int zerr;          /* an error met after some output: reported next */
     char err[FC_CAPIN_ERRBUF];
 } impl;
 
@@ -181,6 +182,8 @@ static int produce(impl *m)
         m->file_pos += (uint64_t)r;
         return FC_OK;
     }
+    if (m->zerr)
+        return m->zerr;
     for (;;) {
         if (m->zin_pos == m->zin_len && !m->zin_eof) {
             ssize_t r = read_full(m->fd, m->zin, ZIN_SIZE);
@@ -200,6 +203,10 @@ static int produce(impl *m)
         m->end += made;
         if (rc == FC_DONE) {
             m->eof = 1;
+            return FC_OK;
+        }
+        if (rc != FC_OK && made) {
+            m->zerr = rc; /* hand out the bytes before the damage first */
             return FC_OK;
         }
         if (rc != FC_OK)
