@@ -103,4 +103,15 @@ printf 'notes\n' >"$tmp/d/README"
 cmp -s "$tmp/want.csv" "$tmp/d.csv" || fail "directory: rows differ from the files'"
 [ "$(cat "$tmp/d.err")" = "flowreplay: warning: $tmp/d/README: not a capture file, skipped" ] ||
     fail "directory warning: $(cat "$tmp/d.err")"
+# flowstore stores a compressed capture's records under the SHA-256 and
+# size of the file as given
+FLOWSTORE=${top_builddir:-.}/tools/flowstore
+if command -v sqlite3 >/dev/null && command -v sha256sum >/dev/null; then
+    "$FLOWSTORE" -q -d "$tmp/s.db" "$tmp/eth.zstd" "$tmp/eth.pcap" 2>"$tmp/s.err" ||
+        fail "flowstore: $(cat "$tmp/s.err")"
+    got=$(sqlite3 "$tmp/s.db" "SELECT sha256, size, packets, flows FROM captures WHERE path LIKE '%eth.zstd'")
+    plain=$(sqlite3 "$tmp/s.db" "SELECT packets, flows FROM captures WHERE path LIKE '%eth.pcap'")
+    want="$(sha256sum <"$tmp/eth.zstd" | cut -d' ' -f1)|$(wc -c <"$tmp/eth.zstd" | tr -d ' ')|$plain"
+    [ "$got" = "$want" ] || fail "flowstore of eth.zstd: '$got', want '$want'"
+fi
 finish
