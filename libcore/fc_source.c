@@ -283,7 +283,9 @@ static void fill(fc_source *s, reader *r)
         }
         r->info.packets++;
         r->rec.pktno = r->info.packets; /* counted among the records that pass */
-        __atomic_store_n(&r->pos, (unsigned long long)fc_capread_file_pos(r->cr), __ATOMIC_RELAXED);
+        if ((r->info.packets & 255) == 1) /* progress needs no more than this */
+            __atomic_store_n(&r->pos, (unsigned long long)fc_capread_file_pos(r->cr),
+                             __ATOMIC_RELAXED);
         return;
     }
 }
@@ -377,7 +379,7 @@ static int next_direct(void *ctx, fc_rec *rec)
         if (r->done) {
             finish(s, r);
             pop_top(s);
-        } else {
+        } else if (s->nheap > 1) {
             sift_down(s, 0);
         }
     }
