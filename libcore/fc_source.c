@@ -165,10 +165,13 @@ static int walk_dir(fc_source *s, const char *dir, pathlist *l, char *err)
         }
         snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
         struct stat st;
-        if (stat(p, &st) != 0)
+        if (lstat(p, &st) != 0)
             rc = warn(s, p, strerror(errno));
         else if (S_ISDIR(st.st_mode))
             rc = push(&dirs, p);
+        else if (S_ISLNK(st.st_mode) && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            /* a link may lead back up the tree: not followed */
+            rc = warn(s, p, "link to a directory, skipped");
         else
             rc = push(&files, p);
         if (rc != FC_OK)
@@ -183,9 +186,10 @@ static int walk_dir(fc_source *s, const char *dir, pathlist *l, char *err)
             qsort(files.p, files.n, sizeof *files.p, by_name);
         for (size_t i = 0; i < files.n && rc == FC_OK; i++) {
             struct stat st;
-            if (stat(files.p[i], &st) == 0 && S_ISDIR(st.st_mode))
+            if (lstat(files.p[i], &st) == 0 && S_ISDIR(st.st_mode))
                 rc = walk_dir(s, files.p[i], l, err);
-            else if (!S_ISREG(st.st_mode) || st.st_size == 0 || !looks_like_capture(files.p[i]))
+            else if (stat(files.p[i], &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+                     !looks_like_capture(files.p[i]))
                 rc = warn(s, files.p[i], "not a capture file, skipped");
             else
                 rc = push(l, files.p[i]);

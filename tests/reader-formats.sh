@@ -103,6 +103,12 @@ printf 'notes\n' >"$tmp/d/README"
 cmp -s "$tmp/want.csv" "$tmp/d.csv" || fail "directory: rows differ from the files'"
 [ "$(cat "$tmp/d.err")" = "flowreplay: warning: $tmp/d/README: not a capture file, skipped" ] ||
     fail "directory warning: $(cat "$tmp/d.err")"
+# a link back up the tree is not followed (no endless walk)
+ln -s .. "$tmp/d/a/up"
+"$REPLAY" -q "$tmp/d" >"$tmp/d2.csv" 2>"$tmp/d2.err" || fail "directory with a loop: $(cat "$tmp/d2.err")"
+cmp -s "$tmp/want.csv" "$tmp/d2.csv" || fail "directory with a loop: rows differ"
+grep -q "warning: $tmp/d/a/up: link to a directory, skipped" "$tmp/d2.err" ||
+    fail "directory with a loop: $(cat "$tmp/d2.err")"
 # flowstore stores a compressed capture's records under the SHA-256 and
 # size of the file as given
 FLOWSTORE=${top_builddir:-.}/tools/flowstore
