@@ -5,6 +5,8 @@
 # capture and a 100k-flow capture under DIR (default /tmp/flowkit-bench;
 # never committed), then, page cache warm, runs every case REPEAT times
 # (default 3) and prints the median: the bare libpcap loop (the floor),
+# flowkit's own reader walking the file, compressed replays against
+# zcat/zstdcat alone,
 # flowreplay (lifecycle, all events, --zeek), flowstore, flowdiff, the tracker in
 # memory, and other flow tools found on this machine. Ratios are what to
 # compare between machines and commits.
@@ -80,6 +82,20 @@ floor=${S[floor_dispatch]}
 for c in floor_next_ex floor_dispatch_1m floor_next_ex_1m; do
     awk -v a="${S[$c]}" -v b="$floor" 'BEGIN{exit !(a<b)}' && floor=${S[$c]}
 done
+# flowkit's own reader walking the same file (mapped, no decode): the
+# floor stays libpcap's loop, what a user would otherwise build on
+run_case reader_walk "$B/bench_floor" reader "$big"
+# compressed inputs: replay against decompression alone
+zcases=""
+if command -v gzip >/dev/null && command -v zstd >/dev/null; then
+    [ -s "$big.gz" ] || gzip -c "$big" >"$big.gz"
+    [ -s "$big.zst" ] || zstd -q -c "$big" >"$big.zst"
+    run_case zcat_only bash -c "gzip -dc '$big.gz' >/dev/null"
+    run_case replay_gz "$T/flowreplay" -q --events lifecycle -o /dev/null "$big.gz"
+    run_case zstdcat_only bash -c "zstd -qdc '$big.zst' >/dev/null"
+    run_case replay_zst "$T/flowreplay" -q --events lifecycle -o /dev/null "$big.zst"
+    zcases="zcat_only replay_gz zstdcat_only replay_zst"
+fi
 run_case replay_lifecycle "$T/flowreplay" -q --events lifecycle -o /dev/null "$big"
 run_case replay_all "$T/flowreplay" -q -o /dev/null "$big"
 run_case replay_zeek "$T/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
@@ -112,8 +128,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a > 0) printf "%.2f", b / a; else 
 echo
 echo "capture: $big ($pk packets, $nbig flows); median of $repeat runs; $(nproc) cores"
 printf '%-20s %9s %10s %14s %10s\n' case seconds Mpkt/s "rate/floor" "maxRSS MB"
-for c in floor_dispatch floor_next_ex floor_dispatch_1m floor_next_ex_1m replay_lifecycle \
-    replay_all replay_zeek flowstore; do
+for c in floor_dispatch floor_next_ex floor_dispatch_1m floor_next_ex_1m reader_walk \
+    replay_lifecycle replay_all replay_zeek flowstore $zcases; do
     [ -n "${S[$c]:-}" ] || continue
     printf '%-20s %9s %10s %14s %10s\n' "$c" "${S[$c]}" "$(rate "$pk" "${S[$c]}")" \
         "$(ratio "${S[$c]}" "$floor")" "$((R[$c] / 1024))"
@@ -124,6 +140,12 @@ for o in $others; do
     printf '%-20s %9s %10s %14s %10s\n' "$o" "${S[$o]}" "$(rate "$pk" "${S[$o]}")" \
         "x$(awk -v a="${S[$o]}" -v b="${S[replay_lifecycle]}" 'BEGIN{printf "%.1f", a / b}') replay" "$((R[$o] / 1024))"
 done
+echo "reader walk: $(ratio "${S[reader_walk]}" "$floor")x the floor's rate (goal 2)"
+if [ -n "$zcases" ]; then
+    echo "gzip: replay takes $(ratio "${S[zcat_only]}" "${S[replay_gz]}")x zcat's time alone;" \
+        "zstd: replay takes $(ratio "${S[zstdcat_only]}" "${S[replay_zst]}")x zstdcat's time alone" \
+        "zstdcat alone (goal 1.3)"
+fi
 if [ "$peers" = 0 ]; then
     echo "(other flow tools left out: -n)"
 elif [ -z "$others" ]; then

@@ -4,7 +4,8 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60; `fuzz/run.sh 600` for ten minutes).
-# Targets: decode zeek pcap flowdiff flowstore (default: all). Environment:
+# Targets: decode zeek pcap flowdiff flowstore rdpcap rdpcapng rdzip (default: all).
+# Environment:
 #   FUZZ_BUILD_DIR   where objects, corpora and crashes go (default ./fuzz-build)
 #   FLOWKIT_SHARED   the shared/ checkout (default $top_srcdir/../shared)
 #   CC               clang by default; must support -fsanitize=fuzzer
@@ -18,7 +19,7 @@ set -eu
 secs=${1:-60}
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 [ $# -gt 0 ] && shift
-targets=${*:-decode zeek pcap flowdiff flowstore}
+targets=${*:-decode zeek pcap flowdiff flowstore rdpcap rdpcapng rdzip}
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 B=${FUZZ_BUILD_DIR:-$(pwd)/fuzz-build}
@@ -34,10 +35,10 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;ret
     exit 77
 fi
 
-pkg() { pkg-config "$@" libpcap sqlite3; }
+pkg() { pkg-config "$@" libpcap sqlite3 zlib libzstd liblzma liblz4; }
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE= $SAN -I$src/libcore -I$src/tools -I$src/fuzz $(pkg --cflags)"
-LIBS="$(pkg --libs) -lcsv -lpthread -lm"
+LIBS="$(pkg --libs) -lbz2 -lcsv -lpthread -lm"
 
 # Sources as the Makefile fragments list them, so new modules come along.
 am_sources() { grep -o "$2/[A-Za-z0-9_]*\.c" "$src/mk/$1" | sort -u; }
@@ -76,6 +77,9 @@ link() { # NAME EXTRA-OBJS...
     link decode $(objs fuzz $lib_srcs)
     link zeek $(objs fuzz $lib_srcs)
     link pcap $(objs fuzz $lib_srcs fuzz/fuzz_memfile.c)
+    for t in rdpcap rdpcapng rdzip; do
+        link $t $(objs fuzz $lib_srcs fuzz/fuzz_memfile.c)
+    done
     link flowdiff $(objs fuzz $diff_srcs libcore/fc_time.c fuzz/fuzz_memfile.c)
     link flowstore $(objs fuzz $lib_srcs $store_srcs fuzz/fuzz_memfile.c) \
         "$B/obj/fuzz/flowstore_sql.o"
@@ -88,8 +92,10 @@ link() { # NAME EXTRA-OBJS...
 FLOWGEN="$B/flowgen" SEEDGEN="$B/seedgen" FLOWKIT_SHARED="$shared" \
     bash "$src/fuzz/seeds.sh" "$B/seeds"
 
-declare -A maxlen=([decode]=16384 [zeek]=16384 [pcap]=65536 [flowdiff]=65536 [flowstore]=131072)
-declare -A seeds=([decode]=decode [zeek]=decode [pcap]=pcap [flowdiff]=flowdiff [flowstore]=pcap)
+declare -A maxlen=([decode]=16384 [zeek]=16384 [pcap]=65536 [flowdiff]=65536 [flowstore]=131072
+    [rdpcap]=65536 [rdpcapng]=65536 [rdzip]=65536)
+declare -A seeds=([decode]=decode [zeek]=decode [pcap]=pcap [flowdiff]=flowdiff [flowstore]=pcap
+    [rdpcap]=rdpcap [rdpcapng]=rdpcapng [rdzip]=rdzip)
 status=0
 summary="$B/summary.txt"
 printf '%-10s %8s %12s %10s %8s %7s %s\n' target seconds executions exec/s corpus cov \

@@ -35,6 +35,28 @@ if [ -f "$shared/realworld/train/index.tsv" ]; then
     done
 fi
 "$SEEDGEN" "$out" "$out"/pcap/*.pcap
+# the reader's targets: every capture we hold (cut to 64 KiB), pcapng
+# apart, and compressed copies of a few
+mkdir -p "$out/rdpcap" "$out/rdpcapng" "$out/rdzip"
+cp "$out"/pcap/*.pcap "$out/rdpcap/"
+if [ -f "$shared/realworld/train/index.tsv" ]; then
+    tail -n +2 "$shared/realworld/train/index.tsv" | cut -f1,5 | while read -r p fmt; do
+        [ -f "$shared/realworld/train/$p" ] || continue
+        d=rdpcap
+        [ "$fmt" = pcapng ] && d=rdpcapng
+        head -c 65536 "$shared/realworld/train/$p" >"$out/$d/rw-$(echo "$p" | tr / _)"
+    done
+fi
+n=0
+for f in "$out"/rdpcap/real-*.pcap "$out"/rdpcapng/rw-*; do
+    [ -f "$f" ] || continue
+    n=$((n + 1))
+    [ $n -gt 40 ] && break
+    for z in gzip zstd xz bzip2 lz4; do
+        command -v $z >/dev/null && head -c 32768 "$f" | $z -c >"$out/rdzip/$z-$n" 2>/dev/null
+    done
+done
 cp "$src"/tests/data/flowdiff/* "$out/flowdiff/" 2>/dev/null || true
 echo "fuzz: seeds: $(ls "$out/pcap" | wc -l) captures, $(ls "$out/decode" | wc -l)" \
-     "frame lists, $(ls "$out/flowdiff" | wc -l) event files"
+     "frame lists, $(ls "$out/flowdiff" | wc -l) event files, reader: $(ls "$out/rdpcap" | wc -l)" \
+     "pcap, $(ls "$out/rdpcapng" | wc -l) pcapng, $(ls "$out/rdzip" | wc -l) compressed"

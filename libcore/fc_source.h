@@ -1,12 +1,15 @@
-/* fc_source.h - reading capture files (pcap, pcapng) through libpcap,
+/* fc_source.h - reading capture files (pcap, pcapng, compressed or not),
  * several merged into one stream in timestamp order.
  *
- * The only module that includes <pcap.h>. Files are opened with
- * nanosecond precision; "-" is standard input. Records are merged like
- * mergecap: earliest timestamp first, ties in the order the files were
- * given. A damaged file stops the stream with an error naming the file
- * and packet number; what came before stays delivered. Regular files
- * are read on a thread of their own (fc_readahead.h), standard input and
+ * Records are read by flowkit's own reader (fc_capread.h) with
+ * nanosecond times; libpcap only compiles and runs `-f` filters. "-" is
+ * standard input; a directory stands for every capture under it, in
+ * name order. Records are merged like mergecap: earliest timestamp
+ * first, ties in the order the files were given. Only the files the
+ * merge needs are open (a bounded number however many are given). A
+ * damaged file stops the stream with an error naming the file and
+ * packet number; what came before stays delivered. Regular files are
+ * read on a thread of their own (fc_readahead.h), standard input and
  * pipes directly; the stream is the same either way. */
 #ifndef FC_SOURCE_H
 #define FC_SOURCE_H
@@ -43,7 +46,8 @@ typedef struct fc_source_file {
 /* Opens every path. `filter` (may be NULL) is a BPF expression compiled
  * for each file's link type. Returns NULL on failure with a one-line
  * message "PATH: reason" in errbuf (FC_SOURCE_ERRBUF bytes); nothing
- * stays open then. The paths must outlive the source. */
+ * stays open then. The paths must outlive the source; a directory's
+ * files are counted in fc_source_nfiles, each with its own path. */
 fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *filter,
                           char *errbuf);
 
@@ -54,6 +58,10 @@ fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *f
 int fc_source_next(fc_source *src, fc_rec *rec);
 
 const char *fc_source_errmsg(const fc_source *src);
+/* Files skipped in directories (not captures): one line each, "PATH:
+ * why", valid until close. */
+size_t fc_source_nwarnings(const fc_source *src);
+const char *fc_source_warning(const fc_source *src, size_t i);
 size_t fc_source_nfiles(const fc_source *src);
 const fc_source_file *fc_source_file_info(const fc_source *src, size_t i);
 /* Bytes consumed so far across files (for progress; with read-ahead,

@@ -67,8 +67,16 @@ one_line wifi "wifi.pcap: unsupported link type 147"
 : >"$tmp/empty.pcap"
 run 2 empty -q "$tmp/empty.pcap"
 one_line empty "empty.pcap: empty file"
-run 2 dir -q "$tmp"
-one_line dir "is a directory"
+# a directory stands for the captures in it: none is an error; other
+# files are skipped with a warning each
+mkdir "$tmp/nocap" "$tmp/nocap2"
+run 2 dir -q "$tmp/nocap"
+one_line dir "nocap: directory holds no capture files"
+printf 'notes\n' >"$tmp/nocap2/readme.txt"
+cp "$R/refused.pcap" "$tmp/nocap2/"
+run 0 dir2 -q "$tmp/nocap2"
+one_line dir2 "warning: .*readme.txt: not a capture file, skipped"
+"$REPLAY" -q "$R/refused.pcap" | cmp -s - "$tmp/dir2.out" || fail "dir2: rows differ from the file's"
 run 2 missing -q "$tmp/nope.pcap"
 one_line missing "nope.pcap: No such file or directory"
 

@@ -40,7 +40,7 @@ run() {
     fail=1
 }
 
-for t in decode zeek pcap flowdiff flowstore; do
+for t in decode zeek pcap flowdiff flowstore rdpcap rdpcapng rdzip; do
     [ -x "$top_builddir/fuzz/replay_$t" ] || { echo "FAIL: fuzz/replay_$t not built"; exit 1; }
     [ -d "$reg/$t" ] || continue
     for f in "$reg/$t"/*; do
@@ -52,6 +52,8 @@ done
 for f in "$top_srcdir"/fixtures/real/*.pcap; do
     run pcap "$f"
     run flowstore "$f"
+    run rdpcap "$f"
+    run rdzip "$f"
 done
 for f in "$top_srcdir"/tests/data/flowdiff/*; do
     run flowdiff "$f"

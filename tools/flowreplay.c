@@ -177,6 +177,8 @@ static int run(int argc, char **argv, const char **inputs)
         fprintf(stderr, PROG ": %s\n", err);
         return 2;
     }
+    for (size_t i = 0; i < fc_source_nwarnings(src); i++)
+        fprintf(stderr, PROG ": warning: %s\n", fc_source_warning(src, i));
     int fd = STDOUT_FILENO;
     if (outpath && strcmp(outpath, "-") != 0) {
         fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

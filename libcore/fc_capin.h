@@ -1,0 +1,65 @@
+/* fc_capin.h - the bytes of one capture file, as a window the format
+ * readers walk in place (internal to libflowcore).
+ *
+ * A regular, uncompressed file is memory-mapped: the window is the whole
+ * file and records are read where they lie, never copied. Standard
+ * input, pipes and compressed files (gzip, zstd, xz, bzip2, lz4 frames,
+ * told apart by their magic bytes, not their names) are streamed through
+ * a buffer that grows only as far as the longest block needs. */
+#ifndef FC_CAPIN_H
+#define FC_CAPIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FC_CAPIN_ERRBUF 256
+
+/* What a file starts with, before any format is read. */
+enum { FC_CAPIN_PLAIN, FC_CAPIN_GZIP, FC_CAPIN_ZSTD, FC_CAPIN_XZ, FC_CAPIN_BZIP2, FC_CAPIN_LZ4 };
+
+typedef struct fc_capin {
+    const uint8_t *cur; /* the read position */
+    const uint8_t *lim; /* end of the bytes at hand */
+    struct fc_capin_impl *impl;
+} fc_capin;
+
+/* Opens PATH ("-" is standard input). FC_OK, or an error code with a
+ * reason (no path) in err (FC_CAPIN_ERRBUF bytes); nothing stays open
+ * then. */
+int fc_capin_open(fc_capin *in, const char *path, char *err);
+
+/* Slow path of fc_capin_need: reads more. */
+int fc_capin__fill(fc_capin *in, size_t n);
+
+/* Makes n bytes available at in->cur. FC_OK when they are; FC_DONE when
+ * the input ends first (in->lim - in->cur says how many there are);
+ * FC_EIO/FC_EFORMAT/FC_ENOMEM when reading or decompressing failed
+ * (fc_capin_errmsg). Pointers into the window stay valid until the next
+ * fc_capin_need (streams) or until close (mapped files). */
+static inline int fc_capin_need(fc_capin *in, size_t n)
+{
+    if ((size_t)(in->lim - in->cur) >= n)
+        return 0;
+    return fc_capin__fill(in, n);
+}
+
+const char *fc_capin_errmsg(const fc_capin *in);
+/* FC_CAPIN_PLAIN or the compression met. */
+int fc_capin_kind(const fc_capin *in);
+/* 1 when the file is mapped (positions can be saved and restored). */
+int fc_capin_mapped(const fc_capin *in);
+/* Offset of in->cur in the (decompressed) stream. */
+uint64_t fc_capin_tell(const fc_capin *in);
+/* Mapped files only: moves the read position to OFF (<= size). */
+void fc_capin_seek(fc_capin *in, uint64_t off);
+/* Bytes of the file itself consumed so far (compressed bytes for a
+ * compressed file), for progress. */
+uint64_t fc_capin_file_pos(const fc_capin *in);
+
+/* Closes; a zeroed or closed fc_capin is ok. */
+void fc_capin_close(fc_capin *in);
+
+/* Name of a compression kind, for messages ("gzip", ...). */
+const char *fc_capin_kind_name(int kind);
+
+#endif
