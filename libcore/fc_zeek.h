@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "fc_decode.h"
+#include "fc_service.h"
 #include "fc_time.h"
 
 /* Run options, as Zeek's command line: -C and -b. */
@@ -31,7 +32,8 @@ typedef struct fc_zeek_opts {
     uint8_t bare;             /* -b: tunnel ports only in likely_server_ports,
                                  no DNS/NTP direction flips */
     uint8_t tunnels;          /* table: decapsulate tunnels (default on) */
-    uint8_t pad;
+    uint8_t service;          /* table: name each connection's service
+                                 (fc_service.h; default on) */
     uint16_t cid_seed;        /* Community ID seed (default 0) */
 } fc_zeek_opts;
 
@@ -120,7 +122,7 @@ typedef struct fc_zeek_rec {
                                      -1 = none seen (UDP inactive) */
     char hist[FC_ZEEK_HIST_MAX];
     fc_zeek_eplt lt[2];           /* with ep[] */
-    uint8_t pad2[8];
+    fc_service_state svc;         /* service detection (fc_service.h) */
     fc_zeek_gaps gap[2];          /* with ep[]; not cleared by _begin */
 } fc_zeek_rec;
 
@@ -238,6 +240,7 @@ typedef struct fc_zeek_fields {
     char missed[24], history[FC_ZEEK_HIST_MAX + 2];
     char orig_pkts[24], orig_ip_bytes[24], resp_pkts[24], resp_ip_bytes[24];
     char community_id[40];
+    char service[32];             /* "http", "smtp,ssl"; "-" for none */
     const char *proto, *conn_state;
 } fc_zeek_fields;
 void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out);

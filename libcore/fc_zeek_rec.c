@@ -110,6 +110,7 @@ void fc_zeek_opts_default(fc_zeek_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->tunnels = 1;
+    o->service = 1;
 }
 
 /* ------------------------------------------------------------- ports */
