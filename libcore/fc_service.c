@@ -93,6 +93,9 @@ static int setup(fc_service *s)
         if (s->ndpi) {
             NDPI_PROTOCOL_BITMASK all;
             NDPI_BITMASK_SET_ALL(all);
+            /* MQTT's dissector also takes LDAP's BER messages, and Zeek
+             * loads no MQTT analyzer by default */
+            NDPI_BITMASK_DEL(all, NDPI_PROTOCOL_MQTT);
             ndpi_set_protocol_detection_bitmask2(s->ndpi, &all);
             ndpi_finalize_initialization(s->ndpi);
         }
@@ -122,7 +125,7 @@ void fc_service_add(fc_service_state *st, int code)
 }
 
 /* The Zeek service(s) of one nDPI protocol id: 0, 1 or 2 codes. */
-static int map_proto(uint16_t id, int tcp, uint8_t out[2])
+static int map_proto(uint16_t id, int tcp, int port137, uint8_t out[2])
 {
     int c = FC_SVC_NONE, c2 = FC_SVC_NONE;
     switch (id) {
@@ -137,6 +140,8 @@ static int map_proto(uint16_t id, int tcp, uint8_t out[2])
     case NDPI_PROTOCOL_DNS:
     case NDPI_PROTOCOL_MDNS:
     case NDPI_PROTOCOL_LLMNR: c = FC_SVC_DNS; break;
+    /* Zeek's DNS analyzer also parses NetBIOS name service (137/udp) */
+    case NDPI_PROTOCOL_NETBIOS: c = port137 ? FC_SVC_DNS : FC_SVC_NONE; break;
     case NDPI_PROTOCOL_SSH: c = FC_SVC_SSH; break;
     case NDPI_PROTOCOL_MAIL_SMTP: c = FC_SVC_SMTP; break;
     case NDPI_PROTOCOL_MAIL_POP: c = FC_SVC_POP3; break;
@@ -156,14 +161,13 @@ static int map_proto(uint16_t id, int tcp, uint8_t out[2])
     case NDPI_PROTOCOL_RADIUS: c = FC_SVC_RADIUS; break;
     case NDPI_PROTOCOL_KERBEROS: c = tcp ? FC_SVC_KRB_TCP : FC_SVC_KRB; break;
     case NDPI_PROTOCOL_LDAP: c = tcp ? FC_SVC_LDAP_TCP : FC_SVC_LDAP_UDP; break;
-    case NDPI_PROTOCOL_SMBV1:
-    case NDPI_PROTOCOL_SMBV23: c = FC_SVC_SMB; break;
+    case NDPI_PROTOCOL_SMBV1: /* on UDP: NetBIOS datagrams, no Zeek analyzer */
+    case NDPI_PROTOCOL_SMBV23: c = tcp ? FC_SVC_SMB : FC_SVC_NONE; break;
     case NDPI_PROTOCOL_DCERPC: c = FC_SVC_DCE_RPC; break;
     case NDPI_PROTOCOL_MODBUS: c = FC_SVC_MODBUS; break;
     case NDPI_PROTOCOL_DNP3: c = FC_SVC_DNP3; break;
     case NDPI_PROTOCOL_VNC: c = FC_SVC_RFB; break;
     case NDPI_PROTOCOL_JABBER: c = FC_SVC_XMPP; break;
-    case NDPI_PROTOCOL_MQTT: c = FC_SVC_MQTT; break;
     case NDPI_PROTOCOL_REDIS: c = FC_SVC_REDIS; break;
     case NDPI_PROTOCOL_WEBSOCKET: c = FC_SVC_HTTP, c2 = FC_SVC_WEBSOCKET; break;
     /* Zeek's QUIC analyzer hands the TLS handshake inside to its SSL one */
@@ -178,13 +182,15 @@ static int map_proto(uint16_t id, int tcp, uint8_t out[2])
 /* Names of a detection result: the carrier (master) first, as Zeek
  * confirms analyzers in the order the traffic reaches them (smtp, then
  * ssl after STARTTLS). */
-static void take(fc_service_state *st, ndpi_protocol p, int tcp)
+static void take(fc_service_state *st, ndpi_protocol p, const fc_decoded *d)
 {
     uint8_t c[2];
-    int n = map_proto(p.master_protocol, tcp, c);
+    int tcp = d->proto == FC_PROTO_TCP;
+    int p137 = !tcp && (d->sport == 137 || d->dport == 137);
+    int n = map_proto(p.master_protocol, tcp, p137, c);
     for (int i = 0; i < n; i++)
         fc_service_add(st, c[i]);
-    n = map_proto(p.app_protocol, tcp, c);
+    n = map_proto(p.app_protocol, tcp, p137, c);
     for (int i = 0; i < n; i++)
         fc_service_add(st, c[i]);
 }
@@ -256,20 +262,19 @@ void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
         len = d->ip_len;
     if (len > 65535)
         len = 65535;
-    int tcp = d->proto == FC_PROTO_TCP;
     ndpi_protocol p = ndpi_detection_process_packet(s->ndpi, sl->flow, frame + d->l3_off,
                                                     (unsigned short)len,
                                                     (uint64_t)(ts / 1000000));
     st->seen++;
     if (p.master_protocol != NDPI_PROTOCOL_UNKNOWN || p.app_protocol != NDPI_PROTOCOL_UNKNOWN) {
-        take(st, p, tcp);
+        take(st, p, d);
         slot_done(sl, st);
     } else if (st->seen >= FC_SERVICE_MAX_PKTS) {
         /* what the dissectors decided by now, without nDPI's port guess */
         uint8_t guessed = 0;
         p = ndpi_detection_giveup(s->ndpi, sl->flow, 0, &guessed);
         if (!guessed)
-            take(st, p, tcp);
+            take(st, p, d);
         slot_done(sl, st);
     }
 }

@@ -136,6 +136,13 @@ void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *
 void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
                         const uint8_t *frame, size_t caplen, fc_ts ts);
 
+/* After fc_zeek_rec_packet: hands the packet to service detection s
+ * (NULL: none) when Zeek's analyzers would see it: transport payload
+ * whose checksum holds (or o->ignore_checksums). Cheap once the
+ * record's service is decided. */
+void fc_zeek_rec_service(fc_zeek_rec *r, fc_service *s, const fc_zeek_opts *o,
+                         const fc_decoded *d, const uint8_t *frame, size_t caplen, fc_ts ts);
+
 /* Would this packet (a TCP SYN) start a new connection on r's key
  * (Zeek's IsReuse)? 1 yes, 0 no. */
 int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d);

@@ -500,8 +500,7 @@ static uint32_t conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t
         t->st.conns++;
     }
     fc_zeek_rec_packet(&t->recs[i], &t->o, d, frame, caplen, ts);
-    if (t->svc)
-        fc_service_packet(t->svc, &t->recs[i].svc, d, frame, caplen, ts);
+    fc_zeek_rec_service(&t->recs[i], t->svc, &t->o, d, frame, caplen, ts);
     /* a later deadline waits for the old entry to pop; an earlier one
      * (e.g. a FIN's close timer) needs its own entry */
     fc_ts dl = fc_zeek_rec_deadline(&t->recs[i]);
@@ -578,6 +577,7 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
                       d.proto == FC_PROTO_ICMP || d.proto == FC_PROTO_ICMPV6))
         return 0;
     uint32_t ci = conn_packet(t, &d, base, blen, ts);
+    uint64_t cid = ci != ZT_NIL ? t->recs[ci].id : 0;
     if (t->o.tunnels && depth < ZT_MAX_DEPTH && d.proto == FC_PROTO_UDP) {
         const uint8_t *u = base + d.payload_off;
         size_t ul = blen > d.payload_off ? blen - d.payload_off : 0;
@@ -586,11 +586,12 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
         if (fc__zeek_udp_tunnel(d.sport, d.dport, u, ul, d.payload_wire, &in) == 0 &&
             in.off < ul) {
             t->st.tunneled++;
-            /* Zeek names the tunnel analyzer that found a frame inside */
-            if (t->svc && ci != ZT_NIL)
+            /* Zeek names the tunnel analyzer once a frame inside reached
+             * a connection (a bubble or an unknown inner packet: not) */
+            if (zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
+                         depth + 1) &&
+                t->svc && cid && t->recs[ci].id == cid) /* not evicted meanwhile */
                 fc_service_add(&t->recs[ci].svc, fc__zeek_udp_tunnel_service(d.sport, d.dport));
-            zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
-                     depth + 1);
         }
     }
     return 1;

@@ -1,10 +1,10 @@
--- flowstore database schema, version 2 (PRAGMA user_version = 2).
+-- flowstore database schema, version 3 (PRAGMA user_version = 3).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
 -- tools/flowstore_db.c, never by editing this file's history.
 -- Version 2 added the Zeek columns of flows (zeek_history .. zeek_resp_pkts);
--- rows stored by version 1 have NULL there.
+-- rows stored by version 1 have NULL there. Version 3 added flows.service.
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
@@ -60,6 +60,8 @@ CREATE TABLE flows (
     zeek_resp_p        INTEGER,
     zeek_orig_pkts     INTEGER,            -- packets, Zeek's orientation
     zeek_resp_pkts     INTEGER,
+    service            TEXT,               -- Zeek's service ("http", "smtp,ssl");
+                                           --   NULL: none found, or not looked for
     UNIQUE (capture_id, flow_no)
 );
 

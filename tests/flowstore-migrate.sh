@@ -1,7 +1,7 @@
 #!/bin/sh
 # flowstore-migrate.sh - a version 1 database (made from the version 1
 # schema and views kept in tests/data/flowstore, as flowstore 1 created
-# them) is migrated to version 2 when flowstore opens it: the Zeek columns
+# them) is migrated to version 3 (by way of 2) when flowstore opens it: the Zeek columns
 # are added, the old rows keep their values and NULL in the new columns,
 # the conn view falls back to the derived conn_state for them, and new
 # captures get the Zeek fields. A new database has the same columns as a
@@ -26,7 +26,7 @@ expect "v1 conn" "$(q "$db" 'SELECT conn_state, history FROM conn')" "REJ|Sr"
 
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" 2>"$T/err" || fail "migrating: $(cat "$T/err")"
 [ -s "$T/err" ] && fail "migrating said: $(cat "$T/err")"
-expect "migrated version" "$(q "$db" 'PRAGMA user_version')" 2
+expect "migrated version" "$(q "$db" 'PRAGMA user_version')" 3
 expect "captures" "$(q "$db" 'SELECT count(*) FROM captures')" 2
 # the old row: intact, NULL in every Zeek column
 expect "old row" "$(q "$db" "SELECT proto, orig_h, orig_p, resp_h, resp_p, start_ns, end_ns,
@@ -49,9 +49,22 @@ expect "new rows filled" "$(q "$db" "SELECT count(*) FROM flows WHERE capture_id
         AND orig_ip_bytes IS NOT NULL AND missed_bytes IS NOT NULL")" \
     "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 2')"
 expect "new rows in conn" "$(q "$db" 'SELECT min(zeek) FROM conn WHERE capture_id = 2')" 1
+expect "old row service" "$(q "$db" "SELECT quote(service) FROM flows WHERE capture_id = 1")" NULL
 # opening again: nothing to do
 "$FLOWSTORE" -q -d "$db" "$FIX/refused.pcap" || fail "third import"
-expect "version again" "$(q "$db" 'PRAGMA user_version')" 2
+expect "version again" "$(q "$db" 'PRAGMA user_version')" 3
+
+# a version 2 database (no service column) gets it, NULL in its rows
+"$FLOWSTORE" -q -d "$T/v2.db" "$FIX/reset.pcap" || fail "v2 base"
+"$SQLITE3" "$T/v2.db" 'DROP VIEW conn; ALTER TABLE flows DROP COLUMN service;
+        PRAGMA user_version = 2' ||
+    fail "making a version 2 database"
+"$FLOWSTORE" -q -d "$T/v2.db" "$FIX/refused.pcap" || fail "migrating version 2"
+expect "v2 migrated" "$(q "$T/v2.db" 'PRAGMA user_version')" 3
+expect "v2 old rows" "$(q "$T/v2.db" 'SELECT count(*) FROM flows WHERE capture_id = 1 AND service IS NULL')" \
+    "$(q "$T/v2.db" 'SELECT count(*) FROM flows WHERE capture_id = 1')"
+expect "v2 conn view" "$(q "$T/v2.db" "SELECT count(service IS NULL) FROM conn")" \
+    "$(q "$T/v2.db" 'SELECT count(*) FROM flows')"
 
 # a new database: the same columns in the same order as the migrated one
 "$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # flowstore-schema.sh - schema version and identity: a new database and
-# an empty (version 0) SQLite database get schema 2; a newer schema, a
+# an empty (version 0) SQLite database get schema 3; a newer schema, a
 # database with other programs' tables and a file that is not SQLite are
 # refused without being modified.
 . "$top_srcdir/tests/flowstore-common.sh"
@@ -12,7 +12,7 @@ tables="SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master
 # a path that does not exist yet
 db=$T/new.db
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" || fail "new database"
-expect "user_version" "$(q "$db" 'PRAGMA user_version')" 2
+expect "user_version" "$(q "$db" 'PRAGMA user_version')" 3
 expect "application_id" "$(q "$db" 'PRAGMA application_id')" $((0x666b7374))
 expect "journal_mode" "$(q "$db" 'PRAGMA journal_mode')" wal
 expect "tables" "$(q "$db" "$tables")" "captures,conn,events,flows"
@@ -20,7 +20,7 @@ expect "indexes" "$(q "$db" "SELECT count(*) FROM sqlite_master WHERE type = 'in
                               AND tbl_name = 'flows' AND sql IS NOT NULL")" 5
 # opening it again changes nothing in the schema
 "$FLOWSTORE" -q -d "$db" "$FIX/refused.pcap" || fail "second import"
-expect "user_version again" "$(q "$db" 'PRAGMA user_version')" 2
+expect "user_version again" "$(q "$db" 'PRAGMA user_version')" 3
 expect "captures" "$(q "$db" 'SELECT count(*) FROM captures')" 2
 
 # an empty SQLite database (user_version 0, no tables) is migrated
@@ -28,7 +28,7 @@ db=$T/v0.db
 "$SQLITE3" "$db" 'CREATE TABLE x (a); DROP TABLE x;' || fail "sqlite3"
 expect "v0 before" "$(q "$db" 'PRAGMA user_version')" 0
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" || fail "v0 database"
-expect "v0 migrated" "$(q "$db" 'PRAGMA user_version')" 2
+expect "v0 migrated" "$(q "$db" 'PRAGMA user_version')" 3
 expect "v0 tables" "$(q "$db" "$tables")" "captures,conn,events,flows"
 expect "v0 flows" "$(q "$db" 'SELECT count(*) FROM flows')" 1
 
@@ -47,8 +47,8 @@ refused() { # refused NAME DB MESSAGE
 
 db=$T/newer.db
 "$FLOWSTORE" -q -d "$db" "$FIX/reset.pcap" || fail "store"
-"$SQLITE3" "$db" 'PRAGMA user_version = 3' || fail "sqlite3"
-refused newer "$db" "database schema version 3 is newer than this flowstore supports (2)"
+"$SQLITE3" "$db" 'PRAGMA user_version = 4' || fail "sqlite3"
+refused newer "$db" "database schema version 4 is newer than this flowstore supports (3)"
 
 db=$T/foreign.db
 "$SQLITE3" "$db" "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);

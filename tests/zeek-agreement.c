@@ -287,7 +287,7 @@ static void services(const char *dir, const char *cs, run *ru)
                     const fc_zeek_fields *z = &o->z;
                     const char *oh = rev ? z->resp_h : z->orig_h, *op = rev ? z->resp_p : z->orig_p;
                     const char *rh = rev ? z->orig_h : z->resp_h, *rp = rev ? z->orig_p : z->resp_p;
-                    if (!o->svc_used && !strcmp(z->proto, ref[4]) && !strcmp(oh, ref[0]) &&
+                    if (!o->svc_used && (!strcmp(ref[4], "-") || !strcmp(z->proto, ref[4])) && !strcmp(oh, ref[0]) &&
                         !strcmp(op, ref[1]) && !strcmp(rh, ref[2]) && !strcmp(rp, ref[3]))
                         best = o;
                 }

@@ -17,15 +17,22 @@ static const char *const ext_names[] = {
     "zeek_history",   "conn_state",         "orig_ip_bytes",      "resp_ip_bytes",
     "orig_payload_bytes", "resp_payload_bytes", "missed_bytes",   "zeek_orig_pkts",
     "zeek_resp_pkts", "zeek_duration",      "zeek_orig_h",        "zeek_orig_p",
-    "zeek_resp_h",    "zeek_resp_p",        "zeek_proto",         "community_id"};
+    "zeek_resp_h",    "zeek_resp_p",        "zeek_proto",         "community_id",
+    "zeek_service"};
 #define EXT_N (sizeof ext_names / sizeof ext_names[0])
-static const unsigned char ext_num[EXT_N] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0};
+static const unsigned char ext_num[EXT_N] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0};
 
 void fk_zeek_cli_init(fk_zeek_cli *z)
 {
     memset(z, 0, sizeof *z);
     fc_zeek_opts_default(&z->zo);
     z->zo.tunnels = 2; /* "unset": on with --zeek, off in seed mode */
+}
+
+void fk_zeek_cli_free(fk_zeek_cli *z)
+{
+    fc_service_free(z->svc);
+    z->svc = NULL;
 }
 
 int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
@@ -48,6 +55,9 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
         return 1;
     case FK_OPT_NO_ZEEK_TUNNELS:
         z->zo.tunnels = 0;
+        return 1;
+    case FK_OPT_NO_SERVICE:
+        z->zo.service = 0;
         return 1;
     case FK_OPT_LSP:
         if (fc_zeek_set_likely_server_ports(arg) != 0) {
@@ -95,7 +105,8 @@ static void ext_fill(void *ctx, const fc_event *ev, const char **vals, char *scr
     const char *v[EXT_N] = {f.history,    f.conn_state, f.orig_ip_bytes, f.resp_ip_bytes,
                             f.orig_bytes, f.resp_bytes, f.missed,        f.orig_pkts,
                             f.resp_pkts,  f.duration,   f.orig_h,        f.orig_p,
-                            f.resp_h,     f.resp_p,     f.proto,         f.community_id};
+                            f.resp_h,     f.resp_p,     f.proto,         f.community_id,
+                            f.service};
     for (size_t i = 0; i < EXT_N; i++)
         vals[i] = strcmp(v[i], "-") ? put(&p, end, v[i]) : NULL; /* "-": empty */
 }
@@ -119,6 +130,7 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
     if (is_new)
         fc_zeek_rec_begin(user, &z->zo, d, pkt->ts);
     fc_zeek_rec_packet(user, &z->zo, d, pkt->data, pkt->caplen, pkt->ts);
+    fc_zeek_rec_service(user, z->svc, &z->zo, d, pkt->data, pkt->caplen, pkt->ts);
 }
 
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
@@ -139,10 +151,14 @@ const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
     return &z->ext;
 }
 
-void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
+int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
 {
-    if (z->fields && !z->table)
+    if (z->fields && !z->table) {
+        if (z->zo.service && !z->svc && !(z->svc = fc_service_new()))
+            return FC_ENOMEM;
         fc_tracker_set_packet_fn(fc_replay_tracker(rp), on_packet, z);
+    }
+    return FC_OK;
 }
 
 /* ------------------------------------------------------------ zeek mode */

@@ -34,7 +34,8 @@ enum {
     FK_OPT_IGNORE_CSUM,
     FK_OPT_LSP,
     FK_OPT_ZEEK_TUNNELS,
-    FK_OPT_NO_ZEEK_TUNNELS
+    FK_OPT_NO_ZEEK_TUNNELS,
+    FK_OPT_NO_SERVICE
 };
 
 #define FK_ZEEK_LONGOPTS                                                  \
@@ -44,7 +45,8 @@ enum {
     {"ignore-checksums", no_argument, NULL, FK_OPT_IGNORE_CSUM},          \
     {"likely-server-ports", required_argument, NULL, FK_OPT_LSP},         \
     {"zeek-tunnels", no_argument, NULL, FK_OPT_ZEEK_TUNNELS},             \
-    {"no-zeek-tunnels", no_argument, NULL, FK_OPT_NO_ZEEK_TUNNELS}
+    {"no-zeek-tunnels", no_argument, NULL, FK_OPT_NO_ZEEK_TUNNELS},       \
+    {"no-service", no_argument, NULL, FK_OPT_NO_SERVICE}
 
 #define FK_ZEEK_HELP                                                                  \
     "      --zeek              Zeek-compatible flows (Zeek's connection table,\n"     \
@@ -57,7 +59,8 @@ enum {
     "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"    \
     "      --zeek-tunnels      also track the flows inside tunnels (VXLAN, Geneve,\n"   \
     "                          GRE, GTP-U, Teredo, AYIYA, IP-in-IP); on with --zeek\n" \
-    "      --no-zeek-tunnels   with --zeek, follow the outer flows only\n"
+    "      --no-zeek-tunnels   with --zeek, follow the outer flows only\n"              \
+    "      --no-service        leave Zeek's service column unset (no nDPI)\n"
 
 typedef struct fk_zeek_cli {
     int table;        /* --zeek or --format zeek */
@@ -65,9 +68,13 @@ typedef struct fk_zeek_cli {
     int tsv;          /* --format zeek */
     fc_zeek_opts zo;
     fc_writer_ext ext;
+    fc_service *svc;  /* seed mode: service detection (zo.service) */
 } fk_zeek_cli;
 
 void fk_zeek_cli_init(fk_zeek_cli *z);
+
+/* Frees what fk_zeek_attach made. */
+void fk_zeek_cli_free(fk_zeek_cli *z);
 
 /* Handles one option. 1 if it was a Zeek option (and valid), 0 if not,
  * -1 after printing "PROG: ..." on stderr. */
@@ -89,8 +96,9 @@ static inline int fk_zeek_cli_table_mode(const fk_zeek_cli *z)
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
 
 /* Seed mode, after fc_replay_new: installs the packet hook that keeps the
- * record (no-op when no Zeek columns are wanted). */
-void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
+ * record (no-op when no Zeek columns are wanted). Returns FC_OK or
+ * FC_ENOMEM. */
+int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
 
 /* Zeek mode's look-ahead: frames are copied into a ring and fed to the
  * table FK_ZRING_AHEAD frames after they are read; their connection is

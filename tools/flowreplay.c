@@ -221,7 +221,14 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return 2;
     }
-    fk_zeek_attach(&zc, rp);
+    if (fk_zeek_attach(&zc, rp) != FC_OK) {
+        fprintf(stderr, PROG ": %s\n", fc_strerror(FC_ENOMEM));
+        fc_replay_free(rp);
+        fk_asyncw_finish(oc.async);
+        fc_writer_close(oc.w);
+        fc_source_close(src);
+        return 2;
+    }
     tick_ctx tc;
     fk_progress_init(&tc.prog, src, quiet);
     if (tc.prog.on)
@@ -267,6 +274,7 @@ int main(int argc, char **argv)
     }
     current = NULL;
     fc_replay_free(rp);
+    fk_zeek_cli_free(&zc);
     fc_source_close(src);
     return status;
 }

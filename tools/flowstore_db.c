@@ -23,7 +23,9 @@ extern const char fs_views_sql[];
  * same tables and columns as that file (columns added by ALTER TABLE go
  * last, so sql/schema.sql lists them last too). The views are recreated
  * after the steps.
- *   2: the Zeek columns of flows; rows stored before keep NULL there. */
+ *   2: the Zeek columns of flows; rows stored before keep NULL there.
+ *   3: flows.service, Zeek's service column (NULL before, and where no
+ *      service was found or flowstore ran with --no-service). */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -44,6 +46,7 @@ static const fs_step steps[] = {
         " ALTER TABLE flows ADD COLUMN zeek_resp_p INTEGER;"
         " ALTER TABLE flows ADD COLUMN zeek_orig_pkts INTEGER;"
         " ALTER TABLE flows ADD COLUMN zeek_resp_pkts INTEGER;"},
+    {3, "ALTER TABLE flows ADD COLUMN service TEXT;"},
     {0, NULL} /* end */
 };
 

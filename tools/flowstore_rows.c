@@ -8,7 +8,7 @@
 #include "flowstore_rows.h"
 
 #define FS_ROWS_BATCH 32
-#define FLOW_COLS 31
+#define FLOW_COLS 32
 
 /* A flow waiting for its batch, with the text of its columns. */
 typedef struct pending {
@@ -33,15 +33,15 @@ struct fs_rows {
 
 /* The flows INSERT up to its VALUES; parameters are anonymous, bound
  * in column order (row k's column j, from 1, is k * FLOW_COLS + j).
- * Columns 18..31 are the Zeek fields (schema version 2). */
+ * Columns 18..32 are the Zeek fields (schema version 2; service: 3). */
 static const char flow_insert[] =
     "INSERT INTO flows (capture_id, flow_no, proto, orig_h, orig_p, resp_h, resp_p,"
     " start_ns, end_ns, duration_ns, orig_pkts, resp_pkts, orig_bytes, resp_bytes,"
     " state, reason, history, zeek_history, conn_state, orig_ip_bytes, resp_ip_bytes,"
     " orig_payload_bytes, resp_payload_bytes, missed_bytes, community_id, zeek_orig_h,"
-    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts) VALUES ";
+    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts, service) VALUES ";
 #define ZEEK_COL0 18
-#define ZEEK_COLN 14
+#define ZEEK_COLN 15
 
 static const char event_sql[] =
     "INSERT INTO events (capture_id, seq, ts_ns, event, proto, orig_h, orig_p, resp_h,"
@@ -176,6 +176,7 @@ void fs_zeek_take(fs_zeek *z, const fc_zeek_rec *r, uint16_t cid_seed)
     z->missed = r->missed;
     fc_zeek_history(r, z->history, sizeof z->history);
     fc_zeek_community_id(r, cid_seed, z->cid, sizeof z->cid);
+    fc_service_format(&r->svc, z->service, sizeof z->service);
 }
 
 /* Binds the Zeek columns from i on; all NULL without a record. An empty
@@ -210,6 +211,10 @@ static void bind_zeek(pending *p, sqlite3_stmt *st, int i)
     sqlite3_bind_int(st, i + 11, z->resp_p);
     bind_u64(st, i + 12, z->orig_pkts);
     bind_u64(st, i + 13, z->resp_pkts);
+    if (z->service[0])
+        bind_text(st, i + 14, z->service);
+    else
+        sqlite3_bind_null(st, i + 14);
 }
 
 /* Binds flow p as the row whose first parameter is i + 1. */

@@ -25,6 +25,7 @@ typedef struct fs_zeek {
     uint64_t orig_pkts, resp_pkts, orig_ip, resp_ip, orig_pay, resp_pay, missed;
     char history[FC_ZEEK_HIST_MAX + 1];
     char cid[40];           /* Community ID v1 */
+    char service[32];       /* "" when none */
 } fs_zeek;
 
 /* Copies what the Zeek columns need out of r. */
