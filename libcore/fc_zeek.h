@@ -238,6 +238,33 @@ int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
 int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
 int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);
 
+/* Columns chosen for the conn.log writers below (--fields). */
+#define FC_ZEEK_NCOLS 22
+typedef struct fc_zeek_cols {
+    uint8_t n;                   /* 0: all, in Zeek's order */
+    uint8_t col[FC_ZEEK_NCOLS];  /* indexes for fc_zeek_col_name */
+} fc_zeek_cols;
+
+/* conn.log's column i ("ts", "id.orig_h", ...); NULL past the last. */
+const char *fc_zeek_col_name(int i);
+
+/* Parses "ts,id.orig_h,service" into c. 0, or -1 with err set to one line
+ * naming the unknown (or repeated past 22) field and listing the valid
+ * ones. */
+int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap);
+
+/* The TSV writer with chosen columns (c NULL or c->n 0: as
+ * fc_zeek_tsv_header/_row, byte for byte). */
+int fc_zeek_tsv_header_cols(FILE *f, fc_ts open_ts, const fc_zeek_cols *c);
+int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
+                         const fc_zeek_cols *c);
+
+/* Zeek's JSON log (LogAscii::use_json): one object a line, Zeek's names
+ * ("id.orig_h"), numbers for time, interval, port and count (ts and
+ * duration as seconds with up to 6 decimals), unset fields left out.
+ * No header or footer. 0 or -1 (errno set). */
+int fc_zeek_json_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed, const fc_zeek_cols *c);
+
 /* Formats the row's values (without ts/uid) for other writers: each
  * field as Zeek prints it ("-" for unset). */
 typedef struct fc_zeek_fields {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include "fc_key.h"
 #include "fc_zeek.h"
+#include "fc_zeek_int.h"
 
 static void fmt_u64(char *buf, size_t cap, uint64_t v)
 {
@@ -124,6 +125,26 @@ int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed)
                    z.orig_ip_bytes, z.resp_pkts, z.resp_ip_bytes, z.community_id) < 0
                ? -1
                : 0;
+}
+
+void fc__zeek_row(const fc_zeek_rec *r, uint16_t cid_seed, fc__zeek_row_t *row)
+{
+    fc_zeek_format(r, cid_seed, &row->z);
+    fmt_secs(row->ts, sizeof row->ts, r->start);
+    make_uid(r, row->uid);
+    const fc_zeek_fields *z = &row->z;
+    const char *v[FC_ZEEK_NCOLS] = {
+        row->ts,      row->uid,         z->orig_h,    z->orig_p,        z->resp_h,
+        z->resp_p,    z->proto,         z->service,   z->duration,      z->orig_bytes,
+        z->resp_bytes, z->conn_state,   "-",          "-",              z->missed,
+        z->history,   z->orig_pkts,     z->orig_ip_bytes, z->resp_pkts, z->resp_ip_bytes,
+        "-",          z->community_id};
+    memcpy(row->v, v, sizeof v);
+}
+
+void fc__zeek_fmt_date(char *buf, size_t cap, fc_ts t)
+{
+    fmt_date(buf, cap, t);
 }
 
 int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts)

@@ -73,10 +73,17 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
 
 int fk_zeek_cli_format(fk_zeek_cli *z, const char *fmt)
 {
-    if (strcmp(fmt, "zeek") != 0)
-        return 0;
-    z->tsv = z->table = 1;
-    return 1;
+    if (strcmp(fmt, "zeek") == 0) {
+        z->tsv = z->table = 1;
+        z->json = 0;
+        return 1;
+    }
+    if (strcmp(fmt, "zeek-json") == 0) {
+        z->tsv = 0;
+        z->json = z->table = 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------ writer columns */
@@ -118,6 +125,31 @@ static void ext_init(fk_zeek_cli *z)
     z->ext.json_num = ext_num;
     z->ext.fill = ext_fill;
     z->ext.ctx = z;
+}
+
+int fk_zeek_cli_columns(fk_zeek_cli *z, const char *fields, int time_iso, int fmt, char *err,
+                        size_t cap)
+{
+    if (z->tsv || z->json) {
+        if (time_iso) {
+            snprintf(err, cap, "--time-format: iso applies to csv and jsonl (conn.log times "
+                               "are Zeek's epoch seconds)");
+            return -1;
+        }
+        return fields ? fc_zeek_cols_parse(fields, &z->cols, err, cap) : 0;
+    }
+    /* a writer made only to check the names: it writes nothing */
+    ext_init(z);
+    fc_writer *w = fc_writer_new(-1, (fc_format)fmt, 0, &z->ext);
+    int rc = w ? fc_writer_columns(w, fields, time_iso, err, cap) : FC_ENOMEM;
+    fc_writer_close(w);
+    if (rc == FC_ENOMEM)
+        snprintf(err, cap, "%s", fc_strerror(rc));
+    if (rc != FC_OK)
+        return -1;
+    z->sel_fields = fields;
+    z->time_iso = time_iso;
+    return 0;
 }
 
 /* ------------------------------------------------------------ seed mode */
@@ -166,6 +198,7 @@ int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
 typedef struct zrun {
     fk_zeek_cli *z;
     FILE *tsv;
+    FILE *json;       /* --format zeek-json */
     fc_writer *w;
     int header, failed, at_end;
     int err; /* errno of the first failed write */
@@ -213,10 +246,15 @@ static void on_rec(void *ctx, const fc_zeek_rec *r)
     if (zr->tsv) {
         if (!zr->header) {
             zr->header = 1;
-            if (fc_zeek_tsv_header(zr->tsv, zr->first_ts) != 0)
+            if (fc_zeek_tsv_header_cols(zr->tsv, zr->first_ts, &zr->z->cols) != 0)
                 write_failed(zr);
         }
-        if (fc_zeek_tsv_row(zr->tsv, r, zr->z->zo.cid_seed) != 0)
+        if (fc_zeek_tsv_row_cols(zr->tsv, r, zr->z->zo.cid_seed, &zr->z->cols) != 0)
+            write_failed(zr);
+        return;
+    }
+    if (zr->json) {
+        if (fc_zeek_json_row(zr->json, r, zr->z->zo.cid_seed, &zr->z->cols) != 0)
             write_failed(zr);
         return;
     }
@@ -278,9 +316,10 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
     zr.z = z;
     if (z->zo.tunnels == 2)
         z->zo.tunnels = 1;
-    if (z->tsv) {
+    if (z->tsv || z->json) {
         int fd2 = dup(fd);
-        if (fd2 < 0 || !(zr.tsv = fdopen(fd2, "w"))) {
+        FILE **fp = z->tsv ? &zr.tsv : &zr.json;
+        if (fd2 < 0 || !(*fp = fdopen(fd2, "w"))) {
             if (fd2 >= 0)
                 close(fd2);
             return FC_EIO;
@@ -289,11 +328,19 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
         ext_init(z);
         if (!(zr.w = fc_writer_new(fd, (fc_format)fmt, FC_WRITER_LIFECYCLE, &z->ext)))
             return FC_ENOMEM;
+        char err[8];
+        if ((z->sel_fields || z->time_iso) &&
+            fc_writer_columns(zr.w, z->sel_fields, z->time_iso, err, sizeof err) != FC_OK) {
+            fc_writer_close(zr.w); /* checked by fk_zeek_cli_columns: memory */
+            return FC_ENOMEM;
+        }
     }
     fc_zeek_table *t = fc_zeek_table_new(&z->zo, 0, on_rec, &zr);
     if (!t) {
         if (zr.tsv)
             fclose(zr.tsv);
+        if (zr.json)
+            fclose(zr.json);
         fc_writer_close(zr.w);
         return FC_ENOMEM;
     }
@@ -327,6 +374,9 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
         if (!zr.header && fc_zeek_tsv_header(zr.tsv, zr.first_ts) != 0)
             write_failed(&zr);
         if (fc_zeek_tsv_footer(zr.tsv, zr.clock) != 0 || fclose(zr.tsv) != 0)
+            write_failed(&zr);
+    } else if (zr.json) {
+        if (fclose(zr.json) != 0)
             write_failed(&zr);
     } else if (fc_writer_close(zr.w) != FC_OK) {
         write_failed(&zr);

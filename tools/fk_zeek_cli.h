@@ -13,6 +13,7 @@
  *                           mode (always on with --zeek);
  *                           --no-zeek-tunnels turns it off
  *   --format zeek           a Zeek conn.log (TSV); implies --zeek
+ *   --format zeek-json      the conn.log as Zeek's JSON logs; implies --zeek
  *
  * Use: fk_zeek_cli_init; offer FK_ZEEK_LONGOPTS/FK_ZEEK_HELP; pass every
  * option to fk_zeek_cli_opt (and "--format zeek" to fk_zeek_cli_format);
@@ -69,6 +70,10 @@ typedef struct fk_zeek_cli {
     fc_zeek_opts zo;
     fc_writer_ext ext;
     fc_service *svc;  /* seed mode: service detection (zo.service) */
+    int json;         /* --format zeek-json */
+    fc_zeek_cols cols; /* --fields for the conn.log (TSV or JSON) */
+    const char *sel_fields; /* --fields for CSV/JSONL in Zeek mode (NULL: all) */
+    int time_iso;     /* --time-format iso, CSV/JSONL in Zeek mode */
 } fk_zeek_cli;
 
 void fk_zeek_cli_init(fk_zeek_cli *z);
@@ -81,8 +86,16 @@ void fk_zeek_cli_free(fk_zeek_cli *z);
 int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg);
 
 /* For --format: returns 1 and selects the conn.log output if fmt is
- * "zeek", else 0 (the tool parses csv/jsonl itself). */
+ * "zeek" or "zeek-json", else 0 (the tool parses csv/jsonl itself). */
 int fk_zeek_cli_format(fk_zeek_cli *z, const char *fmt);
+
+/* --fields LIST (NULL: all) and --time-format iso for what fk_zeek_run
+ * writes (call only in table mode, after every option): checks the names
+ * against the output's columns (conn.log's for --format zeek and
+ * zeek-json, else the event columns with the Zeek ones). 0, or -1 with
+ * err set to one line. */
+int fk_zeek_cli_columns(fk_zeek_cli *z, const char *fields, int time_iso, int fmt, char *err,
+                        size_t cap);
 
 /* True when the tool must call fk_zeek_run instead of its seed replay. */
 static inline int fk_zeek_cli_table_mode(const fk_zeek_cli *z)

@@ -16,7 +16,8 @@
 
 #define PROG "flowreplay"
 
-enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_HELP, OPT_VERSION };
+enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_HELP, OPT_VERSION, OPT_FIELDS,
+       OPT_TIME_FORMAT };
 
 static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -24,6 +25,8 @@ static const struct option longopts[] = {
     {"events", required_argument, NULL, OPT_EVENTS},
     {"speed", required_argument, NULL, FK_OPT_SPEED},
     {"stats", required_argument, NULL, OPT_STATS},
+    {"fields", required_argument, NULL, OPT_FIELDS},
+    {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -39,7 +42,11 @@ static void usage(FILE *out)
             "tracker in packet time and write the flow events. Several files are merged\n"
             "in timestamp order.\n\n"
             "  -o, --output FILE       write events to FILE (default: standard output)\n"
-            "      --format FMT        csv (default), jsonl or zeek (a Zeek conn.log)\n"
+            "      --format FMT        csv (default), jsonl, zeek (a Zeek conn.log) or\n"
+            "                          zeek-json (the conn.log as Zeek's JSON logs)\n"
+            "      --fields LIST       write only these columns, in this order (a,b,c)\n"
+            "      --time-format F     epoch (default) or iso: ts and flow_start as\n"
+            "                          ISO 8601 UTC with nanoseconds (csv, jsonl)\n"
             "      --events WHICH      all (default) or lifecycle (no per-packet events)\n"
             "      --speed X           replay in real time scaled by X (1 = original pace)\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
@@ -97,7 +104,8 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
     fk_replay_cli cli;
-    const char *outpath = NULL, *statspath = NULL;
+    const char *outpath = NULL, *statspath = NULL, *fields = NULL;
+    int time_iso = 0;
     int fmt = FC_FMT_CSV, quiet = 0, c;
     unsigned wflags = 0;
     char err[FC_SOURCE_ERRBUF];
@@ -122,7 +130,8 @@ int main(int argc, char **argv)
             if (fk_zeek_cli_format(&zc, optarg))
                 break;
             if ((fmt = fc_format_parse(optarg)) < 0) {
-                fprintf(stderr, PROG ": --format: '%s' is not csv, jsonl or zeek\n", optarg);
+                fprintf(stderr, PROG ": --format: '%s' is not csv, jsonl, zeek or zeek-json\n",
+                        optarg);
                 return 2;
             }
             break;
@@ -142,6 +151,19 @@ int main(int argc, char **argv)
             break;
         case OPT_STATS:
             statspath = optarg;
+            break;
+        case OPT_FIELDS:
+            fields = optarg;
+            break;
+        case OPT_TIME_FORMAT:
+            if (strcmp(optarg, "iso") == 0)
+                time_iso = 1;
+            else if (strcmp(optarg, "epoch") == 0)
+                time_iso = 0;
+            else {
+                fprintf(stderr, PROG ": --time-format: '%s' is not epoch or iso\n", optarg);
+                return 2;
+            }
             break;
         case 'q':
             quiet = 1;
@@ -163,6 +185,24 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
+    if (fields || time_iso) { /* checked before any file is opened */
+        int bad;
+        if (fk_zeek_cli_table_mode(&zc)) {
+            bad = fk_zeek_cli_columns(&zc, fields, time_iso, fmt, err, sizeof err) != 0;
+        } else {
+            fc_writer *cw = fc_writer_new(-1, (fc_format)fmt, 0, zext);
+            bad = !cw || fc_writer_columns(cw, fields, time_iso, err, sizeof err) != FC_OK;
+            if (!cw)
+                snprintf(err, sizeof err, "%s", fc_strerror(FC_ENOMEM));
+            fc_writer_close(cw);
+        }
+        if (bad) {
+            fprintf(stderr, PROG ": %s%s\n", strncmp(err, "unknown", 7) ? "" : "--fields: ",
+                    err);
+            return 2;
+        }
+    }
     fc_source *src = fc_source_open((const char *const *)argv + optind, (size_t)(argc - optind),
                                     cli.filter, err);
     if (!src) {
@@ -206,9 +246,17 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return zst;
     }
-    const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
     out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
                   (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
+    if (oc.w && (fields || time_iso)) {
+        int crc = fc_writer_columns(oc.w, fields, time_iso, err, sizeof err);
+        if (crc != FC_OK) {
+            fprintf(stderr, PROG ": %s\n", fc_strerror(crc)); /* names checked above */
+            fc_writer_close(oc.w);
+            fc_source_close(src);
+            return 2;
+        }
+    }
     /* format rows on a second core; inline if no thread can be had, or
      * when the Zeek columns need the event's user state */
     if (oc.w && !zext)
