@@ -54,6 +54,25 @@ struct fc_service {
     svc_slot *slots;     /* FC_SERVICE_MAX_INFLIGHT, allocated with ndpi */
 };
 
+/* The nDPI protocols map_proto names (MQTT is left out: its dissector
+ * also takes LDAP's BER messages, and Zeek loads no MQTT analyzer; FTP's
+ * control connection is told by ftp_seen). */
+static const uint16_t zeek_known[] = {
+    NDPI_PROTOCOL_HTTP,       NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY,
+    NDPI_PROTOCOL_TLS,        NDPI_PROTOCOL_MAIL_SMTPS,   NDPI_PROTOCOL_MAIL_POPS,
+    NDPI_PROTOCOL_MAIL_IMAPS, NDPI_PROTOCOL_DTLS,         NDPI_PROTOCOL_DNS,
+    NDPI_PROTOCOL_MDNS,       NDPI_PROTOCOL_LLMNR,        NDPI_PROTOCOL_NETBIOS,
+    NDPI_PROTOCOL_SSH,        NDPI_PROTOCOL_MAIL_SMTP,    NDPI_PROTOCOL_MAIL_POP,
+    NDPI_PROTOCOL_MAIL_IMAP,  NDPI_PROTOCOL_FTP_DATA,
+    NDPI_PROTOCOL_DHCP,       NDPI_PROTOCOL_NTP,          NDPI_PROTOCOL_IRC,
+    NDPI_PROTOCOL_SIP,        NDPI_PROTOCOL_SNMP,         NDPI_PROTOCOL_SOCKS,
+    NDPI_PROTOCOL_SYSLOG,     NDPI_PROTOCOL_MYSQL,        NDPI_PROTOCOL_POSTGRES,
+    NDPI_PROTOCOL_RDP,        NDPI_PROTOCOL_RADIUS,       NDPI_PROTOCOL_KERBEROS,
+    NDPI_PROTOCOL_LDAP,       NDPI_PROTOCOL_SMBV1,        NDPI_PROTOCOL_SMBV23,
+    NDPI_PROTOCOL_DCERPC,     NDPI_PROTOCOL_MODBUS,       NDPI_PROTOCOL_DNP3,
+    NDPI_PROTOCOL_VNC,        NDPI_PROTOCOL_JABBER,       NDPI_PROTOCOL_REDIS,
+    NDPI_PROTOCOL_WEBSOCKET,  NDPI_PROTOCOL_QUIC};
+
 /* nDPI's set-up must not run in two threads at once (ndpi_api.h): the
  * one lock in this module, held only while a detector is created. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -91,12 +110,14 @@ static int setup(fc_service *s)
         pthread_mutex_lock(&init_lock);
         s->ndpi = ndpi_init_detection_module(ndpi_dont_load_tor_hosts);
         if (s->ndpi) {
-            NDPI_PROTOCOL_BITMASK all;
-            NDPI_BITMASK_SET_ALL(all);
-            /* MQTT's dissector also takes LDAP's BER messages, and Zeek
-             * loads no MQTT analyzer by default */
-            NDPI_BITMASK_DEL(all, NDPI_PROTOCOL_MQTT);
-            ndpi_set_protocol_detection_bitmask2(s->ndpi, &all);
+            /* only the dissectors of protocols Zeek has a name for: nDPI
+             * calls every enabled one on each payload packet until one
+             * claims the flow, so the other 200 would only cost time */
+            NDPI_PROTOCOL_BITMASK on;
+            NDPI_BITMASK_RESET(on);
+            for (size_t i = 0; i < sizeof zeek_known / sizeof zeek_known[0]; i++)
+                NDPI_ADD_PROTOCOL_TO_BITMASK(on, zeek_known[i]);
+            ndpi_set_protocol_detection_bitmask2(s->ndpi, &on);
             ndpi_finalize_initialization(s->ndpi);
         }
         pthread_mutex_unlock(&init_lock);
@@ -236,6 +257,26 @@ static void slot_done(svc_slot *sl, fc_service_state *st)
     st->seen = FC_SERVICE_DONE;
 }
 
+/* seen: payload packets inspected (low 5 bits) and what FTP's check saw */
+#define SEEN_N(x) ((x) & 0x1f)
+#define SEEN_220 0x20
+#define SEEN_USER 0x40
+
+/* FTP is told by its greeting and login, as Zeek's FTP signatures do: a
+ * payload starting "220 " (or "220-") and one starting "USER " (any
+ * case). nDPI's FTP dissector compares each payload with a hundred
+ * commands, a third of all detection time on traffic it never claims.
+ * 1 once both were seen. */
+static int ftp_seen(fc_service_state *st, const uint8_t *p, size_t n)
+{
+    if (n >= 4 && p[0] == '2' && p[1] == '2' && p[2] == '0' && (p[3] == ' ' || p[3] == '-'))
+        st->seen |= SEEN_220;
+    else if (n >= 5 && (p[0] | 0x20) == 'u' && (p[1] | 0x20) == 's' && (p[2] | 0x20) == 'e' &&
+             (p[3] | 0x20) == 'r' && p[4] == ' ')
+        st->seen |= SEEN_USER;
+    return (st->seen & (SEEN_220 | SEEN_USER)) == (SEEN_220 | SEEN_USER);
+}
+
 void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
                        const uint8_t *frame, size_t caplen, fc_ts ts)
 {
@@ -246,8 +287,13 @@ void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
         st->seen = FC_SERVICE_DONE;
         return;
     }
+    if (d->proto == FC_PROTO_TCP && ftp_seen(st, frame + d->payload_off, d->payload_len)) {
+        fc_service_add(st, FC_SVC_FTP);
+        slot_done(slot_of(s, st->ticket), st);
+        return;
+    }
     svc_slot *sl;
-    if (st->seen == 0) {
+    if (SEEN_N(st->seen) == 0) {
         if (!(sl = slot_new(s, st))) {
             st->seen = FC_SERVICE_DONE;
             return;
@@ -269,7 +315,7 @@ void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
     if (p.master_protocol != NDPI_PROTOCOL_UNKNOWN || p.app_protocol != NDPI_PROTOCOL_UNKNOWN) {
         take(st, p, d);
         slot_done(sl, st);
-    } else if (st->seen >= FC_SERVICE_MAX_PKTS) {
+    } else if (SEEN_N(st->seen) >= FC_SERVICE_MAX_PKTS) {
         /* what the dissectors decided by now, without nDPI's port guess */
         uint8_t guessed = 0;
         p = ndpi_detection_giveup(s->ndpi, sl->flow, 0, &guessed);

@@ -30,7 +30,7 @@
 #include "fc_decode.h"
 #include "fc_time.h"
 
-#define FC_SERVICE_MAX_PKTS 12        /* payload packets inspected per connection */
+#define FC_SERVICE_MAX_PKTS 6        /* payload packets inspected per connection */
 #define FC_SERVICE_MAX_INFLIGHT 16384 /* connections inspected at once */
 #define FC_SERVICE_MAX_NAMES 3        /* names kept per connection */
 
@@ -38,7 +38,8 @@
 typedef struct fc_service_state {
     uint32_t ticket;                        /* nDPI flow state in use, 0: none */
     uint8_t name[FC_SERVICE_MAX_NAMES];     /* FC_SVC_* codes, 0 = unused */
-    uint8_t seen;                           /* payload packets inspected;
+    uint8_t seen;                           /* payload packets inspected and
+                                               FTP's check (fc_service.c);
                                                FC_SERVICE_DONE: decided */
 } fc_service_state;
 
