@@ -8,7 +8,10 @@
 # flowkit's own reader walking the file, compressed replays against
 # zcat/zstdcat alone,
 # flowreplay (lifecycle, all events, --zeek), flowstore, flowdiff, the tracker in
-# memory, and other flow tools found on this machine. Ratios are what to
+# memory, the cost of the service column (--zeek and flowstore with and
+# without --no-service, run alternately so that load on the machine falls
+# on both alike; and instruction counts from callgrind), and
+# other flow tools found on this machine. Ratios are what to
 # compare between machines and commits.
 #
 # Then the matrix of capture shapes (bench/shapes.sh): each shape against
@@ -110,6 +113,23 @@ if [ -x "$T/flowstore" ]; then
     rm -f "$dir/bench.db"*
     phases=$("$T/flowstore" -q -v -d "$dir/bench.db" "$big" 2>&1 | sed -n 's/.*: replay and insert/replay and insert/p')
 fi
+# service detection: with and without, alternately, REPEAT times each
+svc_pair() { # NAME_ON NAME_OFF CMD... (the off run adds --no-service)
+    local on=$1 off=$2 i a=() b=() t
+    shift 2
+    for ((i = 0; i < repeat; i++)); do
+        /usr/bin/time -o "$dir/time.out" -f '%e' "$@" >/dev/null 2>&1 || true
+        a+=("$(tail -1 "$dir/time.out")")
+        /usr/bin/time -o "$dir/time.out" -f '%e' "$@" --no-service >/dev/null 2>&1 || true
+        b+=("$(tail -1 "$dir/time.out")")
+    done
+    S[$on]=$(printf '%s\n' "${a[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")
+    S[$off]=$(printf '%s\n' "${b[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")
+}
+svc_pair svc_zeek svc_zeek_off "$T/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
+if [ -x "$T/flowstore" ]; then
+    svc_pair svc_store svc_store_off bash -c "rm -f '$dir/svc.db'* && exec '$T/flowstore' -q -d '$dir/svc.db' '$big' \"\$@\"" _
+fi
 declare -A OTHER=()
 command -v softflowd >/dev/null && OTHER[softflowd]="softflowd -r $big -n 127.0.0.1:9 -d -D"
 command -v argus >/dev/null && OTHER[argus]="argus -r $big -w /dev/null"
@@ -157,6 +177,11 @@ if [ -n "${dbsize:-}" ]; then
     echo "flowstore phases (one run): ${phases:-?}"
 fi
 echo
+echo "service column (nDPI), with / without (--no-service), alternating runs:"
+echo "  flowreplay --zeek: ${S[svc_zeek]} s / ${S[svc_zeek_off]} s = x$(ratio "${S[svc_zeek_off]}" "${S[svc_zeek]}")"
+[ -n "${S[svc_store]:-}" ] &&
+    echo "  flowstore:         ${S[svc_store]} s / ${S[svc_store_off]} s = x$(ratio "${S[svc_store_off]}" "${S[svc_store]}")"
+echo
 echo "pacing (--speed 1, 2000 packets 1 ms apart):"
 python3 - "$dir/paced.pcap" <<'PY'
 import struct, sys
@@ -183,6 +208,11 @@ if command -v valgrind >/dev/null; then
     full=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --events lifecycle -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     n=$("$B/bench_floor" next_ex "$dir/cg.pcap" | cut -d' ' -f2)
     echo "callgrind: floor $((base / n)) instructions/packet, flowreplay --events lifecycle $((full / n)) instructions/packet ($n packets)"
+    # the service column's cost in instructions, load-independent; nDPI's
+    # set-up (a fixed cost per run) shows in the small capture's ratio
+    zon=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+    zoff=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek --no-service -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+    echo "callgrind: --zeek $((zon / n)) instructions/packet with the service column, $((zoff / n)) with --no-service (x$(ratio "$zoff" "$zon"), nDPI set-up included)"
 fi
 fi # legacy
 

@@ -14,6 +14,7 @@
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_writer.h"
+#include "fc_writer_int.h"
 
 #define WBUF_SIZE (512 * 1024)
 #define CORE_ROW_MAX 1024 /* 20 core columns (under 600 bytes) and the over-stores */
@@ -79,8 +80,10 @@ struct fc_writer {
     uint8_t octet_len[256];
     uint16_t hex2[256];  /* a byte's two hex digits, the high one in the low byte */
     zero_run zrun[256];  /* by the mask of an IPv6 address's zero groups */
+    fc__wsel *sel;       /* --fields / --time-format: chosen columns, or NULL */
     char scratch[EXT_MAX * (EXT_VAL_MAX + 1)];
     char buf[WBUF_SIZE];
+    char row[ROW_MAX + 64]; /* with sel: the full CSV row, then split */
 };
 
 static const char *const columns[] = {
@@ -587,11 +590,27 @@ static int reserve(fc_writer *w)
     return FC_OK;
 }
 
+int fc_writer_columns(fc_writer *w, const char *list, int time_iso, char *err, size_t cap)
+{
+    fc__wsel_free(w->sel);
+    w->sel = fc__wsel_new(columns, NCOLS, &w->ext, list, time_iso, err, cap);
+    if (!w->sel)
+        return cap && err[0] ? FC_EINVAL : FC_ENOMEM;
+    return FC_OK;
+}
+
 static int header_row(fc_writer *w)
 {
     if (reserve(w) != FC_OK)
         return FC_EIO;
     char *p = w->buf + w->len;
+    if (w->sel) {
+        p = fc__wsel_header(w->sel, p);
+        *p++ = '\n';
+        w->len = (size_t)(p - w->buf);
+        w->header_done = 1;
+        return FC_OK;
+    }
     for (size_t c = 0; c < NCOLS; c++) {
         if (c)
             *p++ = ',';
@@ -619,6 +638,18 @@ static ALWAYS_INLINE int write_event(fc_writer *w, const fc_event *ev)
         return FC_EIO;
     seq_next(w);
     char *p = w->buf + w->len;
+    if (w->sel) {
+        char *r = event_columns(w, ev, w->row, 0);
+        if (w->ext.ncols)
+            r = ext_columns(w, ev, r, 0);
+        *r = '\0';
+        p = fc__wsel_row(w->sel, ev, w->row, (size_t)(r - w->row), p, json);
+        if (json)
+            *p++ = '}';
+        *p++ = '\n';
+        w->len = (size_t)(p - w->buf);
+        return FC_OK;
+    }
     p = json ? event_columns(w, ev, p, 1) : event_columns(w, ev, p, 0);
     if (w->ext.ncols)
         p = ext_columns(w, ev, p, json);
@@ -656,6 +687,7 @@ int fc_writer_close(fc_writer *w)
         rc = header_row(w);
     if (rc == FC_OK)
         rc = fc_writer_flush(w);
+    fc__wsel_free(w->sel);
     fc_free(w);
     return rc;
 }

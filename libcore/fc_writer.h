@@ -45,6 +45,14 @@ typedef struct fc_writer_ext {
  * written with the first event (or at close when there is none). */
 fc_writer *fc_writer_new(int fd, fc_format fmt, unsigned flags, const fc_writer_ext *ext);
 
+/* Chooses the columns written (--fields): list "a,b,c" names core and
+ * extension columns in the order wanted (NULL: all); time_iso writes ts
+ * and flow_start as ISO 8601 UTC with nanoseconds (--time-format iso).
+ * Call before the first event. Returns FC_OK; FC_EINVAL with err set to
+ * one line naming the unknown field and listing the valid ones; or
+ * FC_ENOMEM. Without this call rows are written as always. */
+int fc_writer_columns(fc_writer *w, const char *list, int time_iso, char *err, size_t cap);
+
 /* Appends one event (numbered from 1 in the order written). Returns FC_OK,
  * or FC_EIO when writing failed (errno kept; later calls fail too). */
 int fc_writer_event(fc_writer *w, const fc_event *ev);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "fc_decode.h"
+#include "fc_service.h"
 #include "fc_time.h"
 
 /* Run options, as Zeek's command line: -C and -b. */
@@ -31,7 +32,8 @@ typedef struct fc_zeek_opts {
     uint8_t bare;             /* -b: tunnel ports only in likely_server_ports,
                                  no DNS/NTP direction flips */
     uint8_t tunnels;          /* table: decapsulate tunnels (default on) */
-    uint8_t pad;
+    uint8_t service;          /* table: name each connection's service
+                                 (fc_service.h; default on) */
     uint16_t cid_seed;        /* Community ID seed (default 0) */
 } fc_zeek_opts;
 
@@ -120,7 +122,7 @@ typedef struct fc_zeek_rec {
                                      -1 = none seen (UDP inactive) */
     char hist[FC_ZEEK_HIST_MAX];
     fc_zeek_eplt lt[2];           /* with ep[] */
-    uint8_t pad2[8];
+    fc_service_state svc;         /* service detection (fc_service.h) */
     fc_zeek_gaps gap[2];          /* with ep[]; not cleared by _begin */
 } fc_zeek_rec;
 
@@ -133,6 +135,13 @@ void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *
  * counters). d must be decoded from frame[0..caplen). */
 void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
                         const uint8_t *frame, size_t caplen, fc_ts ts);
+
+/* After fc_zeek_rec_packet: hands the packet to service detection s
+ * (NULL: none) when Zeek's analyzers would see it: transport payload
+ * whose checksum holds (or o->ignore_checksums). Cheap once the
+ * record's service is decided. */
+void fc_zeek_rec_service(fc_zeek_rec *r, fc_service *s, const fc_zeek_opts *o,
+                         const fc_decoded *d, const uint8_t *frame, size_t caplen, fc_ts ts);
 
 /* Would this packet (a TCP SYN) start a new connection on r's key
  * (Zeek's IsReuse)? 1 yes, 0 no. */
@@ -239,6 +248,33 @@ int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
 int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
 int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);
 
+/* Columns chosen for the conn.log writers below (--fields). */
+#define FC_ZEEK_NCOLS 22
+typedef struct fc_zeek_cols {
+    uint8_t n;                   /* 0: all, in Zeek's order */
+    uint8_t col[FC_ZEEK_NCOLS];  /* indexes for fc_zeek_col_name */
+} fc_zeek_cols;
+
+/* conn.log's column i ("ts", "id.orig_h", ...); NULL past the last. */
+const char *fc_zeek_col_name(int i);
+
+/* Parses "ts,id.orig_h,service" into c. 0, or -1 with err set to one line
+ * naming the unknown (or repeated past 22) field and listing the valid
+ * ones. */
+int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap);
+
+/* The TSV writer with chosen columns (c NULL or c->n 0: as
+ * fc_zeek_tsv_header/_row, byte for byte). */
+int fc_zeek_tsv_header_cols(FILE *f, fc_ts open_ts, const fc_zeek_cols *c);
+int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
+                         const fc_zeek_cols *c);
+
+/* Zeek's JSON log (LogAscii::use_json): one object a line, Zeek's names
+ * ("id.orig_h"), numbers for time, interval, port and count (ts and
+ * duration as seconds with up to 6 decimals), unset fields left out.
+ * No header or footer. 0 or -1 (errno set). */
+int fc_zeek_json_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed, const fc_zeek_cols *c);
+
 /* Formats the row's values (without ts/uid) for other writers: each
  * field as Zeek prints it ("-" for unset). */
 typedef struct fc_zeek_fields {
@@ -248,6 +284,7 @@ typedef struct fc_zeek_fields {
     char missed[24], history[FC_ZEEK_HIST_MAX + 2];
     char orig_pkts[24], orig_ip_bytes[24], resp_pkts[24], resp_ip_bytes[24];
     char community_id[40];
+    char service[32];             /* "http", "smtp,ssl"; "-" for none */
     const char *proto, *conn_state;
 } fc_zeek_fields;
 void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out);

@@ -88,6 +88,17 @@ void fc__zeek_tcp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded
                          const uint8_t *frame, size_t caplen, fc_ts ts, int role);
 uint64_t fc__zeek_tcp_size(const fc_zeek_ep *e, const fc_zeek_ep *peer);
 
+/* One conn.log row's values as the TSV writer prints them ("-" unset),
+ * in column order (fc_zeek_col_name). */
+typedef struct fc__zeek_row_t {
+    fc_zeek_fields z;
+    char ts[32], uid[20];
+    const char *v[FC_ZEEK_NCOLS];
+} fc__zeek_row_t;
+void fc__zeek_row(const fc_zeek_rec *r, uint16_t cid_seed, fc__zeek_row_t *row);
+/* #open/#close's date text. */
+void fc__zeek_fmt_date(char *buf, size_t cap, fc_ts t);
+
 static inline int32_t fc__seq_delta(uint32_t a, uint32_t b)
 {
     return (int32_t)(a - b);

@@ -110,6 +110,7 @@ void fc_zeek_opts_default(fc_zeek_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->tunnels = 1;
+    o->service = 1;
 }
 
 /* ------------------------------------------------------------- ports */
@@ -398,6 +399,29 @@ void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded 
         count_pkt(r, role, d);
         break;
     }
+}
+
+void fc_zeek_rec_service(fc_zeek_rec *r, fc_service *s, const fc_zeek_opts *o,
+                         const fc_decoded *d, const uint8_t *frame, size_t caplen, fc_ts ts)
+{
+    if (!s || r->svc.seen == FC_SERVICE_DONE || !d->payload_len || !d->has_l4 || d->tcp_cut)
+        return;
+    if (d->proto != FC_PROTO_TCP && d->proto != FC_PROTO_UDP)
+        return;
+    /* a packet whose checksum fails never reaches Zeek's analyzers; the
+     * UDP rules are udp_packet's (no checksum, VXLAN's zero) */
+    uint32_t tl = (uint32_t)(d->payload_off - d->l4_off) + d->payload_wire;
+    if (!o->ignore_checksums && d->l4_off + (size_t)tl <= caplen) {
+        const uint8_t *l4 = frame + d->l4_off;
+        int skip = 0;
+        if (d->proto == FC_PROTO_UDP) {
+            int zero = l4[6] == 0 && l4[7] == 0;
+            skip = zero && (d->family == FC_AF_INET || d->sport == 4789 || d->dport == 4789);
+        }
+        if (!skip && fc__zeek_l4_csum_bad(d, l4, tl))
+            return;
+    }
+    fc_service_packet(s, &r->svc, d, frame, caplen, ts);
 }
 
 /* --------------------------------------------------------- reporting */

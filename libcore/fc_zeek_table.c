@@ -73,6 +73,7 @@ struct fc_zeek_table {
     uint32_t *scratch;
     fc_ts *armed;       /* per slot: key of its current timer entry */
     fc__zeek_timers timers; /* room for 2 * cap: pushes never allocate */
+    fc_service *svc;    /* service detection, NULL when off */
     fc_zeek_table_stats st;
 };
 
@@ -203,6 +204,7 @@ static void emit_remove(fc_zeek_table *t, uint32_t i)
 {
     if (t->fn)
         t->fn(t->ctx, &t->recs[i]);
+    fc_service_release(t->svc, &t->recs[i].svc);
     unlink_slot(t, i);
 }
 
@@ -328,7 +330,7 @@ fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zee
     t->fn = fn;
     t->ctx = ctx;
     t->free_head = ZT_NIL;
-    if (grow(t) != FC_OK) {
+    if (grow(t) != FC_OK || (t->o.service && !(t->svc = fc_service_new()))) {
         fc_zeek_table_free(t);
         return NULL;
     }
@@ -347,6 +349,7 @@ void fc_zeek_table_free(fc_zeek_table *t)
     fc_free(t->armed);
     fc__zeek_timers_free(&t->timers);
     fc_free(t->frags);
+    fc_service_free(t->svc);
     fc_free(t);
 }
 
@@ -477,8 +480,9 @@ static const uint8_t *frag_build(zt_frag *f, size_t *len)
 static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                     size_t wire, fc_ts ts, int depth);
 
-static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
-                       size_t caplen, fc_ts ts)
+/* Returns the connection's slot, or ZT_NIL when the table had no room. */
+static uint32_t conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
+                            size_t caplen, fc_ts ts)
 {
     zt_key k;
     make_key(&k, d);
@@ -489,19 +493,20 @@ static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *fra
     }
     if (i == ZT_NIL) {
         if ((i = insert(t, &k)) == ZT_NIL)
-            return 0;
+            return ZT_NIL;
         fc_zeek_rec_begin(&t->recs[i], &t->o, d, ts);
         fc__zeek_app_timer_arm(&t->recs[i], &t->o, t->clock);
         t->recs[i].id = ++t->next_id;
         t->st.conns++;
     }
     fc_zeek_rec_packet(&t->recs[i], &t->o, d, frame, caplen, ts);
+    fc_zeek_rec_service(&t->recs[i], t->svc, &t->o, d, frame, caplen, ts);
     /* a later deadline waits for the old entry to pop; an earlier one
      * (e.g. a FIN's close timer) needs its own entry */
     fc_ts dl = fc_zeek_rec_deadline(&t->recs[i]);
     if (dl < t->armed[i])
         arm(t, i, dl);
-    return 1;
+    return i;
 }
 
 static int decode(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
@@ -571,7 +576,8 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
     if (!d.has_l4 && (d.proto == FC_PROTO_TCP || d.proto == FC_PROTO_UDP ||
                       d.proto == FC_PROTO_ICMP || d.proto == FC_PROTO_ICMPV6))
         return 0;
-    conn_packet(t, &d, base, blen, ts);
+    uint32_t ci = conn_packet(t, &d, base, blen, ts);
+    uint64_t cid = ci != ZT_NIL ? t->recs[ci].id : 0;
     if (t->o.tunnels && depth < ZT_MAX_DEPTH && d.proto == FC_PROTO_UDP) {
         const uint8_t *u = base + d.payload_off;
         size_t ul = blen > d.payload_off ? blen - d.payload_off : 0;
@@ -580,8 +586,12 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
         if (fc__zeek_udp_tunnel(d.sport, d.dport, u, ul, d.payload_wire, &in) == 0 &&
             in.off < ul) {
             t->st.tunneled++;
-            zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
-                     depth + 1);
+            /* Zeek names the tunnel analyzer once a frame inside reached
+             * a connection (a bubble or an unknown inner packet: not) */
+            if (zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
+                         depth + 1) &&
+                t->svc && cid && t->recs[ci].id == cid) /* not evicted meanwhile */
+                fc_service_add(&t->recs[ci].svc, fc__zeek_udp_tunnel_service(d.sport, d.dport));
         }
     }
     return 1;

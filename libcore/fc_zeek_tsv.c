@@ -9,6 +9,7 @@
 #include <time.h>
 #include "fc_key.h"
 #include "fc_zeek.h"
+#include "fc_zeek_int.h"
 
 static void fmt_u64(char *buf, size_t cap, uint64_t v)
 {
@@ -53,6 +54,8 @@ void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out
     fmt_u64(out->resp_pkts, sizeof out->resp_pkts, r->ep[1].pkts);
     fmt_u64(out->resp_ip_bytes, sizeof out->resp_ip_bytes, r->ep[1].ip_bytes);
     fc_zeek_community_id(r, cid_seed, out->community_id, sizeof out->community_id);
+    if (!fc_service_format(&r->svc, out->service, sizeof out->service))
+        snprintf(out->service, sizeof out->service, "-");
 }
 
 static void fmt_date(char *buf, size_t cap, fc_ts t)
@@ -90,13 +93,33 @@ int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed)
     fmt_secs(ts, sizeof ts, r->start);
     fc_zeek_uid(r, uid);
     return fprintf(f,
-                   "%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t%s\t%s\t%s\t%s\t-\t-\t%s\t%s\t%s\t%s\t%s\t"
+                   "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t%s\t%s\t%s\t%s\t%s\t"
                    "%s\t-\t%s\n",
-                   ts, uid, z.orig_h, z.orig_p, z.resp_h, z.resp_p, z.proto, z.duration,
+                   ts, uid, z.orig_h, z.orig_p, z.resp_h, z.resp_p, z.proto, z.service, z.duration,
                    z.orig_bytes, z.resp_bytes, z.conn_state, z.missed, z.history, z.orig_pkts,
                    z.orig_ip_bytes, z.resp_pkts, z.resp_ip_bytes, z.community_id) < 0
                ? -1
                : 0;
+}
+
+void fc__zeek_row(const fc_zeek_rec *r, uint16_t cid_seed, fc__zeek_row_t *row)
+{
+    fc_zeek_format(r, cid_seed, &row->z);
+    fmt_secs(row->ts, sizeof row->ts, r->start);
+    make_uid(r, row->uid);
+    const fc_zeek_fields *z = &row->z;
+    const char *v[FC_ZEEK_NCOLS] = {
+        row->ts,      row->uid,         z->orig_h,    z->orig_p,        z->resp_h,
+        z->resp_p,    z->proto,         z->service,   z->duration,      z->orig_bytes,
+        z->resp_bytes, z->conn_state,   "-",          "-",              z->missed,
+        z->history,   z->orig_pkts,     z->orig_ip_bytes, z->resp_pkts, z->resp_ip_bytes,
+        "-",          z->community_id};
+    memcpy(row->v, v, sizeof v);
+}
+
+void fc__zeek_fmt_date(char *buf, size_t cap, fc_ts t)
+{
+    fmt_date(buf, cap, t);
 }
 
 int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts)

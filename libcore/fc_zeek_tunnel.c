@@ -6,6 +6,7 @@
  * length checks: the input is hostile. */
 #include <string.h>
 #include "fc_decode.h"
+#include "fc_service.h"
 #include "fc_zeek_tunnel.h"
 
 static uint16_t be16(const uint8_t *p)
@@ -239,4 +240,19 @@ int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t
         return gtpu(p, n, in);
     /* Zeek also detects Teredo on any port by its content */
     return teredo(p, n, wire, in);
+}
+
+int fc__zeek_udp_tunnel_service(uint16_t sport, uint16_t dport)
+{
+    if (dport == 4789)
+        return FC_SVC_VXLAN;
+    if (dport == 6081)
+        return FC_SVC_GENEVE;
+    if (sport == 3544 || dport == 3544)
+        return FC_SVC_TEREDO;
+    if (sport == 5072 || dport == 5072)
+        return FC_SVC_AYIYA;
+    if (sport == 2152 || dport == 2152)
+        return FC_SVC_GTPV1;
+    return FC_SVC_TEREDO;
 }

@@ -24,4 +24,8 @@ int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in);
 int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t n,
                         size_t wire, fc_inner *in);
 
+/* The FC_SVC_* code of the tunnel fc__zeek_udp_tunnel tries on these
+ * ports (the same choice it makes). */
+int fc__zeek_udp_tunnel_service(uint16_t sport, uint16_t dport);
+
 #endif

@@ -1,4 +1,4 @@
--- flowstore database schema, version 6 (PRAGMA user_version = 6).
+-- flowstore database schema, version 7 (PRAGMA user_version = 7).
 --
 -- Compiled into flowstore; this file creates the current schema in an
 -- empty database. Older databases are brought up to date by the steps in
@@ -14,6 +14,7 @@
 -- the table capture_files.
 -- Version 6 added flows.uid, the connection's uid as flowreplay's
 -- conn.log gives it; NULL in rows stored before.
+-- Version 7 added flows.service (Zeek's service column, from nDPI).
 -- Times are integer nanoseconds since the Unix epoch (UTC); addresses are
 -- text in standard notation (dotted quad, RFC 5952 IPv6).
 
@@ -104,6 +105,8 @@ CREATE TABLE flows (
     uid                TEXT,               -- the connection's uid, as in flowreplay's
                                            --   conn.log (docs/zeek-compat.md); NULL
                                            --   before version 6
+    service            TEXT,               -- Zeek's service ("http", "smtp,ssl");
+                                           --   NULL: none found, or not looked for
     UNIQUE (capture_id, flow_no)
 );
 

@@ -15,7 +15,8 @@
 -- roles, e.g. for a SYN-ACK first or a server port on the originator's
 -- side), payload bytes (orig_bytes/resp_bytes; NULL, Zeek's "-", when the
 -- duration is 0), conn_state, missed_bytes, history, packets and IP bytes
--- in that orientation, and the Community ID.
+-- in that orientation, and the Community ID; service is Zeek's service
+-- names found by nDPI (schema version 3 on; NULL for none, Zeek's "-").
 --
 -- Rows stored before (version 1) have NULL in the Zeek columns, so here
 -- too (bytes, missed_bytes, history, IP bytes, community_id), except: the
@@ -39,6 +40,7 @@ SELECT
     coalesce(f.zeek_resp_h, f.resp_h)                          AS "id.resp_h",
     coalesce(f.zeek_resp_p, f.resp_p)                          AS "id.resp_p",
     f.proto                                                    AS proto,
+    f.service                                                  AS service,
     f.duration_ns / 1e9                                        AS duration,
     f.orig_payload_bytes                                       AS orig_bytes,
     f.resp_payload_bytes                                       AS resp_bytes,

@@ -12,7 +12,7 @@ FIX=$top_srcdir/fixtures/real
 EXPECTED=$top_srcdir/tests/data/flowstore
 QUERIES=$top_srcdir/sql/queries
 # The schema version flowstore writes (FS_SCHEMA_VERSION).
-SCHEMA_VERSION=6
+SCHEMA_VERSION=7
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/flowstore-test.XXXXXX") || exit 99
 # Background flowstore processes a test started, killed if it fails early.

@@ -69,6 +69,19 @@ expect "version again" "$(q "$db" 'PRAGMA user_version')" $SCHEMA_VERSION
 # with other options it is another run
 "$FLOWSTORE" -q -d "$db" --tcp-timeout 10s "$FIX/refused.pcap" || fail "other options"
 expect "another run" "$(q "$db" "SELECT count(*) FROM captures WHERE sha256 = '$sha'")" 2
+expect "old row service" "$(q "$db" "SELECT quote(service) FROM flows WHERE capture_id = 1")" NULL
+
+# a version 6 database (no service column) gets it, NULL in its rows
+"$FLOWSTORE" -q -d "$T/v6.db" "$FIX/reset.pcap" || fail "v6 base"
+"$SQLITE3" "$T/v6.db" 'DROP VIEW conn; ALTER TABLE flows DROP COLUMN service;
+        PRAGMA user_version = 6' ||
+    fail "making a version 6 database"
+"$FLOWSTORE" -q -d "$T/v6.db" "$FIX/refused.pcap" || fail "migrating version 6"
+expect "v6 migrated" "$(q "$T/v6.db" 'PRAGMA user_version')" $SCHEMA_VERSION
+expect "v6 old rows" "$(q "$T/v6.db" 'SELECT count(*) FROM flows WHERE capture_id = 1 AND service IS NULL')" \
+    "$(q "$T/v6.db" 'SELECT count(*) FROM flows WHERE capture_id = 1')"
+expect "v6 conn view" "$(q "$T/v6.db" "SELECT count(service IS NULL) FROM conn")" \
+    "$(q "$T/v6.db" 'SELECT count(*) FROM flows')"
 
 # a new database: the same columns in the same order as the migrated one
 "$FLOWSTORE" -q -d "$T/new.db" "$FIX/reset.pcap" || fail "new database"

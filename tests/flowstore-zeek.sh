@@ -2,7 +2,7 @@
 # flowstore-zeek.sh - the Zeek fields flowstore stores are those that
 # flowreplay --zeek-fields writes for the same capture: per flow (in order
 # of ending) Zeek's history, conn_state, IP and payload bytes, missed
-# bytes, packets, originator and Community ID; with and without
+# bytes, packets, originator, Community ID and service; with and without
 # --ignore-checksums and --zeek-bare, and for --zeek (Zeek's connection
 # table) against flowreplay --zeek. flowstore keeps the Zeek records of
 # some flows on its replay thread and of others on its storing thread:
@@ -24,7 +24,7 @@ replay_zeek() {
                   $col["resp_payload_bytes"] "," $col["missed_bytes"] "," \
                   $col["zeek_orig_pkts"] "," $col["zeek_resp_pkts"] "," $col["zeek_orig_h"] "," \
                   $col["zeek_orig_p"] "," $col["zeek_resp_h"] "," $col["zeek_resp_p"] "," \
-                  $col["community_id"]
+                  $col["community_id"] "," $col["zeek_service"]
         }'
 }
 
@@ -34,6 +34,7 @@ stored_zeek() {
               || coalesce(resp_payload_bytes, '') || ',' || missed_bytes || ','
               || zeek_orig_pkts || ',' || zeek_resp_pkts || ',' || zeek_orig_h || ','
               || zeek_orig_p || ',' || zeek_resp_h || ',' || zeek_resp_p || ',' || community_id
+              || ',' || coalesce(service, '')
             FROM flows WHERE capture_id = $2 ORDER BY flow_no"
 }
 

@@ -24,10 +24,10 @@
 #define MAXROWS 4096
 #define LINE 4096
 
-enum { F_HIST, F_STATE, F_PKTS, F_IPB, F_BYTES, F_DUR, F_MISSED, F_COUNT };
-static const char *const fname[F_COUNT] = {"history",       "conn_state", "packets",
+enum { F_HIST, F_STATE, F_PKTS, F_IPB, F_BYTES, F_DUR, F_MISSED, F_SERVICE, F_COUNT };
+static const char *const fname[F_COUNT] = {"history",       "conn_state",    "packets",
                                            "ip_bytes",      "payload_bytes", "duration",
-                                           "missed_bytes"};
+                                           "missed_bytes",  "service"};
 
 /* One of our records, formatted. */
 typedef struct ours {
@@ -35,6 +35,7 @@ typedef struct ours {
     fc_ts start;
     uint64_t pkts;
     int used;
+    int svc_used; /* matched to a row of <case>.service.tsv */
 } ours;
 
 typedef struct run {
@@ -64,6 +65,7 @@ static void on_rec(void *ctx, const fc_zeek_rec *r)
     o->start = r->start;
     o->pkts = r->ep[0].pkts + r->ep[1].pkts;
     o->used = 0;
+    o->svc_used = 0;
 }
 
 static int by_start(const void *a, const void *b)
@@ -252,6 +254,56 @@ static void zeek_flags(const char *cmd, fc_zeek_opts *zo)
     }
 }
 
+/* <case>.service.tsv: id.orig_h id.orig_p id.resp_h id.resp_p proto
+ * service, matched to our flows by tuple (either orientation, the first
+ * unmatched flow in start order); a row without a tuple (a zeek-cut
+ * subset of one row) to our busiest flow. Zeek lists several services
+ * in the order its analyzers confirmed them: compared as written. */
+static void services(const char *dir, const char *cs, run *ru)
+{
+    char path[2 * LINE + 64], line[LINE];
+    char *ref[MAXCOL];
+    snprintf(path, sizeof path, "%s/%s.service.tsv", dir, cs);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return; /* 2 of the cases have none */
+    int first = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (first) {
+            first = 0;
+            continue;
+        }
+        if (split(line, ref) < 6)
+            continue;
+        ours *best = NULL;
+        if (!strcmp(ref[0], "-")) {
+            for (size_t i = 0; i < ru->n; i++)
+                if (!ru->o[i].svc_used && (!best || ru->o[i].pkts > best->pkts))
+                    best = &ru->o[i];
+        } else {
+            for (int rev = 0; rev < 2 && !best; rev++)
+                for (size_t i = 0; i < ru->n && !best; i++) {
+                    ours *o = &ru->o[i];
+                    const fc_zeek_fields *z = &o->z;
+                    const char *oh = rev ? z->resp_h : z->orig_h, *op = rev ? z->resp_p : z->orig_p;
+                    const char *rh = rev ? z->orig_h : z->resp_h, *rp = rev ? z->orig_p : z->resp_p;
+                    if (!o->svc_used && (!strcmp(ref[4], "-") || !strcmp(z->proto, ref[4])) && !strcmp(oh, ref[0]) &&
+                        !strcmp(op, ref[1]) && !strcmp(rh, ref[2]) && !strcmp(rp, ref[3]))
+                        best = o;
+                }
+        }
+        if (best)
+            best->svc_used = 1;
+        total[F_SERVICE]++;
+        int ok = best && !strcmp(ref[5], best->z.service);
+        agree[F_SERVICE] += ok;
+        if (!ok && verbose)
+            printf("  %-14s %s %s:%s > %s:%s %s: zeek %s, ours %s\n", "service", cs, ref[0],
+                   ref[1], ref[2], ref[3], ref[4], ref[5], best ? best->z.service : "(no flow)");
+    }
+    fclose(f);
+}
+
 static void one_case(const char *dir, const char *cs, const char *cmd, const char *missing)
 {
     char path[2 * LINE + 64], line[LINE], err[FC_SOURCE_ERRBUF];
@@ -294,6 +346,7 @@ static void one_case(const char *dir, const char *cs, const char *cmd, const cha
                    ru.o[i].z.orig_p, ru.o[i].z.resp_h, ru.o[i].z.resp_p, ru.o[i].z.proto,
                    ru.o[i].z.history, ru.o[i].z.conn_state);
     }
+    services(dir, cs, &ru);
     free(ru.o);
 }
 

@@ -17,15 +17,22 @@ static const char *const ext_names[] = {
     "zeek_history",   "conn_state",         "orig_ip_bytes",      "resp_ip_bytes",
     "orig_payload_bytes", "resp_payload_bytes", "missed_bytes",   "zeek_orig_pkts",
     "zeek_resp_pkts", "zeek_duration",      "zeek_orig_h",        "zeek_orig_p",
-    "zeek_resp_h",    "zeek_resp_p",        "zeek_proto",         "community_id"};
+    "zeek_resp_h",    "zeek_resp_p",        "zeek_proto",         "community_id",
+    "zeek_service"};
 #define EXT_N (sizeof ext_names / sizeof ext_names[0])
-static const unsigned char ext_num[EXT_N] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0};
+static const unsigned char ext_num[EXT_N] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0};
 
 void fk_zeek_cli_init(fk_zeek_cli *z)
 {
     memset(z, 0, sizeof *z);
     fc_zeek_opts_default(&z->zo);
     z->zo.tunnels = 2; /* "unset": on with --zeek, off in seed mode */
+}
+
+void fk_zeek_cli_free(fk_zeek_cli *z)
+{
+    fc_service_free(z->svc);
+    z->svc = NULL;
 }
 
 int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
@@ -49,6 +56,9 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
     case FK_OPT_NO_ZEEK_TUNNELS:
         z->zo.tunnels = 0;
         return 1;
+    case FK_OPT_NO_SERVICE:
+        z->zo.service = 0;
+        return 1;
     case FK_OPT_LSP:
         if (fc_zeek_set_likely_server_ports(arg) != 0) {
             fprintf(stderr, "%s: --likely-server-ports: '%s' is not a list of ports\n", prog,
@@ -63,10 +73,17 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
 
 int fk_zeek_cli_format(fk_zeek_cli *z, const char *fmt)
 {
-    if (strcmp(fmt, "zeek") != 0)
-        return 0;
-    z->tsv = z->table = 1;
-    return 1;
+    if (strcmp(fmt, "zeek") == 0) {
+        z->tsv = z->table = 1;
+        z->json = 0;
+        return 1;
+    }
+    if (strcmp(fmt, "zeek-json") == 0) {
+        z->tsv = 0;
+        z->json = z->table = 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------ writer columns */
@@ -95,7 +112,8 @@ static void ext_fill(void *ctx, const fc_event *ev, const char **vals, char *scr
     const char *v[EXT_N] = {f.history,    f.conn_state, f.orig_ip_bytes, f.resp_ip_bytes,
                             f.orig_bytes, f.resp_bytes, f.missed,        f.orig_pkts,
                             f.resp_pkts,  f.duration,   f.orig_h,        f.orig_p,
-                            f.resp_h,     f.resp_p,     f.proto,         f.community_id};
+                            f.resp_h,     f.resp_p,     f.proto,         f.community_id,
+                            f.service};
     for (size_t i = 0; i < EXT_N; i++)
         vals[i] = strcmp(v[i], "-") ? put(&p, end, v[i]) : NULL; /* "-": empty */
 }
@@ -109,6 +127,31 @@ static void ext_init(fk_zeek_cli *z)
     z->ext.ctx = z;
 }
 
+int fk_zeek_cli_columns(fk_zeek_cli *z, const char *fields, int time_iso, int fmt, char *err,
+                        size_t cap)
+{
+    if (z->tsv || z->json) {
+        if (time_iso) {
+            snprintf(err, cap, "--time-format: iso applies to csv and jsonl (conn.log times "
+                               "are Zeek's epoch seconds)");
+            return -1;
+        }
+        return fields ? fc_zeek_cols_parse(fields, &z->cols, err, cap) : 0;
+    }
+    /* a writer made only to check the names: it writes nothing */
+    ext_init(z);
+    fc_writer *w = fc_writer_new(-1, (fc_format)fmt, 0, &z->ext);
+    int rc = w ? fc_writer_columns(w, fields, time_iso, err, cap) : FC_ENOMEM;
+    fc_writer_close(w);
+    if (rc == FC_ENOMEM)
+        snprintf(err, cap, "%s", fc_strerror(rc));
+    if (rc != FC_OK)
+        return -1;
+    z->sel_fields = fields;
+    z->time_iso = time_iso;
+    return 0;
+}
+
 /* ------------------------------------------------------------ seed mode */
 
 static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_orient,
@@ -119,6 +162,7 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
     if (is_new)
         fc_zeek_rec_begin(user, &z->zo, d, pkt->ts);
     fc_zeek_rec_packet(user, &z->zo, d, pkt->data, pkt->caplen, pkt->ts);
+    fc_zeek_rec_service(user, z->svc, &z->zo, d, pkt->data, pkt->caplen, pkt->ts);
 }
 
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
@@ -139,10 +183,14 @@ const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
     return &z->ext;
 }
 
-void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
+int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
 {
-    if (z->fields && !z->table)
+    if (z->fields && !z->table) {
+        if (z->zo.service && !z->svc && !(z->svc = fc_service_new()))
+            return FC_ENOMEM;
         fc_tracker_set_packet_fn(fc_replay_tracker(rp), on_packet, z);
+    }
+    return FC_OK;
 }
 
 /* ------------------------------------------------------------ zeek mode */
@@ -150,6 +198,7 @@ void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
 typedef struct zrun {
     fk_zeek_cli *z;
     FILE *tsv;
+    FILE *json;       /* --format zeek-json */
     fc_writer *w;
     int header, failed, at_end;
     int err; /* errno of the first failed write */
@@ -197,10 +246,15 @@ static void on_rec(void *ctx, const fc_zeek_rec *r)
     if (zr->tsv) {
         if (!zr->header) {
             zr->header = 1;
-            if (fc_zeek_tsv_header(zr->tsv, zr->first_ts) != 0)
+            if (fc_zeek_tsv_header_cols(zr->tsv, zr->first_ts, &zr->z->cols) != 0)
                 write_failed(zr);
         }
-        if (fc_zeek_tsv_row(zr->tsv, r, zr->z->zo.cid_seed) != 0)
+        if (fc_zeek_tsv_row_cols(zr->tsv, r, zr->z->zo.cid_seed, &zr->z->cols) != 0)
+            write_failed(zr);
+        return;
+    }
+    if (zr->json) {
+        if (fc_zeek_json_row(zr->json, r, zr->z->zo.cid_seed, &zr->z->cols) != 0)
             write_failed(zr);
         return;
     }
@@ -262,9 +316,10 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
     zr.z = z;
     if (z->zo.tunnels == 2)
         z->zo.tunnels = 1;
-    if (z->tsv) {
+    if (z->tsv || z->json) {
         int fd2 = dup(fd);
-        if (fd2 < 0 || !(zr.tsv = fdopen(fd2, "w"))) {
+        FILE **fp = z->tsv ? &zr.tsv : &zr.json;
+        if (fd2 < 0 || !(*fp = fdopen(fd2, "w"))) {
             if (fd2 >= 0)
                 close(fd2);
             return FC_EIO;
@@ -273,11 +328,19 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
         ext_init(z);
         if (!(zr.w = fc_writer_new(fd, (fc_format)fmt, FC_WRITER_LIFECYCLE, &z->ext)))
             return FC_ENOMEM;
+        char err[8];
+        if ((z->sel_fields || z->time_iso) &&
+            fc_writer_columns(zr.w, z->sel_fields, z->time_iso, err, sizeof err) != FC_OK) {
+            fc_writer_close(zr.w); /* checked by fk_zeek_cli_columns: memory */
+            return FC_ENOMEM;
+        }
     }
     fc_zeek_table *t = fc_zeek_table_new(&z->zo, 0, on_rec, &zr);
     if (!t) {
         if (zr.tsv)
             fclose(zr.tsv);
+        if (zr.json)
+            fclose(zr.json);
         fc_writer_close(zr.w);
         return FC_ENOMEM;
     }
@@ -313,6 +376,9 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
         if (!zr.header && fc_zeek_tsv_header(zr.tsv, zr.first_ts) != 0)
             write_failed(&zr);
         if (fc_zeek_tsv_footer(zr.tsv, zr.clock) != 0 || fclose(zr.tsv) != 0)
+            write_failed(&zr);
+    } else if (zr.json) {
+        if (fclose(zr.json) != 0)
             write_failed(&zr);
     } else if (fc_writer_close(zr.w) != FC_OK) {
         write_failed(&zr);

@@ -13,6 +13,7 @@
  *                           mode (always on with --zeek);
  *                           --no-zeek-tunnels turns it off
  *   --format zeek           a Zeek conn.log (TSV); implies --zeek
+ *   --format zeek-json      the conn.log as Zeek's JSON logs; implies --zeek
  *
  * Use: fk_zeek_cli_init; offer FK_ZEEK_LONGOPTS/FK_ZEEK_HELP; pass every
  * option to fk_zeek_cli_opt (and "--format zeek" to fk_zeek_cli_format);
@@ -34,7 +35,8 @@ enum {
     FK_OPT_IGNORE_CSUM,
     FK_OPT_LSP,
     FK_OPT_ZEEK_TUNNELS,
-    FK_OPT_NO_ZEEK_TUNNELS
+    FK_OPT_NO_ZEEK_TUNNELS,
+    FK_OPT_NO_SERVICE
 };
 
 #define FK_ZEEK_LONGOPTS                                                  \
@@ -44,7 +46,8 @@ enum {
     {"ignore-checksums", no_argument, NULL, FK_OPT_IGNORE_CSUM},          \
     {"likely-server-ports", required_argument, NULL, FK_OPT_LSP},         \
     {"zeek-tunnels", no_argument, NULL, FK_OPT_ZEEK_TUNNELS},             \
-    {"no-zeek-tunnels", no_argument, NULL, FK_OPT_NO_ZEEK_TUNNELS}
+    {"no-zeek-tunnels", no_argument, NULL, FK_OPT_NO_ZEEK_TUNNELS},       \
+    {"no-service", no_argument, NULL, FK_OPT_NO_SERVICE}
 
 #define FK_ZEEK_HELP                                                                  \
     "      --zeek              Zeek-compatible flows (Zeek's connection table,\n"     \
@@ -57,7 +60,8 @@ enum {
     "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"    \
     "      --zeek-tunnels      also track the flows inside tunnels (VXLAN, Geneve,\n"   \
     "                          GRE, GTP-U, Teredo, AYIYA, IP-in-IP); on with --zeek\n" \
-    "      --no-zeek-tunnels   with --zeek, follow the outer flows only\n"
+    "      --no-zeek-tunnels   with --zeek, follow the outer flows only\n"              \
+    "      --no-service        leave Zeek's service column unset (no nDPI)\n"
 
 typedef struct fk_zeek_cli {
     int table;        /* --zeek or --format zeek */
@@ -68,17 +72,33 @@ typedef struct fk_zeek_cli {
     const fc_replay_opts *window;
     fc_zeek_opts zo;
     fc_writer_ext ext;
+    fc_service *svc;  /* seed mode: service detection (zo.service) */
+    int json;         /* --format zeek-json */
+    fc_zeek_cols cols; /* --fields for the conn.log (TSV or JSON) */
+    const char *sel_fields; /* --fields for CSV/JSONL in Zeek mode (NULL: all) */
+    int time_iso;     /* --time-format iso, CSV/JSONL in Zeek mode */
 } fk_zeek_cli;
 
 void fk_zeek_cli_init(fk_zeek_cli *z);
+
+/* Frees what fk_zeek_attach made. */
+void fk_zeek_cli_free(fk_zeek_cli *z);
 
 /* Handles one option. 1 if it was a Zeek option (and valid), 0 if not,
  * -1 after printing "PROG: ..." on stderr. */
 int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg);
 
 /* For --format: returns 1 and selects the conn.log output if fmt is
- * "zeek", else 0 (the tool parses csv/jsonl itself). */
+ * "zeek" or "zeek-json", else 0 (the tool parses csv/jsonl itself). */
 int fk_zeek_cli_format(fk_zeek_cli *z, const char *fmt);
+
+/* --fields LIST (NULL: all) and --time-format iso for what fk_zeek_run
+ * writes (call only in table mode, after every option): checks the names
+ * against the output's columns (conn.log's for --format zeek and
+ * zeek-json, else the event columns with the Zeek ones). 0, or -1 with
+ * err set to one line. */
+int fk_zeek_cli_columns(fk_zeek_cli *z, const char *fields, int time_iso, int fmt, char *err,
+                        size_t cap);
 
 /* True when the tool must call fk_zeek_run instead of its seed replay. */
 static inline int fk_zeek_cli_table_mode(const fk_zeek_cli *z)
@@ -92,8 +112,9 @@ static inline int fk_zeek_cli_table_mode(const fk_zeek_cli *z)
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
 
 /* Seed mode, after fc_replay_new: installs the packet hook that keeps the
- * record (no-op when no Zeek columns are wanted). */
-void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
+ * record (no-op when no Zeek columns are wanted). Returns FC_OK or
+ * FC_ENOMEM. */
+int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
 
 /* Zeek mode's look-ahead: frames are copied into a ring and fed to the
  * table FK_ZRING_AHEAD frames after they are read; their connection is

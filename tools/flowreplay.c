@@ -16,7 +16,7 @@
 
 #define PROG "flowreplay"
 
-enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_VERSION };
+enum { OPT_FORMAT = 2000, OPT_EVENTS, OPT_STATS, OPT_VERSION, OPT_FIELDS, OPT_TIME_FORMAT };
 
 static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -24,6 +24,8 @@ static const struct option longopts[] = {
     {"events", required_argument, NULL, OPT_EVENTS},
     {"speed", required_argument, NULL, FK_OPT_SPEED},
     {"stats", required_argument, NULL, OPT_STATS},
+    {"fields", required_argument, NULL, OPT_FIELDS},
+    {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -41,7 +43,11 @@ static void usage(FILE *out)
             "  -r FILE                 read FILE (as tcpdump -r; repeatable, with the\n"
             "                          operands after)\n"
             "  -o, --output FILE       write events to FILE (default: standard output)\n"
-            "      --format FMT        csv (default), jsonl or zeek (a Zeek conn.log)\n"
+            "      --format FMT        csv (default), jsonl, zeek (a Zeek conn.log) or\n"
+            "                          zeek-json (the conn.log as Zeek's JSON logs)\n"
+            "      --fields LIST       write only these columns, in this order (a,b,c)\n"
+            "      --time-format F     epoch (default) or iso: ts and flow_start as\n"
+            "                          ISO 8601 UTC with nanoseconds (csv, jsonl)\n"
             "      --events WHICH      all (default) or lifecycle (no per-packet events)\n"
             "      --speed X           replay in real time scaled by X (1 = original pace)\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
@@ -101,7 +107,8 @@ static int run(int argc, char **argv, const char **inputs)
 {
     size_t ninputs = 0;
     fk_replay_cli cli;
-    const char *outpath = NULL, *statspath = NULL;
+    const char *outpath = NULL, *statspath = NULL, *fields = NULL;
+    int time_iso = 0;
     int fmt = FC_FMT_CSV, quiet = 0, c;
     unsigned wflags = 0;
     char err[FC_SOURCE_ERRBUF];
@@ -129,7 +136,8 @@ static int run(int argc, char **argv, const char **inputs)
             if (fk_zeek_cli_format(&zc, optarg))
                 break;
             if ((fmt = fc_format_parse(optarg)) < 0) {
-                fprintf(stderr, PROG ": --format: '%s' is not csv, jsonl or zeek\n", optarg);
+                fprintf(stderr, PROG ": --format: '%s' is not csv, jsonl, zeek or zeek-json\n",
+                        optarg);
                 return 2;
             }
             break;
@@ -149,6 +157,19 @@ static int run(int argc, char **argv, const char **inputs)
             break;
         case OPT_STATS:
             statspath = optarg;
+            break;
+        case OPT_FIELDS:
+            fields = optarg;
+            break;
+        case OPT_TIME_FORMAT:
+            if (strcmp(optarg, "iso") == 0)
+                time_iso = 1;
+            else if (strcmp(optarg, "epoch") == 0)
+                time_iso = 0;
+            else {
+                fprintf(stderr, PROG ": --time-format: '%s' is not epoch or iso\n", optarg);
+                return 2;
+            }
             break;
         case 'q':
             quiet = 1;
@@ -172,6 +193,24 @@ static int run(int argc, char **argv, const char **inputs)
         return 2;
     }
 
+    const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
+    if (fields || time_iso) { /* checked before any file is opened */
+        int bad;
+        if (fk_zeek_cli_table_mode(&zc)) {
+            bad = fk_zeek_cli_columns(&zc, fields, time_iso, fmt, err, sizeof err) != 0;
+        } else {
+            fc_writer *cw = fc_writer_new(-1, (fc_format)fmt, 0, zext);
+            bad = !cw || fc_writer_columns(cw, fields, time_iso, err, sizeof err) != FC_OK;
+            if (!cw)
+                snprintf(err, sizeof err, "%s", fc_strerror(FC_ENOMEM));
+            fc_writer_close(cw);
+        }
+        if (bad) {
+            fprintf(stderr, PROG ": %s%s\n", strncmp(err, "unknown", 7) ? "" : "--fields: ",
+                    err);
+            return 2;
+        }
+    }
     fc_source *src = fc_source_open(inputs, ninputs, cli.filter, err);
     if (!src) {
         fprintf(stderr, PROG ": %s\n", err);
@@ -217,9 +256,17 @@ static int run(int argc, char **argv, const char **inputs)
         fc_source_close(src);
         return zst;
     }
-    const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
     out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
                   (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
+    if (oc.w && (fields || time_iso)) {
+        int crc = fc_writer_columns(oc.w, fields, time_iso, err, sizeof err);
+        if (crc != FC_OK) {
+            fprintf(stderr, PROG ": %s\n", fc_strerror(crc)); /* names checked above */
+            fc_writer_close(oc.w);
+            fc_source_close(src);
+            return 2;
+        }
+    }
     /* format rows on a second core; inline if no thread can be had, or
      * when the Zeek columns need the event's user state */
     if (oc.w && !zext)
@@ -232,7 +279,14 @@ static int run(int argc, char **argv, const char **inputs)
         fc_source_close(src);
         return 2;
     }
-    fk_zeek_attach(&zc, rp);
+    if (fk_zeek_attach(&zc, rp) != FC_OK) {
+        fprintf(stderr, PROG ": %s\n", fc_strerror(FC_ENOMEM));
+        fc_replay_free(rp);
+        fk_asyncw_finish(oc.async);
+        fc_writer_close(oc.w);
+        fc_source_close(src);
+        return 2;
+    }
     tick_ctx tc;
     fk_progress_init(&tc.prog, src, quiet);
     if (tc.prog.on)
@@ -278,6 +332,7 @@ static int run(int argc, char **argv, const char **inputs)
     }
     current = NULL;
     fc_replay_free(rp);
+    fk_zeek_cli_free(&zc);
     fc_source_close(src);
     return status;
 }

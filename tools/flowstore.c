@@ -73,6 +73,7 @@ static void usage(FILE *out)
             "      --ignore-checksums  as zeek -C: accept bad checksums\n"
             "      --likely-server-ports LIST  replace Zeek's set (80,53/udp,6660-6669)\n"
             "      --no-zeek-tunnels   with --zeek, do not decapsulate tunnels\n"
+            "      --no-service        leave the service column NULL (no nDPI)\n"
             "  -h, --help              show this help\n"
             "      --version           show the version\n\n"
             "Exit status: 0 when every file was stored whole (or had been before), 1 when\n"

@@ -37,7 +37,9 @@ extern const char fs_views_sql[];
  *   5: capture sets: captures.kind ('file' for those stored before) and
  *      the table capture_files.
  *   6: flows.uid (the conn.log uid); rows stored before keep NULL and
- *      the conn view makes theirs as before. */
+ *      the conn view makes theirs as before.
+ *   7: flows.service, Zeek's service column (NULL before, and where no
+ *      service was found or flowstore ran with --no-service). */
 typedef struct fs_step {
     int to;
     const char *sql;
@@ -80,6 +82,7 @@ static const fs_step steps[] = {
         " last_ns INTEGER, packets INTEGER NOT NULL, PRIMARY KEY (capture_id, file_no));"
         " CREATE INDEX capture_files_sha256 ON capture_files (sha256);"},
     {6, "ALTER TABLE flows ADD COLUMN uid TEXT;"},
+    {7, "ALTER TABLE flows ADD COLUMN service TEXT;"},
     {0, NULL} /* end */
 };
 

@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 /* Schema version this flowstore writes (PRAGMA user_version). */
-#define FS_SCHEMA_VERSION 6
+#define FS_SCHEMA_VERSION 7
 /* PRAGMA application_id of a flowstore database: "fkst". */
 #define FS_APPLICATION_ID 0x666b7374
 

@@ -79,6 +79,9 @@ typedef struct capture {
     uint32_t nfree, free_cap, next_slot, nnew;
     fc_zeek_rec *recs;     /* storing thread: recs[slot - 1] */
     uint32_t nrecs;
+    /* service detection (--no-service: NULL), one per thread that feeds
+     * records: nDPI's state is not shared between threads */
+    fc_service *svc_replay, *svc_store;
     int zat_end;     /* --zeek: the table is being flushed at the end */
     fc_ts zclock;    /* --zeek: latest packet time */
     uint64_t zended[FC_END_COUNT]; /* --zeek: flows ended, by reason */
@@ -183,6 +186,8 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
         if (it->is_new)
             fc_zeek_rec_begin(r, zo, &it->u.p.d, it->u.p.ts);
         fc_zeek_rec_packet(r, zo, &it->u.p.d, data + it->u.p.off, it->u.p.caplen, it->u.p.ts);
+        fc_zeek_rec_service(r, c->svc_store, zo, &it->u.p.d, data + it->u.p.off,
+                            it->u.p.caplen, it->u.p.ts);
         return SQLITE_OK;
     }
     const fc_event *ev = &it->u.e.ev;
@@ -223,6 +228,7 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
         if (is_new)
             fc_zeek_rec_begin(&f->rec, zo, d, pkt->ts);
         fc_zeek_rec_packet(&f->rec, zo, d, pkt->data, pkt->caplen, pkt->ts);
+        fc_zeek_rec_service(&f->rec, c->svc_replay, zo, d, pkt->data, pkt->caplen, pkt->ts);
         return;
     }
     if (c->zfailed)
@@ -627,12 +633,21 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         ro.user_init = NULL;
         ro.user_ctx = NULL;
         rp = fc_replay_new(&ro, on_event, c, err, sizeof err);
+        if (rp && im->o.zeek->zo.service &&
+            (!(c->svc_replay = fc_service_new()) || !(c->svc_store = fc_service_new()))) {
+            fc_replay_free(rp);
+            rp = NULL;
+            snprintf(err, sizeof err, "%s", fc_strerror(FC_ENOMEM));
+        }
     }
     if ((rp || table) && !(c->pipe = fs_pipe_start(store_item, c)))
         snprintf(err, sizeof err, "cannot start the storing thread");
     if ((!rp && !table) || !c->pipe) {
         fprintf(stderr, PROG ": %s: not stored: %s\n", path, err);
         fc_replay_free(rp);
+        fc_service_free(c->svc_replay);
+        fc_service_free(c->svc_store);
+        c->svc_replay = c->svc_store = NULL;
         return FS_FAILED;
     }
     fk_progress_init(&c->prog, src, im->o.quiet);
@@ -658,6 +673,9 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         add_stats(total, fc_replay_stats_get(rp));
         fc_replay_free(rp);
     }
+    fc_service_free(c->svc_replay);
+    fc_service_free(c->svc_store);
+    c->svc_replay = c->svc_store = NULL;
 
     if (c->dberr) {
         say_db_error(im, path);

@@ -8,7 +8,7 @@
 #include "flowstore_rows.h"
 
 #define FS_ROWS_BATCH 32
-#define FLOW_COLS 32
+#define FLOW_COLS 33
 
 /* A flow waiting for its batch, with the text of its columns. */
 typedef struct pending {
@@ -34,15 +34,16 @@ struct fs_rows {
 /* The flows INSERT up to its VALUES; parameters are anonymous, bound
  * in column order (row k's column j, from 1, is k * FLOW_COLS + j).
  * Columns 18..31 are the Zeek fields (schema version 2), 32 the uid
- * (version 6). */
+ * (version 6), 33 the service (version 7). */
 static const char flow_insert[] =
     "INSERT INTO flows (capture_id, flow_no, proto, orig_h, orig_p, resp_h, resp_p,"
     " start_ns, end_ns, duration_ns, orig_pkts, resp_pkts, orig_bytes, resp_bytes,"
     " state, reason, history, zeek_history, conn_state, orig_ip_bytes, resp_ip_bytes,"
     " orig_payload_bytes, resp_payload_bytes, missed_bytes, community_id, zeek_orig_h,"
-    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts, uid) VALUES ";
+    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts, uid, service)"
+    " VALUES ";
 #define ZEEK_COL0 18
-#define ZEEK_COLN 15
+#define ZEEK_COLN 16
 
 static const char event_sql[] =
     "INSERT INTO events (capture_id, seq, ts_ns, event, proto, orig_h, orig_p, resp_h,"
@@ -178,6 +179,7 @@ void fs_zeek_take(fs_zeek *z, const fc_zeek_rec *r, uint16_t cid_seed)
     fc_zeek_history(r, z->history, sizeof z->history);
     fc_zeek_community_id(r, cid_seed, z->cid, sizeof z->cid);
     fc_zeek_uid(r, z->uid);
+    fc_service_format(&r->svc, z->service, sizeof z->service);
 }
 
 /* Binds the Zeek columns from i on; all NULL without a record. An empty
@@ -213,6 +215,10 @@ static void bind_zeek(pending *p, sqlite3_stmt *st, int i)
     bind_u64(st, i + 12, z->orig_pkts);
     bind_u64(st, i + 13, z->resp_pkts);
     bind_text(st, i + 14, z->uid);
+    if (z->service[0])
+        bind_text(st, i + 15, z->service);
+    else
+        sqlite3_bind_null(st, i + 15);
 }
 
 /* Binds flow p as the row whose first parameter is i + 1. */

@@ -26,6 +26,7 @@ typedef struct fs_zeek {
     char history[FC_ZEEK_HIST_MAX + 1];
     char cid[40];           /* Community ID v1 */
     char uid[FC_ZEEK_UID_LEN]; /* fc_zeek_uid: as in flowreplay's conn.log */
+    char service[32];       /* "" when none */
 } fs_zeek;
 
 /* Copies what the Zeek columns need out of r. */
