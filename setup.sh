@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake libtool pkg-config libpcap-dev \
-libsqlite3-dev sqlite3 check libcsv-dev tcpdump python3 bsdextrautils time"
+libsqlite3-dev sqlite3 check libcsv-dev tcpdump python3 bsdextrautils time \
+postgresql libpq-dev"
 
 missing=""
 for p in $PKGS; do

@@ -16,6 +16,8 @@
 #include "flowcore.h"
 #include "flowstore_db.h"
 #include "flowstore_import.h"
+#include "flowstore_jobs.h"
+#include "flowstore_pg.h"
 #include "flowstore_sha256.h"
 
 #define PROG "flowstore"
@@ -24,6 +26,7 @@ enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STATS, OPT_SHA256, OPT_HELP, OPT_VERS
 
 static const struct option longopts[] = {
     {"database", required_argument, NULL, 'd'},
+    {"jobs", required_argument, NULL, 'j'},
     {"events", no_argument, NULL, OPT_EVENTS},
     {"replace", no_argument, NULL, OPT_REPLACE},
     {"stats", required_argument, NULL, OPT_STATS},
@@ -44,7 +47,10 @@ static void usage(FILE *out)
             "does and store one row per ended flow in the SQLite database DB. Each file\n"
             "is replayed on its own and stored whole in its own transaction, or not at\n"
             "all; a file stored before (same SHA-256) is skipped.\n\n"
-            "  -d, --database DB       the database (default flows.db), created if missing\n"
+            "  -d, --database DB       the database (default flows.db), created if missing;\n"
+            "                          a postgresql:// URI or a libpq connection string\n"
+            "                          (host=... dbname=...) names a PostgreSQL database\n"
+            "  -j, --jobs N            store N files at once (N processes, default 1)\n"
             "      --events            also store the full event sequence (table events)\n"
             "      --replace           store again a capture stored before, replacing it\n"
             "      --stats FILE        write the run summary as JSON to FILE\n"
@@ -96,30 +102,54 @@ static int print_digests(char **paths, int n)
     return status;
 }
 
-typedef struct tally {
-    unsigned stored, skipped, failed;
-    uint64_t flows;
-} tally;
+typedef fs_tally tally;
 
-/* Stores every file. Returns the exit status, or -1 when the database
- * could not be used at all (said on stderr). */
-static int store_all(const char *dbpath, const fs_import_opts *io, char **paths, int n,
-                     fc_replay_stats *total, tally *t)
+/* What store_all and the -j workers need. */
+typedef struct store_ctx {
+    const char *dbpath;
+    const fs_import_opts *io;
+    char **paths;
+    int n;
+} store_ctx;
+
+/* Stores every file (next NULL) or those `next` hands out. Returns the
+ * exit status, or < 0 when the database could not be used at all (said
+ * on stderr): -2 when PostgreSQL could not be reached, else -1. */
+static int store_all(void *ctxp, fs_next *next, fc_replay_stats *total, tally *t)
 {
+    const store_ctx *sc = ctxp;
+    const char *dbpath = sc->dbpath;
+    char **paths = sc->paths;
+    int n = sc->n;
     char err[FS_ERRBUF];
-    sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, PROG ": %s\n", err);
-        return -1;
+    sqlite3 *db = NULL;
+    fs_pg *pg = NULL;
+    fs_importer *im;
+    if (fs_pg_is_target(dbpath)) {
+        int unreachable;
+        if (!(pg = fs_pg_open(dbpath, &stop, &unreachable, err, sizeof err))) {
+            fprintf(stderr, PROG ": %s\n", err);
+            return unreachable ? -2 : -1;
+        }
+        im = fs_importer_new_backend(fs_pg_backend(pg), sc->io, err, sizeof err);
+    } else {
+        if (!(db = fs_db_open(dbpath, &stop, err, sizeof err))) {
+            fprintf(stderr, PROG ": %s\n", err);
+            return -1;
+        }
+        im = fs_importer_new(db, sc->io, err, sizeof err);
     }
-    fs_importer *im = fs_importer_new(db, io, err, sizeof err);
     if (!im) {
-        fprintf(stderr, PROG ": %s: %s\n", dbpath, err);
+        fprintf(stderr, PROG ": %s: %s\n", pg ? "PostgreSQL" : dbpath, err);
         fs_db_close(db);
+        fs_pg_close(pg);
         return -1;
     }
     int status = 0;
-    for (int i = 0; i < n && !stop; i++) {
+    for (int k = 0; !stop; k++) {
+        int i = next ? fs_next_file(next) : k < n ? k : -1;
+        if (i < 0)
+            break;
         uint64_t flows;
         switch (fs_import_file(im, paths[i], total, &flows)) {
         case FS_STORED:
@@ -140,6 +170,7 @@ static int store_all(const char *dbpath, const fs_import_opts *io, char **paths,
         status = 1;
     fs_importer_free(im);
     fs_db_close(db);
+    fs_pg_close(pg);
     return status;
 }
 
@@ -168,7 +199,7 @@ int main(int argc, char **argv)
     fk_zeek_cli zc;
     fs_import_opts io;
     const char *dbpath = "flows.db", *statspath = NULL;
-    int digests = 0, c;
+    int digests = 0, jobs = 1, c;
 
     fk_replay_cli_init(&cli);
     fk_zeek_cli_init(&zc);
@@ -177,7 +208,7 @@ int main(int argc, char **argv)
     io.zeek = &zc;
     io.stop = &stop;
     io.current = &current;
-    while ((c = getopt_long(argc, argv, "d:f:qv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:j:qv", longopts, NULL)) != -1) {
         int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
         if (r == 0 && c != FK_OPT_ZEEK_FIELDS && (r = fk_zeek_cli_opt(&zc, PROG, c, optarg)) > 0) {
             char name[40];
@@ -192,6 +223,15 @@ int main(int argc, char **argv)
         case 'd':
             dbpath = optarg;
             break;
+        case 'j': {
+            uint64_t v;
+            if (fk_parse_u64(optarg, &v) != 0 || v < 1 || v > 256) {
+                fprintf(stderr, PROG ": --jobs: '%s' is not a number from 1 to 256\n", optarg);
+                return 2;
+            }
+            jobs = (int)v;
+            break;
+        }
         case OPT_EVENTS:
             io.events = 1;
             break;
@@ -261,12 +301,40 @@ int main(int argc, char **argv)
     tally t = {0, 0, 0, 0};
     memset(&total, 0, sizeof total);
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int status = store_all(dbpath, &io, argv + optind, argc - optind, &total, &t);
+    store_ctx sc = {dbpath, &io, argv + optind, argc - optind};
+    int status;
+    if (jobs > 1 && sc.n > 1) {
+        /* opened (created, migrated, judged) once here, so a database
+         * that cannot be used is said once */
+        char err[FS_ERRBUF];
+        status = 0;
+        if (fs_pg_is_target(dbpath)) {
+            int unreachable;
+            fs_pg *pg = fs_pg_open(dbpath, &stop, &unreachable, err, sizeof err);
+            if (!pg) {
+                fprintf(stderr, PROG ": %s\n", err);
+                status = unreachable ? -2 : -1;
+            }
+            fs_pg_close(pg);
+        } else {
+            sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
+            if (!db) {
+                fprintf(stderr, PROG ": %s\n", err);
+                status = -1;
+            }
+            fs_db_close(db);
+        }
+        if (status == 0)
+            status = fs_jobs_run(jobs < sc.n ? jobs : sc.n, sc.n, store_all, &sc, &stop,
+                                 &total, &t);
+    } else {
+        status = store_all(&sc, NULL, &total, &t);
+    }
     int64_t el = fk_elapsed_ns(&start);
     if (status < 0) {
         if (stats)
             fclose(stats);
-        return 1;
+        return status == -2 ? 2 : 1;
     }
     if (stop)
         fprintf(stderr, PROG ": interrupted\n");
