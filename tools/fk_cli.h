@@ -16,7 +16,8 @@ enum {
     FK_OPT_OTHER_TIMEOUT,
     FK_OPT_SWEEP_INTERVAL,
     FK_OPT_NO_FLUSH,
-    FK_OPT_SPEED
+    FK_OPT_SPEED,
+    FK_OPT_SHARD
 };
 
 /* Long options every replaying tool accepts, terminated by a zero entry
@@ -28,7 +29,8 @@ enum {
     {"other-timeout", required_argument, NULL, FK_OPT_OTHER_TIMEOUT},  \
     {"sweep-interval", required_argument, NULL, FK_OPT_SWEEP_INTERVAL},\
     {"no-flush", no_argument, NULL, FK_OPT_NO_FLUSH},                  \
-    {"filter", required_argument, NULL, 'f'}
+    {"filter", required_argument, NULL, 'f'},                         \
+    {"shard", required_argument, NULL, FK_OPT_SHARD}
 
 #define FK_REPLAY_HELP                                                              \
     "  -f, --filter EXPR       BPF filter (tcpdump syntax) applied to every file\n"  \
@@ -40,6 +42,8 @@ enum {
     "      --sweep-interval D  idle sweep period in packet time (default 1s)\n"     \
     "      --no-flush          at the end of input, leave live flows out instead\n"  \
     "                          of ending them with reason eof\n"                     \
+    "      --shard K/N         keep only the flows of shard K of N (0 <= K < N):\n"    \
+    "                          those whose five-tuple hashes to K (docs/scale-out.md)\n" \
     "  Durations: 300, 1.5s, 250ms, 90us, 2m, 1h.\n"
 
 typedef struct fk_replay_cli {

@@ -184,6 +184,13 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return 2;
     }
+    if (fk_zeek_cli_table_mode(&zc) && cli.ro.cfg.shard_n > 1) {
+        fprintf(stderr, PROG ": --shard applies to the seed tracker, not to --zeek\n");
+        if (stats)
+            fclose(stats);
+        fc_source_close(src);
+        return 2;
+    }
     if (fk_zeek_cli_table_mode(&zc)) {
         /* Zeek's connection table replaces the seed tracker */
         signal(SIGPIPE, SIG_IGN);

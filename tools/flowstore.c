@@ -276,6 +276,10 @@ int main(int argc, char **argv)
     /* The Zeek fields are always computed. Seed mode: each flow's Zeek
      * record is the tracker's user state (set up by flowstore_import.c).
      * --zeek replaces the tracker. */
+    if (fk_zeek_cli_table_mode(&zc) && cli.ro.cfg.shard_n > 1) {
+        fprintf(stderr, PROG ": --shard applies to the seed tracker, not to --zeek\n");
+        return 2;
+    }
     if (fk_zeek_cli_table_mode(&zc)) {
         if (zc.zo.tunnels == 2)
             zc.zo.tunnels = 1;

@@ -19,9 +19,10 @@ typedef struct fs_backend_ops {
     /* Whether the file's digest must be known before its capture row is
      * written (1), as when a capture of its size may be stored. */
     int (*hash_first)(void *b, uint64_t size);
-    /* Id of the capture with digest `sha`: > 0, 0 none, < 0 error. May
-     * wait for another loader of the same digest to finish. */
-    int64_t (*find_capture)(void *b, const char *sha);
+    /* Id of the capture with digest `sha` (and, where the backend keys
+     * captures by both, these replay options): > 0, 0 none, < 0 error.
+     * May wait for another loader of the same capture to finish. */
+    int64_t (*find_capture)(void *b, const char *sha, const char *options, size_t options_len);
     int (*delete_capture)(void *b, int64_t id);
     int (*add_capture)(void *b, int64_t reuse_id, const char *path, uint64_t size,
                        const char *sha, const char *options, size_t options_len,

@@ -333,7 +333,7 @@ static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
 static int64_t find_capture(fs_importer *im, const char *sha)
 {
     if (im->be)
-        return BE(im, find_capture)(im->be->ctx, sha);
+        return BE(im, find_capture)(im->be->ctx, sha, im->o.cli->given, im->o.cli->given_len);
     sqlite3_stmt *st = im->find;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);

@@ -848,17 +848,32 @@ static int pg_hash_first(void *b, uint64_t size)
     return 1; /* the digest claims the capture before the load */
 }
 
-static int64_t pg_find_capture(void *b, const char *sha)
+/* A capture is its file's digest with the replay options: the shards of
+ * one file (--shard K/N) are captures of their own. */
+static int64_t pg_find_capture(void *b, const char *sha, const char *options,
+                               size_t options_len)
 {
     fs_pg *pg = b;
-    char key[24], v[32];
-    /* 60 bits of the digest name its lock */
-    snprintf(key, sizeof key, "%" PRId64, (int64_t)strtoull(
-        (char[16]){sha[0], sha[1], sha[2], sha[3], sha[4], sha[5], sha[6], sha[7], sha[8],
-                   sha[9], sha[10], sha[11], sha[12], sha[13], sha[14], 0}, NULL, 16));
-    const char *p1[1] = {key}, *p2[1] = {sha};
-    if (value(pg, pg->conn, "SELECT pg_advisory_xact_lock($1::int8)", 1, p1, v, sizeof v) != 0 ||
-        value(pg, pg->conn, "SELECT id FROM captures WHERE sha256 = $1", 1, p2, v, sizeof v) != 0)
+    char key[24], v[32], hex[16];
+    char *opts = strndup(options, options_len);
+    if (!opts) {
+        snprintf(pg->err, sizeof pg->err, "%s", fc_strerror(FC_ENOMEM));
+        return -1;
+    }
+    /* the lock's name: 60 bits of the digest mixed with the options */
+    memcpy(hex, sha, 15);
+    hex[15] = '\0';
+    uint64_t h = strtoull(hex, NULL, 16);
+    for (size_t i = 0; i < options_len; i++)
+        h = (h ^ (unsigned char)options[i]) * UINT64_C(0x100000001b3);
+    snprintf(key, sizeof key, "%" PRId64, (int64_t)(h & ((UINT64_C(1) << 60) - 1)));
+    const char *p1[1] = {key}, *p2[2] = {sha, opts};
+    int rc = value(pg, pg->conn, "SELECT pg_advisory_xact_lock($1::int8)", 1, p1, v, sizeof v);
+    if (rc == 0)
+        rc = value(pg, pg->conn, "SELECT id FROM captures WHERE sha256 = $1 AND options = $2", 2,
+                   p2, v, sizeof v);
+    free(opts);
+    if (rc != 0)
         return -1;
     return v[0] ? strtoll(v, NULL, 10) : 0;
 }
