@@ -530,6 +530,22 @@ static int64_t day_of(int64_t ns)
     return (ns % NS_PER_DAY < 0) ? d - 1 : d;
 }
 
+/* After a lost connection (server restarted, backend terminated) the
+ * next capture starts on a new one; the lost capture was rolled back by
+ * the server. */
+static int reconnect(fs_pg *pg, PGconn *c)
+{
+    if (PQstatus(c) == CONNECTION_OK)
+        return 0;
+    PQreset(c);
+    if (PQstatus(c) != CONNECTION_OK) {
+        set_err(pg, c, "reconnecting");
+        return -1;
+    }
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
+    return 0;
+}
+
 /* Creates and attaches the partition of `day` unless there is one, in a
  * transaction of its own on the second connection. */
 static int ensure_partition(fs_pg *pg, int64_t day)
@@ -539,6 +555,8 @@ static int ensure_partition(fs_pg *pg, int64_t day)
         snprintf(pg->err, sizeof pg->err, "%s", e);
         return -1;
     }
+    if (reconnect(pg, pg->admin) != 0)
+        return -1;
     PQsetNoticeProcessor(pg->admin, quiet_notice, NULL);
     time_t t = (time_t)(day * 86400);
     struct tm tm;
@@ -811,6 +829,8 @@ static int pg_begin(void *b)
 {
     fs_pg *pg = b;
     pg->day_cache = INT64_MIN;
+    if (reconnect(pg, pg->conn) != 0)
+        return -1;
     return cmd(pg, pg->conn, "BEGIN");
 }
 
