@@ -31,7 +31,10 @@ for d in 1 2 3; do
     done
 done
 cp "$FIX/reset.pcap" "$FIX/refused-v6.pcap" "$T/d2/"
-want_captures=11
+# flows on both sides of midnight (UTC) in one capture: the COPY stops
+# for the second day's partition and goes on
+"$FLOWGEN" --scenario idle-tcp --start 1700006300 -o "$T/d3/midnight.pcap" || fail flowgen
+want_captures=12
 want_flows=0
 for f in "$T"/d*/*.pcap; do
     want_flows=$((want_flows + $(ended_csv "$f" | wc -l)))
@@ -67,6 +70,9 @@ expect "indexes of each partition" "$(psql_q flows "SELECT count(DISTINCT indrel
     WHERE inhparent = 'flows'::regclass")" "$days"
 expect "BRIN on start_ns" "$(psql_q flows "SELECT count(*) FROM pg_indexes
     WHERE tablename = 'flows' AND indexdef LIKE '%USING brin (start_ns)%'")" 1
+expect "the capture across midnight" "$(psql_q flows "SELECT count(DISTINCT f.tableoid)
+    FROM flows AS f JOIN captures AS c ON c.id = f.capture_id
+    WHERE c.path LIKE '%midnight.pcap'")" 2
 # dropping a day is dropping its partition
 day=$(psql_q flows "SELECT c.relname FROM pg_inherits JOIN pg_class AS c ON c.oid = inhrelid
     WHERE inhparent = 'flows'::regclass ORDER BY 1 LIMIT 1")
