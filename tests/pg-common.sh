@@ -18,8 +18,13 @@ fi
 PSQL=$PGBIN/psql
 [ -x "$PSQL" ] || PSQL=$(command -v psql) || skip "no psql"
 
-# Its own directory (not $T: the server user must own it).
-PGTOP=$(mktemp -d "${TMPDIR:-/tmp}/fkpg.XXXXXX") || exit 99
+# Its own directory (not $T: the server user must own it); under /tmp
+# as root, where the postgres user can reach it whatever TMPDIR is.
+if [ "$(id -u)" = 0 ]; then
+    PGTOP=$(mktemp -d /tmp/fkpg.XXXXXX) || exit 99
+else
+    PGTOP=$(mktemp -d "${TMPDIR:-/tmp}/fkpg.XXXXXX") || exit 99
+fi
 PGSOCK=$PGTOP
 PGDATA_DIR=$PGTOP/data
 if [ "$(id -u)" = 0 ]; then
