@@ -112,6 +112,10 @@ if [ -n "${dbsize:-}" ]; then
         "$(awk -v r="${S[replay_lifecycle]}" -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", 100 * r / s}')% of flowreplay lifecycle's speed"
     echo "flowstore phases (one run): ${phases:-?}"
 fi
+if [ -x "$T/flowstore" ]; then # PostgreSQL against SQLite, -j (bench/pg.sh)
+    echo
+    top_builddir=$top bash "$here/pg.sh" -d "$dir" -r "$repeat" $([ "$scale" = 10 ] && echo -s)
+fi
 echo
 echo "pacing (--speed 1, 2000 packets 1 ms apart):"
 python3 - "$dir/paced.pcap" <<'PY'
