@@ -48,8 +48,17 @@ one_line_exit 1 "someone else's database" -- -d "host=$PGSOCK dbname=other user=
 grep -q 'not a flowkit database' "$T/err" || fail "other: $(cat "$T/err")"
 expect "other's tables untouched" "$(psql_q other "SELECT count(*) FROM pg_tables
     WHERE schemaname = 'public'")" 1
+# an older schema version is brought up to date (the views made again)
+psql_q pwdb "UPDATE flowstore_meta SET schema_version = 1; DROP VIEW conn" >/dev/null ||
+    fail "UPDATE"
+PGPASSWORD=right "$FLOWSTORE" -q -d "host=$PGSOCK dbname=pwdb user=pwuser" "$FIX/refused.pcap" ||
+    fail "storing into an older schema"
+expect "migrated" "$(psql_q pwdb 'SELECT schema_version FROM flowstore_meta')" 2
+expect "views made again" "$(psql_q pwdb 'SELECT count(*) FROM conn')" \
+    "$(psql_q pwdb 'SELECT count(*) FROM flows')"
+expect "captures kept" "$(psql_q pwdb 'SELECT count(*) FROM captures')" 2
 psql_q pwdb "UPDATE flowstore_meta SET schema_version = 99" >/dev/null || fail "UPDATE"
-PGPASSWORD=right "$FLOWSTORE" -q -d "host=$PGSOCK dbname=pwdb user=pwuser" "$FIX/refused.pcap" \
+PGPASSWORD=right "$FLOWSTORE" -q -d "host=$PGSOCK dbname=pwdb user=pwuser" "$FIX/icmp-echo.pcap" \
     2>"$T/err"
 expect "newer schema status" $? 1
 grep -q 'newer than this flowstore' "$T/err" || fail "newer schema: $(cat "$T/err")"

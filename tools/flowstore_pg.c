@@ -110,11 +110,9 @@ static void one_line(char *dst, size_t cap, const char *msg)
             sep = 1;
             continue;
         }
+        if (sep && (*s == '\t' || *s == ' '))
+            continue; /* the next line's indent */
         if (sep) {
-            while (*s == '\t' || *s == ' ')
-                s++;
-            if (!*s)
-                break;
             if (n + 3 < cap) {
                 dst[n++] = ';';
                 dst[n++] = ' ';
@@ -123,7 +121,6 @@ static void one_line(char *dst, size_t cap, const char *msg)
         }
         dst[n++] = *s;
     }
-    /* trailing "; " of a message ending in a newline never gets here */
     dst[n] = '\0';
     if (n >= 8 && strncmp(dst, "ERROR:  ", 8) == 0)
         memmove(dst, dst + 8, n - 7);
