@@ -11,7 +11,8 @@ PKGS="build-essential autoconf automake libtool pkg-config libpcap-dev \
 libsqlite3-dev sqlite3 check libcsv-dev tcpdump python3 bsdextrautils time \
 chromium tshark \
 zlib1g-dev libzstd-dev liblzma-dev libbz2-dev liblz4-dev gzip zstd xz-utils bzip2 lz4 \
-libndpi-dev"
+libndpi-dev \
+postgresql libpq-dev"
 
 LOG=setup.log
 : >"$LOG"

@@ -176,6 +176,10 @@ if [ -n "${dbsize:-}" ]; then
         "$(awk -v r="${S[replay_lifecycle]}" -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", 100 * r / s}')% of flowreplay lifecycle's speed"
     echo "flowstore phases (one run): ${phases:-?}"
 fi
+if [ -x "$T/flowstore" ]; then # PostgreSQL against SQLite, -j (bench/pg.sh)
+    echo
+    top_builddir=$top bash "$here/pg.sh" -d "$dir" -r "$repeat" $([ "$scale" = 10 ] && echo -s)
+fi
 echo
 echo "service column (nDPI), with / without (--no-service), alternating runs:"
 echo "  flowreplay --zeek: ${S[svc_zeek]} s / ${S[svc_zeek_off]} s = x$(ratio "${S[svc_zeek_off]}" "${S[svc_zeek]}")"

@@ -75,6 +75,28 @@ uint64_t fc_key_hash(const fc_key *k, uint64_t seed)
     return h;
 }
 
+uint64_t fc_key_shard_hash(const fc_key *k)
+{
+    uint8_t b[1 + 1 + 16 + 2 + 16 + 2];
+    size_t alen = k->family == FC_AF_INET6 ? 16 : 4, n = 0;
+    b[n++] = k->family;
+    b[n++] = k->proto;
+    memcpy(b + n, k->a, alen);
+    n += alen;
+    b[n++] = (uint8_t)(k->port_a >> 8);
+    b[n++] = (uint8_t)k->port_a;
+    memcpy(b + n, k->b, alen);
+    n += alen;
+    b[n++] = (uint8_t)(k->port_b >> 8);
+    b[n++] = (uint8_t)k->port_b;
+    uint64_t h = UINT64_C(0xcbf29ce484222325); /* FNV-1a offset basis */
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= UINT64_C(0x100000001b3); /* FNV prime */
+    }
+    return h;
+}
+
 char *fc_addr_format(int family, const uint8_t *a, char *buf, size_t cap)
 {
     if (family != FC_AF_INET6) {

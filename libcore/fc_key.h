@@ -48,6 +48,13 @@ static inline int fc_key_equal(const fc_key *x, const fc_key *y)
 /* Seeded hash of a key (keyed against hash flooding). */
 uint64_t fc_key_hash(const fc_key *k, uint64_t seed);
 
+/* A hash of the key that is the same in every run and on every machine
+ * (unlike fc_key_hash, seeded per run), for splitting flows among
+ * processes: 64-bit FNV-1a over family, protocol, address a, port a
+ * (big-endian), address b, port b (big-endian); 4 address bytes for
+ * IPv4, 16 for IPv6. */
+uint64_t fc_key_shard_hash(const fc_key *k);
+
 /* True if either endpoint uses `port`. */
 static inline int fc_key_either_port(const fc_key *k, uint16_t port)
 {

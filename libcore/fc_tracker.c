@@ -225,6 +225,10 @@ static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *k
     if (d->proto != FC_PROTO_TCP && d->proto != FC_PROTO_UDP)
         d->sport = d->dport = 0;
     *o = fc_key_make(key, d->family, d->src, d->sport, d->dst, d->dport, d->proto);
+    /* another shard's flow: never tracked, so it costs no memory and
+     * evicts nothing here */
+    if (t->cfg.shard_n > 1 && fc_key_shard_hash(key) % t->cfg.shard_n != t->cfg.shard_k)
+        return 0;
     return 1;
 }
 

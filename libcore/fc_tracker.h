@@ -28,6 +28,11 @@ typedef struct fc_tracker_config {
     fc_ts sweep_interval;     /* default 1 s; used by drivers, not here */
     uint64_t hash_seed;       /* 0: pick one at random (output never
                                  depends on it) */
+    /* Sharding: with shard_n > 1, only packets whose canonical key has
+     * fc_key_shard_hash(key) % shard_n == shard_k are tracked; the
+     * others are unmatched. The N shards of a capture, replayed on their
+     * own, together give its flows (see docs/scale-out.md). */
+    uint32_t shard_k, shard_n;
 } fc_tracker_config;
 
 /* Fills *cfg with the defaults above. */

@@ -166,6 +166,26 @@ int fk_replay_cli_opt(fk_replay_cli *c, const char *prog, int opt, const char *a
         remember(c, name, arg);
         return 1;
     }
+    case FK_OPT_SHARD: {
+        uint64_t k, nn;
+        const char *slash = strchr(arg, '/');
+        char kbuf[24];
+        size_t kl = slash ? (size_t)(slash - arg) : 0;
+        if (slash && kl < sizeof kbuf) {
+            memcpy(kbuf, arg, kl);
+            kbuf[kl] = '\0';
+        }
+        if (!slash || kl >= sizeof kbuf || fk_parse_u64(kbuf, &k) != 0 ||
+            fk_parse_u64(slash + 1, &nn) != 0 || nn < 1 || nn > 65536 || k >= nn) {
+            fprintf(stderr, "%s: --shard: '%s' is not K/N with 0 <= K < N <= 65536\n", prog,
+                    arg);
+            return -1;
+        }
+        c->ro.cfg.shard_k = (uint32_t)k;
+        c->ro.cfg.shard_n = (uint32_t)nn;
+        remember(c, "--shard", arg);
+        return 1;
+    }
     case FK_OPT_MAX_FLOWS:
         if (fk_parse_u64(arg, &n) != 0 || n == 0 || n > UINT32_MAX - 2) {
             fprintf(stderr, "%s: --max-flows: '%s' is not a number of flows (1..%u)\n", prog,

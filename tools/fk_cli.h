@@ -18,7 +18,8 @@ enum {
     FK_OPT_NO_FLUSH,
     FK_OPT_SPEED,
     FK_OPT_FROM,
-    FK_OPT_TO
+    FK_OPT_TO,
+    FK_OPT_SHARD
 };
 
 /* Long options every replaying tool accepts, terminated by a zero entry
@@ -32,7 +33,8 @@ enum {
     {"no-flush", no_argument, NULL, FK_OPT_NO_FLUSH},                  \
     {"from", required_argument, NULL, FK_OPT_FROM},                    \
     {"to", required_argument, NULL, FK_OPT_TO},                        \
-    {"filter", required_argument, NULL, 'f'}
+    {"filter", required_argument, NULL, 'f'},                         \
+    {"shard", required_argument, NULL, FK_OPT_SHARD}
 
 #define FK_REPLAY_HELP                                                              \
     "  -f, --filter EXPR       BPF filter (tcpdump syntax) applied to every file\n"  \
@@ -47,6 +49,8 @@ enum {
     "      --from TIME         leave out packets before TIME\n"                      \
     "      --to TIME           leave out packets at or after TIME; flows still\n"    \
     "                          live there end at TIME with reason eof\n"            \
+    "      --shard K/N         keep only the flows of shard K of N (0 <= K < N):\n"    \
+    "                          those whose five-tuple hashes to K (docs/scale-out.md)\n" \
     "  Durations: 300, 1.5s, 250ms, 90us, 2m, 1h. Times: epoch seconds\n"          \
     "  (1700000000.25) or ISO 8601 UTC (2023-11-14T22:13:20.25Z).\n"
 

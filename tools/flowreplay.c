@@ -233,6 +233,13 @@ static int run(int argc, char **argv, const char **inputs)
         fc_source_close(src);
         return 2;
     }
+    if (fk_zeek_cli_table_mode(&zc) && cli.ro.cfg.shard_n > 1) {
+        fprintf(stderr, PROG ": --shard applies to the seed tracker, not to --zeek\n");
+        if (stats)
+            fclose(stats);
+        fc_source_close(src);
+        return 2;
+    }
     if (fk_zeek_cli_table_mode(&zc)) {
         /* Zeek's connection table replaces the seed tracker */
         signal(SIGPIPE, SIG_IGN);

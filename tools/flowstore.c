@@ -17,6 +17,8 @@
 #include "flowstore_db.h"
 #include "flowstore_import.h"
 #include "flowstore_settings.h"
+#include "flowstore_jobs.h"
+#include "flowstore_pg.h"
 #include "flowstore_sha256.h"
 
 #define PROG "flowstore"
@@ -25,6 +27,7 @@ enum { OPT_EVENTS = 2000, OPT_REPLACE, OPT_STRICT, OPT_MERGE, OPT_STATS, OPT_SHA
 
 static const struct option longopts[] = {
     {"database", required_argument, NULL, 'd'},
+    {"jobs", required_argument, NULL, 'j'},
     {"events", no_argument, NULL, OPT_EVENTS},
     {"replace", no_argument, NULL, OPT_REPLACE},
     {"strict", no_argument, NULL, OPT_STRICT},
@@ -48,7 +51,10 @@ static void usage(FILE *out)
             "is replayed on its own and stored in its own transaction; a damaged file\n"
             "is stored up to the damage (status truncated); a file stored before (same\n"
             "SHA-256) is skipped.\n\n"
-            "  -d, --database DB       the database (default flows.db), created if missing\n"
+            "  -d, --database DB       the database (default flows.db), created if missing;\n"
+            "                          a postgresql:// URI or a libpq connection string\n"
+            "                          (host=... dbname=...) names a PostgreSQL database\n"
+            "  -j, --jobs N            store N files at once (N processes, default 1)\n"
             "  -r FILE                 store FILE (as tcpdump -r; repeatable, with the\n"
             "                          operands after)\n"
             "      --events            also store the full event sequence (table events)\n"
@@ -109,33 +115,57 @@ static int print_digests(char **paths, int n)
     return status;
 }
 
-typedef struct tally {
-    unsigned stored, skipped, failed, truncated;
-    uint64_t flows;
-} tally;
+typedef fs_tally tally;
 
-/* Stores every file. Returns the exit status, or -1 when the database
- * could not be used at all (said on stderr). */
-static int store_all(const char *dbpath, const fs_import_opts *io, char **paths, int n,
-                     int merge, fc_replay_stats *total, tally *t)
+/* What store_all and the -j workers need. */
+typedef struct store_ctx {
+    const char *dbpath;
+    const fs_import_opts *io;
+    char **paths;
+    int n;
+    int merge;  /* --merge: the n files are one set, stored once */
+} store_ctx;
+
+/* Stores every file (next NULL) or those `next` hands out. Returns the
+ * exit status, or < 0 when the database could not be used at all (said
+ * on stderr): -2 when PostgreSQL could not be reached, else -1. */
+static int store_all(void *ctxp, fs_next *next, fc_replay_stats *total, tally *t)
 {
+    const store_ctx *sc = ctxp;
+    const char *dbpath = sc->dbpath;
+    char **paths = sc->paths;
+    int n = sc->n;
     char err[FS_ERRBUF];
-    sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, PROG ": %s\n", err);
-        return -1;
+    sqlite3 *db = NULL;
+    fs_pg *pg = NULL;
+    fs_importer *im;
+    if (fs_pg_is_target(dbpath)) {
+        int unreachable;
+        if (!(pg = fs_pg_open(dbpath, &stop, &unreachable, err, sizeof err))) {
+            fprintf(stderr, PROG ": %s\n", err);
+            return unreachable ? -2 : -1;
+        }
+        im = fs_importer_new_backend(fs_pg_backend(pg), sc->io, err, sizeof err);
+    } else {
+        if (!(db = fs_db_open(dbpath, &stop, err, sizeof err))) {
+            fprintf(stderr, PROG ": %s\n", err);
+            return -1;
+        }
+        im = fs_importer_new(db, sc->io, err, sizeof err);
     }
-    fs_importer *im = fs_importer_new(db, io, err, sizeof err);
     if (!im) {
-        fprintf(stderr, PROG ": %s: %s\n", dbpath, err);
+        fprintf(stderr, PROG ": %s: %s\n", pg ? "PostgreSQL" : dbpath, err);
         fs_db_close(db);
+        fs_pg_close(pg);
         return -1;
     }
     int status = 0;
-    /* --merge: the files are one set, stored once */
-    for (int i = 0; i < (merge ? 1 : n) && !stop; i++) {
+    for (int k = 0; !stop; k++) {
+        int i = sc->merge ? (k == 0 ? 0 : -1) : next ? fs_next_file(next) : k < n ? k : -1;
+        if (i < 0)
+            break;
         uint64_t flows;
-        fs_result r = merge ? fs_import_set(im, (const char *const *)paths, (size_t)n, total, &flows)
+        fs_result r = sc->merge ? fs_import_set(im, (const char *const *)paths, (size_t)n, total, &flows)
                             : fs_import_file(im, paths[i], total, &flows);
         switch (r) {
         case FS_STORED:
@@ -162,6 +192,7 @@ static int store_all(const char *dbpath, const fs_import_opts *io, char **paths,
         status = 1;
     fs_importer_free(im);
     fs_db_close(db);
+    fs_pg_close(pg);
     return status;
 }
 
@@ -193,7 +224,7 @@ static int run(int argc, char **argv, char **inputs)
     fs_import_opts io;
     const char *dbpath = "flows.db", *statspath = NULL, *lsp = NULL;
     char settings[1024];
-    int digests = 0, merge = 0, c;
+    int digests = 0, merge = 0, jobs = 1, c;
 
     fk_replay_cli_init(&cli);
     fk_zeek_cli_init(&zc);
@@ -202,7 +233,7 @@ static int run(int argc, char **argv, char **inputs)
     io.zeek = &zc;
     io.stop = &stop;
     io.current = &current;
-    while ((c = getopt_long(argc, argv, "d:f:qvr:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:j:qvr:h", longopts, NULL)) != -1) {
         int r = fk_replay_cli_opt(&cli, PROG, c, optarg);
         if (r == 0 && c != FK_OPT_ZEEK_FIELDS && (r = fk_zeek_cli_opt(&zc, PROG, c, optarg)) > 0) {
             char name[40];
@@ -222,6 +253,15 @@ static int run(int argc, char **argv, char **inputs)
         case 'r':
             inputs[ninputs++] = optarg;
             break;
+        case 'j': {
+            uint64_t v;
+            if (fk_parse_u64(optarg, &v) != 0 || v < 1 || v > 256) {
+                fprintf(stderr, PROG ": --jobs: '%s' is not a number from 1 to 256\n", optarg);
+                return 2;
+            }
+            jobs = (int)v;
+            break;
+        }
         case OPT_EVENTS:
             io.events = 1;
             break;
@@ -274,6 +314,10 @@ static int run(int argc, char **argv, char **inputs)
     /* The Zeek fields are always computed. Seed mode: each flow's Zeek
      * record is the tracker's user state (set up by flowstore_import.c).
      * --zeek replaces the tracker. */
+    if (fk_zeek_cli_table_mode(&zc) && cli.ro.cfg.shard_n > 1) {
+        fprintf(stderr, PROG ": --shard applies to the seed tracker, not to --zeek\n");
+        return 2;
+    }
     if (fk_zeek_cli_table_mode(&zc)) {
         if (zc.zo.tunnels == 2)
             zc.zo.tunnels = 1;
@@ -290,6 +334,15 @@ static int run(int argc, char **argv, char **inputs)
         return 2;
     }
     io.settings = settings;
+    if (fs_pg_is_target(dbpath)) {
+        /* The PostgreSQL backend stores captures whole: sets, and damaged
+         * captures kept up to the damage, are SQLite's for now */
+        if (merge) {
+            fprintf(stderr, PROG ": --merge: not supported with a PostgreSQL database yet\n");
+            return 2;
+        }
+        io.strict = 1;
+    }
 
     FILE *stats = NULL;
     if (statspath && !(stats = fopen(statspath, "w"))) {
@@ -305,12 +358,40 @@ static int run(int argc, char **argv, char **inputs)
     tally t = {0, 0, 0, 0, 0};
     memset(&total, 0, sizeof total);
     clock_gettime(CLOCK_MONOTONIC, &start);
-    int status = store_all(dbpath, &io, inputs, ninputs, merge, &total, &t);
+    store_ctx sc = {dbpath, &io, inputs, ninputs, merge};
+    int status;
+    if (jobs > 1 && sc.n > 1 && !merge) {
+        /* opened (created, migrated, judged) once here, so a database
+         * that cannot be used is said once */
+        char err[FS_ERRBUF];
+        status = 0;
+        if (fs_pg_is_target(dbpath)) {
+            int unreachable;
+            fs_pg *pg = fs_pg_open(dbpath, &stop, &unreachable, err, sizeof err);
+            if (!pg) {
+                fprintf(stderr, PROG ": %s\n", err);
+                status = unreachable ? -2 : -1;
+            }
+            fs_pg_close(pg);
+        } else {
+            sqlite3 *db = fs_db_open(dbpath, &stop, err, sizeof err);
+            if (!db) {
+                fprintf(stderr, PROG ": %s\n", err);
+                status = -1;
+            }
+            fs_db_close(db);
+        }
+        if (status == 0)
+            status = fs_jobs_run(jobs < sc.n ? jobs : sc.n, sc.n, store_all, &sc, &stop,
+                                 &total, &t);
+    } else {
+        status = store_all(&sc, NULL, &total, &t);
+    }
     int64_t el = fk_elapsed_ns(&start);
     if (status < 0) {
         if (stats)
             fclose(stats);
-        return 1;
+        return status == -2 ? 2 : 1;
     }
     if (stop)
         fprintf(stderr, PROG ": interrupted\n");

@@ -34,6 +34,7 @@
 #include <time.h>
 #include "fc_error.h"
 #include "flowcore.h"
+#include "flowstore_backend.h"
 #include "flowstore_db.h"
 #include "flowstore_import.h"
 #include "flowstore_pipe.h"
@@ -60,6 +61,7 @@ typedef struct fs_flow {
 
 struct fs_importer {
     sqlite3 *db;
+    const fs_backend *be; /* another database than SQLite, or NULL */
     fs_import_opts o;
     fs_rows *rows;
     sqlite3_stmt *find, *find_other, *same_size, *add, *totals;
@@ -138,6 +140,64 @@ fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, si
     return im;
 }
 
+fs_importer *fs_importer_new_backend(const fs_backend *be, const fs_import_opts *o, char *err,
+                                     size_t cap)
+{
+    fs_importer *im = calloc(1, sizeof *im);
+    if (!im) {
+        snprintf(err, cap, "%s", fc_strerror(FC_ENOMEM));
+        return NULL;
+    }
+    im->be = be;
+    im->o = *o;
+    return im;
+}
+
+/* Where the importer writes: SQLite through its own statements, or the
+ * backend (flowstore_backend.h). */
+#define BE(im, call) ((im)->be->ops->call)
+static int row_flow(fs_importer *im, int64_t cid, int64_t no, const fc_event *ev,
+                    const fs_zeek *z)
+{
+    return im->be ? BE(im, flow)(im->be->ctx, cid, no, ev, z) : fs_rows_flow(im->rows, cid, no, ev, z);
+}
+
+static int row_event(fs_importer *im, int64_t cid, int64_t seq, const fc_event *ev)
+{
+    return im->be ? BE(im, event)(im->be->ctx, cid, seq, ev) : fs_rows_event(im->rows, cid, seq, ev);
+}
+
+static int rows_flush(fs_importer *im)
+{
+    return im->be ? BE(im, flush)(im->be->ctx) : fs_rows_flush(im->rows);
+}
+
+static void rows_discard(fs_importer *im)
+{
+    if (im->be)
+        BE(im, discard)(im->be->ctx);
+    else
+        fs_rows_discard(im->rows);
+}
+
+static int db_begin(fs_importer *im)
+{
+    return im->be ? BE(im, begin)(im->be->ctx) : fs_db_begin(im->db);
+}
+
+static int db_commit(fs_importer *im)
+{
+    return im->be ? BE(im, commit)(im->be->ctx) : fs_db_exec(im->db, "COMMIT");
+}
+
+static void db_rollback(fs_importer *im)
+{
+    if (im->be)
+        BE(im, rollback)(im->be->ctx);
+    else
+        fs_db_rollback(im->db);
+}
+
 void fs_importer_free(fs_importer *im)
 {
     if (!im)
@@ -192,7 +252,7 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
     }
     const fc_event *ev = &it->u.e.ev;
     if (c->im->o.events)
-        rc = fs_rows_event(c->im->rows, c->id, ++c->seq, ev);
+        rc = row_event(c->im, c->id, ++c->seq, ev);
     if (rc == SQLITE_OK && ev->type == FC_EV_ENDED) {
         fs_zeek z;
         const fc_zeek_rec *r = NULL;
@@ -202,7 +262,7 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
             r = &it->u.e.rec;
         if (r)
             fs_zeek_take(&z, r, zo->cid_seed);
-        rc = fs_rows_flow(c->im->rows, c->id, ++c->flows, ev, r ? &z : NULL);
+        rc = row_flow(c->im, c->id, ++c->flows, ev, r ? &z : NULL);
     }
     if (rc != SQLITE_OK)
         c->dberr = rc;
@@ -292,6 +352,8 @@ static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
  * when none, < 0 on error. */
 static int64_t find_capture(fs_importer *im, const char *sha)
 {
+    if (im->be)
+        return BE(im, find_capture)(im->be->ctx, sha, im->o.cli->given, im->o.cli->given_len);
     sqlite3_stmt *st = im->find;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, im->o.settings, -1, SQLITE_STATIC);
@@ -306,6 +368,8 @@ static int64_t find_capture(fs_importer *im, const char *sha)
  * 0 when none, < 0 on error. */
 static int64_t find_other_run(fs_importer *im, const char *sha)
 {
+    if (im->be) /* PostgreSQL keys captures by digest and options as given */
+        return 0;
     sqlite3_stmt *st = im->find_other;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -318,6 +382,8 @@ static int64_t find_other_run(fs_importer *im, const char *sha)
  * can only be a duplicate of a capture of its own size. */
 static int size_stored(fs_importer *im, uint64_t size)
 {
+    if (im->be)
+        return BE(im, hash_first)(im->be->ctx, size);
     sqlite3_stmt *st = im->same_size;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
     int rc = sqlite3_step(st);
@@ -327,6 +393,8 @@ static int size_stored(fs_importer *im, uint64_t size)
 
 static int delete_capture(fs_importer *im, int64_t id)
 {
+    if (im->be)
+        return BE(im, delete_capture)(im->be->ctx, id);
     char sql[256];
     snprintf(sql, sizeof sql,
              "DELETE FROM events WHERE capture_id = %" PRId64 ";"
@@ -340,6 +408,9 @@ static int delete_capture(fs_importer *im, int64_t id)
 static int add_capture(fs_importer *im, capture *c, int64_t reuse_id, const char *path,
                        uint64_t size, const char *sha)
 {
+    if (im->be)
+        return BE(im, add_capture)(im->be->ctx, reuse_id, path, size, sha, im->o.cli->given,
+                                   im->o.cli->given_len, &c->id);
     sqlite3_stmt *st = im->add;
     if (reuse_id > 0)
         sqlite3_bind_int64(st, 1, reuse_id);
@@ -372,6 +443,8 @@ static int add_capture(fs_importer *im, capture *c, int64_t reuse_id, const char
  * never undercounts. */
 static int drop_indexes(fs_importer *im, capture *c, uint64_t size)
 {
+    if (im->be)
+        return 0; /* the backend's indexes stay */
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(im->db, "SELECT coalesce(max(id), 0) FROM flows", -1, &st,
                                 NULL);
@@ -447,6 +520,9 @@ static void free_indexes(capture *c)
 static int store_totals(fs_importer *im, capture *c, const fc_source *src, const char *sha,
                         uint64_t size, int is_set)
 {
+    if (im->be) /* PostgreSQL: one file; sets are refused before (flowstore.c) */
+        return BE(im, store_totals)(im->be->ctx, c->id, fc_source_file_info(src, 0), c->flows,
+                                     sha, size);
     uint64_t packets = 0;
     fc_ts first = 0, last = 0;
     for (size_t i = 0; i < fc_source_nfiles(src); i++) {
@@ -502,7 +578,7 @@ static void add_stats(fc_replay_stats *t, const fc_replay_stats *s)
 static void say_db_error(fs_importer *im, const char *path)
 {
     fprintf(stderr, PROG ": %s: not stored: database error: %s\n", path,
-            sqlite3_errmsg(im->db));
+            im->be ? BE(im, errmsg)(im->be->ctx) : sqlite3_errmsg(im->db));
 }
 
 /* --zeek: one record Zeek logs as an ended event, the way flowreplay
@@ -626,7 +702,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     fc_replay *rp = NULL;
     fc_replay_stats zst;
     memset(&zst, 0, sizeof zst);
-    fs_rows_discard(im->rows); /* left by a capture that failed */
+    rows_discard(im); /* left by a capture that failed */
     if (!table) {
         fc_replay_opts ro = im->o.cli->ro;
         ro.user_size = sizeof(fs_flow);
@@ -665,7 +741,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     fs_pipe_finish(c->pipe); /* c->dberr is set if storing failed */
     c->pipe = NULL;
     if (!c->dberr)
-        c->dberr = fs_rows_flush(im->rows);
+        c->dberr = rows_flush(im);
     fk_progress_done(&c->prog);
     if (table) {
         add_stats(total, &zst);
@@ -721,7 +797,7 @@ static fs_result hash_file(fs_importer *im, const char *path, fs_sha256_job *job
 
 static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
 {
-    fs_db_rollback(im->db);
+    db_rollback(im);
     if (!im->o.quiet)
         fprintf(stderr,
                 PROG ": %s: already stored as capture %" PRId64
@@ -833,7 +909,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         goto rollback;
     }
     int64_t ns_commit = fk_elapsed_ns(&t0);
-    if ((rc = fs_db_exec(im->db, "COMMIT")) != SQLITE_OK)
+    if ((rc = db_commit(im)) != SQLITE_OK)
         goto dberr;
     if (im->o.verbose)
         fprintf(stderr, PROG ": %s: replay and insert %.2f s, indexes %.2f s, commit %.2f s\n",
@@ -853,7 +929,7 @@ dberr:
     say_db_error(im, path);
     res = FS_FAILED;
 rollback:
-    fs_db_rollback(im->db);
+    db_rollback(im);
     if (res == FS_INTERRUPTED)
         fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);
     return res;
@@ -920,7 +996,7 @@ static fs_result import(fs_importer *im, const char *const *paths, size_t n, con
     memset(&c, 0, sizeof c);
     c.im = im;
     fs_result res;
-    int rc = fs_db_begin(im->db);
+    int rc = db_begin(im);
     if (rc != SQLITE_OK) {
         if (*im->o.stop) {
             fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);

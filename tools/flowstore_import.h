@@ -45,6 +45,11 @@ typedef struct fs_importer fs_importer;
 /* Prepares the statements on `db` (borrowed; must outlive the importer).
  * `o` is copied. NULL with a message in err on failure. */
 fs_importer *fs_importer_new(sqlite3 *db, const fs_import_opts *o, char *err, size_t cap);
+/* The same on another database than SQLite (flowstore_backend.h;
+ * borrowed, must outlive the importer). */
+struct fs_backend;
+fs_importer *fs_importer_new_backend(const struct fs_backend *be, const fs_import_opts *o,
+                                     char *err, size_t cap);
 /* Finalizes the statements. NULL is ok. */
 void fs_importer_free(fs_importer *im);
 
