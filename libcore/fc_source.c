@@ -51,7 +51,7 @@ struct fc_source {
     int failed;
     char err[FC_SOURCE_ERRBUF];
     const char *filter;
-    filt *filts;
+    filt **filts;         /* each apart: readers hold pointers to them */
     size_t nfilt;
     fc_source_file *seen; /* per file, as far as records were delivered */
     fc_readahead *ra;
@@ -207,28 +207,30 @@ static int walk_dir(fc_source *s, const char *dir, pathlist *l, char *err)
 static struct bpf_program *filter_for(fc_source *s, int dlt, char *msg, size_t msglen)
 {
     for (size_t i = 0; i < s->nfilt; i++)
-        if (s->filts[i].dlt == dlt)
-            return &s->filts[i].prog;
-    filt *nf = fc_realloc(s->filts, (s->nfilt + 1) * sizeof *nf);
+        if (s->filts[i]->dlt == dlt)
+            return &s->filts[i]->prog;
+    filt **nf = fc_realloc(s->filts, (s->nfilt + 1) * sizeof *nf);
     if (!nf) {
         snprintf(msg, msglen, "%s", fc_strerror(FC_ENOMEM));
         return NULL;
     }
     s->filts = nf;
-    pcap_t *p = pcap_open_dead(dlt, FILTER_SNAPLEN);
+    filt *f = fc_calloc(1, sizeof *f);
+    pcap_t *p = f ? pcap_open_dead(dlt, FILTER_SNAPLEN) : NULL;
     if (!p) {
+        fc_free(f);
         snprintf(msg, msglen, "%s", fc_strerror(FC_ENOMEM));
         return NULL;
     }
-    filt *f = &s->filts[s->nfilt];
     if (pcap_compile(p, &f->prog, s->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         snprintf(msg, msglen, "bad filter: %s", pcap_geterr(p));
         pcap_close(p);
+        fc_free(f);
         return NULL;
     }
     pcap_close(p);
     f->dlt = dlt;
-    s->nfilt++;
+    s->filts[s->nfilt++] = f;
     return &f->prog;
 }
 
@@ -421,8 +423,10 @@ static void free_source(fc_source *s)
 {
     for (size_t i = 0; i < s->n; i++)
         fc_capread_close(s->r[i].cr);
-    for (size_t i = 0; i < s->nfilt; i++)
-        pcap_freecode(&s->filts[i].prog);
+    for (size_t i = 0; i < s->nfilt; i++) {
+        pcap_freecode(&s->filts[i]->prog);
+        fc_free(s->filts[i]);
+    }
     for (size_t i = 0; i < s->nowned; i++)
         fc_free(s->owned[i]);
     for (size_t i = 0; i < s->nwarn; i++)

@@ -26,6 +26,16 @@ python3 "$SRC/tests/reader-pcapng.py" "$tmp/mixed2.pcapng" "$tmp/eth.pcap" "$tmp
     fail "big-endian pcapng, 2^-30 s, if_tsoffset: $(cat "$tmp/mixed2.err")"
 cmp -s "$tmp/want.csv" "$tmp/mixed2.csv" || fail "big-endian pcapng: rows differ"
 
+# -f is compiled once per link type met (libpcap's pcap_open_dead): the
+# same rows from the two pcaps and from the pcapng mixing them
+"$REPLAY" -q -f 'tcp port 80' "$tmp/eth.pcap" "$tmp/raw.pcap" >"$tmp/fw.csv" 2>"$tmp/fw.err" ||
+    fail "filter over two link types: $(cat "$tmp/fw.err")"
+"$REPLAY" -q -f 'tcp port 80' "$tmp/mixed.pcapng" >"$tmp/fm.csv" 2>"$tmp/fm.err" ||
+    fail "filter on mixed pcapng: $(cat "$tmp/fm.err")"
+cmp -s "$tmp/fw.csv" "$tmp/fm.csv" || fail "filter: mixed pcapng rows differ from the pcaps'"
+[ "$(wc -l <"$tmp/fw.csv")" -gt 10 ] && [ "$(wc -l <"$tmp/fw.csv")" -lt "$(wc -l <"$tmp/want.csv")" ] ||
+    fail "filter: $(wc -l <"$tmp/fw.csv") rows, not a strict part of $(wc -l <"$tmp/want.csv")"
+
 # times past 2038: a pcap's seconds are unsigned, to 2106-02-07
 "$FLOWGEN" --flows 20 --start 2200000000 -o "$tmp/y2039.pcap" || fail "flowgen 2039"
 "$REPLAY" -q --events lifecycle "$tmp/y2039.pcap" >"$tmp/y2039.csv" 2>"$tmp/y2039.err" ||
