@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fc_decode.h"
+#include "fc_service.h"
+#include "fc_timefmt.h"
 #include "fc_testframes.h"
 #include "fc_tracker.h"
 #include "fc_zeek.h"
@@ -832,6 +834,51 @@ START_TEST(timers_full_table_evicts_earliest)
 }
 END_TEST
 
+/* Names kept once, in the order added, at most FC_SERVICE_MAX_NAMES;
+ * written comma-separated as Zeek does. */
+START_TEST(service_names)
+{
+    fc_service_state st;
+    char buf[64];
+    memset(&st, 0, sizeof st);
+    ck_assert_uint_eq(fc_service_format(&st, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "");
+    fc_service_add(&st, FC_SVC_SMTP);
+    fc_service_add(&st, FC_SVC_SSL);
+    fc_service_add(&st, FC_SVC_SMTP);
+    fc_service_add(&st, 0);
+    fc_service_add(&st, FC_SVC_COUNT);
+    fc_service_format(&st, buf, sizeof buf);
+    ck_assert_str_eq(buf, "smtp,ssl");
+    fc_service_add(&st, FC_SVC_FTP_DATA);
+    fc_service_add(&st, FC_SVC_HTTP); /* past the cap: dropped */
+    fc_service_format(&st, buf, sizeof buf);
+    ck_assert_str_eq(buf, "smtp,ssl,ftp-data");
+    /* a short buffer keeps whole names only */
+    fc_service_format(&st, buf, 10);
+    ck_assert_str_eq(buf, "smtp,ssl");
+    ck_assert_ptr_null(fc_service_name(0));
+    ck_assert_str_eq(fc_service_name(FC_SVC_GTPV1), "gtpv1");
+    for (int c = 1; c < FC_SVC_COUNT; c++)
+        ck_assert_ptr_nonnull(fc_service_name(c));
+}
+END_TEST
+
+START_TEST(ts_iso)
+{
+    char buf[48];
+    ck_assert_uint_eq(fc_ts_format_iso(0, buf, sizeof buf), 30);
+    ck_assert_str_eq(buf, "1970-01-01T00:00:00.000000000Z");
+    fc_ts_format_iso(-1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1969-12-31T23:59:59.999999999Z");
+    fc_ts_format_iso(INT64_C(1735689600123456789), buf, sizeof buf);
+    ck_assert_str_eq(buf, "2025-01-01T00:00:00.123456789Z");
+    fc_ts_format_iso(INT64_C(951782400000000001), buf, sizeof buf); /* leap day */
+    ck_assert_str_eq(buf, "2000-02-29T00:00:00.000000001Z");
+    ck_assert_uint_eq(fc_ts_format_iso(0, buf, 39), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("zeek");
@@ -863,6 +910,8 @@ static Suite *suite(void)
     tcase_add_test(tu, sha1_ni_matches_portable);
     tcase_add_test(tu, tracker_hook);
     tcase_add_test(tu, likely_server_ports_list);
+    tcase_add_test(tu, service_names);
+    tcase_add_test(tu, ts_iso);
     suite_add_tcase(s, tu);
     TCase *tt = tcase_create("timers");
     tcase_add_checked_fixture(tt, setup, teardown);
