@@ -70,26 +70,32 @@ for f in "$QUERIES"/*.sql; do
     [ -f "$pgf" ] || pgf=$f
     run_sqlite "$name" <"$f"
     run_pg "$name" <"$pgf"
-    [ "$(wc -l <"$T/$name.sqlite")" -ge 2 ] || fail "$name: no rows"
+    # damaged-captures: none of these captures is damaged (and the
+    # PostgreSQL backend keeps none: it stores captures whole or not at all)
+    [ "$(wc -l <"$T/$name.sqlite")" -ge 2 ] || [ "$name" = damaged-captures ] ||
+        fail "$name: no rows"
     compare "$name"
     nq=$((nq + 1))
 done
 [ $nq -ge 10 ] || fail "only $nq queries in $QUERIES"
 
-# Every column of the conn view, every row.
+# Every column of the conn view, every row, but uid: SQLite stores the
+# connection's uid (fc_zeek_uid, schema 6), the PostgreSQL backend does
+# not yet and its view makes one from the ids.
 run_sqlite conn <<'SQL'
-SELECT ts, uid, "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", proto,
+SELECT ts, "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", proto,
        printf('%.9f', duration) AS duration, orig_bytes, resp_bytes, conn_state,
        missed_bytes, history, orig_pkts, orig_ip_bytes, resp_pkts, resp_ip_bytes,
        community_id, capture_id, start_ns, end_reason, seed_history, zeek
-FROM conn ORDER BY uid;
+FROM conn ORDER BY capture_id, start_ns, "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", proto;
 SQL
 run_pg conn <<'SQL'
-SELECT ts, uid, "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", proto,
+SELECT ts, "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", proto,
        to_char(duration, 'FM999999999990.000000000') AS duration, orig_bytes, resp_bytes,
        conn_state, missed_bytes, history, orig_pkts, orig_ip_bytes, resp_pkts, resp_ip_bytes,
        community_id, capture_id, start_ns, end_reason, seed_history, zeek
-FROM conn ORDER BY uid COLLATE "C";
+FROM conn ORDER BY capture_id, start_ns, host("id.orig_h") COLLATE "C", "id.orig_p",
+         host("id.resp_h") COLLATE "C", "id.resp_p", proto COLLATE "C";
 SQL
 [ "$(wc -l <"$T/conn.sqlite")" -gt 400 ] || fail "conn: too few rows"
 compare conn

@@ -49,6 +49,10 @@ extern const char fs_pg_views_sql[];
 #define NS_PER_DAY INT64_C(86400000000000)
 #define COPY_BUF (1u << 20)
 #define MAX_DAYS 4096
+/* The PostgreSQL schema's own version (flowstore_meta.schema_version),
+ * apart from SQLite's user_version: the two schemas move separately
+ * (SQLite's steps 3-7 are not mirrored here yet). */
+#define FS_PG_SCHEMA_VERSION 2
 
 /* Migration steps for PostgreSQL, as in flowstore_db.c: step `to` brings
  * version to-1 to `to`. Version 2 is the first PostgreSQL schema. */
@@ -299,20 +303,20 @@ static int setup_schema(fs_pg *pg, char *err, size_t cap)
                      who);
             goto refuse;
         }
-        if (ver > FS_SCHEMA_VERSION) {
+        if (ver > FS_PG_SCHEMA_VERSION) {
             snprintf(err, cap,
                      "%s: database schema version %ld is newer than this flowstore supports"
                      " (%d); use a newer flowstore",
-                     who, ver, FS_SCHEMA_VERSION);
+                     who, ver, FS_PG_SCHEMA_VERSION);
             goto refuse;
         }
-        if (ver < FS_SCHEMA_VERSION) {
+        if (ver < FS_PG_SCHEMA_VERSION) {
             for (const pg_step *s = steps; s->sql; s++)
-                if (s->to > ver && s->to <= FS_SCHEMA_VERSION && cmd(pg, c, s->sql) != 0)
+                if (s->to > ver && s->to <= FS_PG_SCHEMA_VERSION && cmd(pg, c, s->sql) != 0)
                     goto fail;
             char up[96];
             snprintf(up, sizeof up, "UPDATE flowstore_meta SET schema_version = %d",
-                     FS_SCHEMA_VERSION);
+                     FS_PG_SCHEMA_VERSION);
             if (cmd(pg, c, up) != 0 || cmd(pg, c, fs_pg_views_sql) != 0)
                 goto fail;
         }
@@ -331,7 +335,7 @@ static int setup_schema(fs_pg *pg, char *err, size_t cap)
         char meta[128];
         snprintf(meta, sizeof meta,
                  "INSERT INTO flowstore_meta (application, schema_version) VALUES ('flowkit', %d)",
-                 FS_SCHEMA_VERSION);
+                 FS_PG_SCHEMA_VERSION);
         if (cmd(pg, c, fs_pg_schema_sql) != 0 || cmd(pg, c, fs_pg_views_sql) != 0 ||
             cmd(pg, c, meta) != 0)
             goto fail;
