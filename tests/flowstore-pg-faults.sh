@@ -53,7 +53,7 @@ psql_q pwdb "UPDATE flowstore_meta SET schema_version = 1; DROP VIEW conn" >/dev
     fail "UPDATE"
 PGPASSWORD=right "$FLOWSTORE" -q -d "host=$PGSOCK dbname=pwdb user=pwuser" "$FIX/refused.pcap" ||
     fail "storing into an older schema"
-expect "migrated" "$(psql_q pwdb 'SELECT schema_version FROM flowstore_meta')" 2
+expect "migrated" "$(psql_q pwdb 'SELECT schema_version FROM flowstore_meta')" 3
 expect "views made again" "$(psql_q pwdb 'SELECT count(*) FROM conn')" \
     "$(psql_q pwdb 'SELECT count(*) FROM flows')"
 expect "captures kept" "$(psql_q pwdb 'SELECT count(*) FROM captures')" 2

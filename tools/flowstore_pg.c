@@ -51,8 +51,9 @@ extern const char fs_pg_views_sql[];
 #define MAX_DAYS 4096
 /* The PostgreSQL schema's own version (flowstore_meta.schema_version),
  * apart from SQLite's user_version: the two schemas move separately
- * (SQLite's steps 3-7 are not mirrored here yet). */
-#define FS_PG_SCHEMA_VERSION 2
+ * (version 3 mirrors SQLite's flows.uid and flows.service; SQLite's
+ * captures.status, settings and sets are not mirrored yet). */
+#define FS_PG_SCHEMA_VERSION 3
 
 /* Migration steps for PostgreSQL, as in flowstore_db.c: step `to` brings
  * version to-1 to `to`. Version 2 is the first PostgreSQL schema. */
@@ -60,7 +61,10 @@ typedef struct pg_step {
     int to;
     const char *sql;
 } pg_step;
-static const pg_step steps[] = {{0, NULL}};
+static const pg_step steps[] = {
+    {3, "ALTER TABLE flows ADD COLUMN IF NOT EXISTS uid text;"
+        " ALTER TABLE flows ADD COLUMN IF NOT EXISTS service text;"},
+    {0, NULL}};
 
 struct fs_pg {
     PGconn *conn;   /* loads */
@@ -414,7 +418,7 @@ static inline unsigned char *f_inet(unsigned char *p, int family, const uint8_t 
     return p + 4 + n;
 }
 
-/* Bytes a row can take at most: 31 fields of 4-byte lengths, text of
+/* Bytes a row can take at most: 33 fields of 4-byte lengths, text of
  * at most 64 bytes each, with room to spare. */
 #define ROW_MAX 4096
 
@@ -423,7 +427,7 @@ static const char flows_copy[] =
     " start_ns, end_ns, duration_ns, orig_pkts, resp_pkts, orig_bytes, resp_bytes,"
     " state, reason, history, zeek_history, conn_state, orig_ip_bytes, resp_ip_bytes,"
     " orig_payload_bytes, resp_payload_bytes, missed_bytes, community_id, zeek_orig_h,"
-    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts)"
+    " zeek_orig_p, zeek_resp_h, zeek_resp_p, zeek_orig_pkts, zeek_resp_pkts, uid, service)"
     " FROM STDIN (FORMAT binary)";
 static const char events_copy[] =
     "COPY events (capture_id, seq, ts_ns, event, proto, orig_h, orig_p, resp_h,"
@@ -657,7 +661,7 @@ static int pg_flow(void *b, int64_t capture_id, int64_t flow_no, const fc_event 
         pg->len = 0;
     }
     unsigned char *p = pg->buf + pg->len;
-    p = put16(p, 31);
+    p = put16(p, 33);
     p = f_i8(p, capture_id);
     p = f_i8(p, flow_no);
     p = f_key(p, ev);
@@ -673,7 +677,7 @@ static int pg_flow(void *b, int64_t capture_id, int64_t flow_no, const fc_event 
     fc_history_str(&ev->history, hist);
     p = f_text(p, hist);
     if (!z || !z->set) {
-        for (int k = 0; k < 14; k++)
+        for (int k = 0; k < 16; k++)
             p = f_null(p);
     } else {
         p = z->history[0] ? f_text(p, z->history) : f_null(p);
@@ -694,6 +698,8 @@ static int pg_flow(void *b, int64_t capture_id, int64_t flow_no, const fc_event 
         p = f_i4(p, z->resp_p);
         p = f_i8(p, (int64_t)z->orig_pkts);
         p = f_i8(p, (int64_t)z->resp_pkts);
+        p = f_text(p, z->uid);
+        p = z->service[0] ? f_text(p, z->service) : f_null(p);
     }
     pg->len = (size_t)(p - pg->buf);
     return 0;

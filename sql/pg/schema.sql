@@ -69,7 +69,10 @@ CREATE TABLE flows (
     zeek_resp_h        inet,
     zeek_resp_p        integer,
     zeek_orig_pkts     int8,
-    zeek_resp_pkts     int8
+    zeek_resp_pkts     int8,
+    uid                text,               -- fc_zeek_uid, as in flowreplay's conn.log
+                                           --   and SQLite's flows.uid (version 3)
+    service            text                -- Zeek's service (version 3); NULL: none
 ) PARTITION BY RANGE (start_ns);
 
 CREATE INDEX flows_start_ns ON flows USING brin (start_ns);

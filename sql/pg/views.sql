@@ -8,13 +8,15 @@ SELECT
     to_char(timestamp '1970-01-01' + (f.start_ns / 1000000000) * interval '1 second',
             'YYYY-MM-DD"T"HH24:MI:SS')
         || '.' || lpad((f.start_ns % 1000000000)::text, 9, '0') || 'Z'   AS ts,
-    'C' || lpad(to_hex(f.capture_id), greatest(4, length(to_hex(f.capture_id))), '0')
-        || lpad(to_hex(f.flow_no), greatest(8, length(to_hex(f.flow_no))), '0') AS uid,
+    coalesce(f.uid,
+             'C' || lpad(to_hex(f.capture_id), greatest(4, length(to_hex(f.capture_id))), '0')
+             || lpad(to_hex(f.flow_no), greatest(8, length(to_hex(f.flow_no))), '0')) AS uid,
     coalesce(f.zeek_orig_h, f.orig_h)                          AS "id.orig_h",
     coalesce(f.zeek_orig_p, f.orig_p)                          AS "id.orig_p",
     coalesce(f.zeek_resp_h, f.resp_h)                          AS "id.resp_h",
     coalesce(f.zeek_resp_p, f.resp_p)                          AS "id.resp_p",
     f.proto                                                    AS proto,
+    f.service                                                  AS service,
     f.duration_ns / 1e9::float8                                AS duration,
     f.orig_payload_bytes                                       AS orig_bytes,
     f.resp_payload_bytes                                       AS resp_bytes,

@@ -23,4 +23,4 @@ SELECT proto,
        count(*)                                 AS flows
 FROM flows
 GROUP BY proto, orig_h, orig_p, resp_h, resp_p
-ORDER BY bytes DESC, proto COLLATE "C", a COLLATE "C", port_a, b COLLATE "C", port_b;
+ORDER BY bytes DESC, proto COLLATE "C", host(orig_h) COLLATE "C", orig_p, host(resp_h) COLLATE "C", resp_p;
