@@ -24,7 +24,7 @@
 #define NG_BOM 0x1a2b3c4du
 #define MAX_SNAPLEN 262144u
 /* libpcap's ceiling for a pcapng block with the largest snap length */
-#define NG_MAX_BLOCK ((uint32_t)1 << 27) + 4096u
+#define NG_MAX_BLOCK (((uint32_t)1 << 27) + 4096u)
 
 enum { FMT_PCAP, FMT_PCAPNG };
 

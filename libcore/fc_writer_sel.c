@@ -88,12 +88,15 @@ fc__wsel *fc__wsel_new(const char *const *names, size_t ncore, const fc_writer_e
                 break;
             found = (int)s->n;
         }
-        const char *n = (size_t)found < ncore ? names[found] : ext->names[found - ncore];
+        /* found >= ncore only when ext has columns (total counts them) */
+        const char *n = (size_t)found < ncore ? names[found]
+                        : ext                 ? ext->names[found - ncore]
+                                              : "";
         s->col[s->n] = found;
         s->name[s->n] = n;
         s->num[s->n] = (size_t)found < ncore
                            ? (unsigned char)is_core_num(n)
-                           : (unsigned char)(ext->json_num && ext->json_num[found - ncore]);
+                           : (unsigned char)(ext && ext->json_num && ext->json_num[found - ncore]);
         s->n++;
         if (list) {
             p += len;
@@ -165,8 +168,10 @@ static char *json_text(char *p, const char *v, size_t n)
             *p++ = '\\';
             *p++ = (char)c;
         } else if (c < 0x20) {
-            memcpy(p, "\\u00", 4);
-            p += 4;
+            *p++ = '\\';
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
             *p++ = hex[c >> 4];
             *p++ = hex[c & 15];
         } else {

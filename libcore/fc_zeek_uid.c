@@ -38,8 +38,9 @@ void fc_zeek_uid(const fc_zeek_rec *r, char out[FC_ZEEK_UID_LEN])
     uint8_t in[6 + 2 + 32 + 4 + 8], dig[20];
     size_t alen = r->family == FC_AF_INET6 ? 16 : 4, n = 0;
     uint64_t start = (uint64_t)r->start;
-    memcpy(in, "fkuid1", 6);
-    n = 6;
+    static const uint8_t tag[6] = {'f', 'k', 'u', 'i', 'd', '1'};
+    memcpy(in, tag, sizeof tag);
+    n = sizeof tag;
     in[n++] = r->family;
     in[n++] = r->proto;
     memcpy(in + n, r->orig_h, alen);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 command -v clang >/dev/null || { echo "clang-werror: clang not installed"; exit 77; }
 flags="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 -fsyntax-only -D_GNU_SOURCE -Ilibcore -Itools -Itests -Ifuzz"
-flags="$flags $(pkg-config --cflags libpcap sqlite3 check)"
+flags="$flags $(pkg-config --cflags libpcap sqlite3 check libndpi libpq)"
 fail=0 n=0
 for f in libcore/*.c tools/*.c tools/flowquery/*.c tests/*.c bench/*.c; do
     n=$((n + 1))

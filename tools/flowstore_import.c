@@ -466,14 +466,18 @@ static int drop_indexes(fs_importer *im, capture *c, uint64_t size)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && c->nindex < MAX_INDEXES) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         const char *sql = (const char *)sqlite3_column_text(st, 1);
-        int i = c->nindex;
-        c->index_name[i] = name ? strdup(name) : NULL;
-        c->index_sql[i] = sql ? strdup(sql) : NULL;
-        c->nindex++;
-        if (!c->index_name[i] || !c->index_sql[i]) {
+        char *nm = name ? strdup(name) : NULL, *sq = sql ? strdup(sql) : NULL;
+        if (!nm || !sq) {
+            free(nm);
+            free(sq);
             rc = SQLITE_NOMEM;
             break;
         }
+        /* freed by free_indexes(), which import() runs on every path; the
+         * analyzer loses the capture between the two */
+        c->index_name[c->nindex] = nm; // NOLINT(clang-analyzer-unix.Malloc)
+        c->index_sql[c->nindex] = sq;  // NOLINT(clang-analyzer-unix.Malloc)
+        c->nindex++; // NOLINT(clang-analyzer-unix.Malloc)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)

@@ -399,7 +399,8 @@ static inline unsigned char *f_text(unsigned char *p, const char *s)
 {
     size_t n = strlen(s);
     p = put32(p, (uint32_t)n);
-    memcpy(p, s, n);
+    /* COPY's binary text field is its bytes, length first, no NUL */
+    memcpy(p, s, n); // NOLINT(bugprone-not-null-terminated-result)
     return p + n;
 }
 
