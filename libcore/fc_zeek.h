@@ -33,6 +33,14 @@ typedef struct fc_zeek_opts {
     uint8_t tunnels;          /* table: decapsulate tunnels (default on) */
     uint8_t pad;
     uint16_t cid_seed;        /* Community ID seed (default 0) */
+    /* Zeek's inactivity timeouts (0: its defaults). udp_inactivity also
+     * covers a TCP connection until one side leaves the handshake, as in
+     * Zeek; tcp_inactivity applies after that; icmp_inactivity covers
+     * every other protocol. Ports 21, 22, 23 and 513 still get one hour
+     * once established (Zeek's conn/inactivity.zeek), unless bare. */
+    fc_ts tcp_inactivity;     /* default 300 s */
+    fc_ts udp_inactivity;     /* default 60 s */
+    fc_ts icmp_inactivity;    /* default 60 s */
 } fc_zeek_opts;
 
 void fc_zeek_opts_default(fc_zeek_opts *o);
@@ -215,6 +223,8 @@ typedef struct fc_zeek_table_stats {
     uint64_t packets, dropped, conns, tunneled, frags_reassembled;
 } fc_zeek_table_stats;
 const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
+/* Connections live now (for a progress line). */
+size_t fc_zeek_table_count(const fc_zeek_table *t);
 
 /* --------------------------------------------------------------- TSV */
 

@@ -25,6 +25,20 @@ enum { FC__ZS_C = 0, FC__ZS_T, FC__ZS_W, FC__ZS_G };
 /* The start of a record: what packets touch, all that _begin clears. */
 #define FC__ZEEK_REC_HOT offsetof(fc_zeek_rec, gap)
 
+/* The inactivity timeouts in effect (fc_zeek_opts: 0 = Zeek's). */
+static inline fc_ts fc__zeek_udp_inactivity(const fc_zeek_opts *o)
+{
+    return o->udp_inactivity ? o->udp_inactivity : FC_SEC(60);
+}
+static inline fc_ts fc__zeek_tcp_inactivity(const fc_zeek_opts *o)
+{
+    return o->tcp_inactivity ? o->tcp_inactivity : FC_SEC(300);
+}
+static inline fc_ts fc__zeek_icmp_inactivity(const fc_zeek_opts *o)
+{
+    return o->icmp_inactivity ? o->icmp_inactivity : FC_SEC(60);
+}
+
 /* History letters are upper-case ASCII; the responder's in lower case
  * (no locale lookup: this runs per packet). */
 static inline char fc__zeek_lower(char c)

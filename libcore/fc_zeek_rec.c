@@ -281,7 +281,9 @@ void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *
     r->start = r->last = ts;
     r->udp_len[0] = r->udp_len[1] = -1;
     /* §5: TCP starts with the UDP timeout until it leaves the handshake */
-    r->inactivity = FC_SEC(60);
+    r->inactivity = d->proto == FC_PROTO_TCP || d->proto == FC_PROTO_UDP
+                        ? fc__zeek_udp_inactivity(o)
+                        : fc__zeek_icmp_inactivity(o);
     if (d->proto == FC_PROTO_TCP) {
         int f = d->tcp_flags & (FC_TH_SYN | FC_TH_FIN | FC_TH_RST);
         r->clean_start = f == FC_TH_SYN;

@@ -369,6 +369,11 @@ const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t)
     return &t->st;
 }
 
+size_t fc_zeek_table_count(const fc_zeek_table *t)
+{
+    return t->count;
+}
+
 /* A new connection slot for key k; when full, logs the connection with
  * the earliest deadline first, ties by creation order (before the timer
  * heap, ties went to the lowest slot, an accident of the free list). */

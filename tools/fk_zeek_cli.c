@@ -153,14 +153,37 @@ typedef struct zrun {
     fc_writer *w;
     int header, failed, at_end;
     int err; /* errno of the first failed write */
-    fc_ts first_ts, clock;
+    fc_ts clock;
+    fc_replay_stats *st;
 } zrun;
+
+static void zeek_ended(zrun *zr, const fc_zeek_rec *r);
+
+static void count_fed(fc_replay_stats *st, int matched)
+{
+    if (matched)
+        st->matched++;
+    else
+        st->unmatched++;
+}
 
 static void write_failed(zrun *zr)
 {
     if (!zr->failed)
         zr->err = errno;
     zr->failed = 1;
+}
+
+/* Why a record is logged at time ts, in the seed's terms. */
+static fc_end_reason rec_reason(const zrun *zr, const fc_zeek_rec *r, fc_ts ts)
+{
+    if (zr->at_end)
+        return FC_END_EOF;
+    if (r->close_at && ts == r->close_at)
+        return (r->ep[0].state == FC_ZEEK_TCP_RESET || r->ep[1].state == FC_ZEEK_TCP_RESET)
+                   ? FC_END_RST
+                   : FC_END_FIN;
+    return FC_END_IDLE_TIMEOUT;
 }
 
 /* One Zeek record as an ended event, so CSV/JSONL keep their schema. */
@@ -171,14 +194,7 @@ static void rec_event(const zrun *zr, const fc_zeek_rec *r, fc_event *ev)
     ev->ts = zr->at_end ? zr->clock : fc_zeek_rec_deadline(r);
     ev->init_orient = fc_key_make(&ev->key, r->family, r->orig_h, r->orig_p, r->resp_h,
                                   r->resp_p, r->proto);
-    if (zr->at_end)
-        ev->reason = FC_END_EOF;
-    else if (r->close_at && ev->ts == r->close_at)
-        ev->reason = (r->ep[0].state == FC_ZEEK_TCP_RESET || r->ep[1].state == FC_ZEEK_TCP_RESET)
-                         ? FC_END_RST
-                         : FC_END_FIN;
-    else
-        ev->reason = FC_END_IDLE_TIMEOUT;
+    ev->reason = rec_reason(zr, r, ev->ts);
     ev->state = FC_STATE_ACTIVE;
     ev->stats.started = r->start;
     ev->stats.last_seen = r->last;
@@ -192,12 +208,13 @@ static void rec_event(const zrun *zr, const fc_zeek_rec *r, fc_event *ev)
 static void on_rec(void *ctx, const fc_zeek_rec *r)
 {
     zrun *zr = ctx;
+    zeek_ended(zr, r);
     if (zr->failed)
         return;
     if (zr->tsv) {
         if (!zr->header) {
             zr->header = 1;
-            if (fc_zeek_tsv_header(zr->tsv, zr->first_ts) != 0)
+            if (fc_zeek_tsv_header(zr->tsv, zr->st->first_ts) != 0)
                 write_failed(zr);
         }
         if (fc_zeek_tsv_row(zr->tsv, r, zr->z->zo.cid_seed) != 0)
@@ -251,15 +268,67 @@ void fk_zring_free(fk_zring *q)
     memset(q, 0, sizeof *q);
 }
 
-int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
-                const volatile int *interrupted)
+int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog)
+{
+    static const struct {
+        int code;
+        const char *name, *why;
+    } no_equiv[] = {
+        {FK_OPT_MAX_FLOWS, "--max-flows", "Zeek keeps every connection"},
+        {FK_OPT_SWEEP_INTERVAL, "--sweep-interval",
+         "Zeek's timers fire at their own times, not on a sweep"},
+    };
+    if (!z->table)
+        return 0;
+    for (size_t i = 0; i < sizeof no_equiv / sizeof no_equiv[0]; i++) {
+        if (FK_GIVEN(c, no_equiv[i].code)) {
+            fprintf(stderr, "%s: %s does not apply with --zeek (%s)\n", prog, no_equiv[i].name,
+                    no_equiv[i].why);
+            return -1;
+        }
+    }
+    /* a zero timeout would read as "Zeek's default" in fc_zeek_opts */
+    const struct {
+        int code;
+        const char *name;
+        fc_ts v;
+        fc_ts *to;
+    } map[] = {
+        {FK_OPT_TCP_TIMEOUT, "--tcp-timeout", c->ro.cfg.idle_timeout_tcp, &z->zo.tcp_inactivity},
+        {FK_OPT_UDP_TIMEOUT, "--udp-timeout", c->ro.cfg.idle_timeout_udp, &z->zo.udp_inactivity},
+        {FK_OPT_OTHER_TIMEOUT, "--other-timeout", c->ro.cfg.idle_timeout_other,
+         &z->zo.icmp_inactivity},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (!FK_GIVEN(c, map[i].code))
+            continue;
+        if (map[i].v <= 0) {
+            fprintf(stderr, "%s: %s must be above 0 with --zeek (Zeek's inactivity timeout)\n",
+                    prog, map[i].name);
+            return -1;
+        }
+        *map[i].to = map[i].v;
+    }
+    return 0;
+}
+
+static void zeek_ended(zrun *zr, const fc_zeek_rec *r)
+{
+    fc_ts ts = zr->at_end ? zr->clock : fc_zeek_rec_deadline(r);
+    zr->st->ended[rec_reason(zr, r, ts)]++;
+}
+
+int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, const fk_zeek_run_opts *o,
+                fc_replay_stats *st)
 {
     zrun zr;
     fc_rec rec;
     fk_zring q;
-    int rc, have = 0;
+    int rc;
     memset(&zr, 0, sizeof zr);
+    memset(st, 0, sizeof *st);
     zr.z = z;
+    zr.st = st;
     if (z->zo.tunnels == 2)
         z->zo.tunnels = 1;
     if (z->tsv) {
@@ -271,7 +340,7 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
         }
     } else {
         ext_init(z);
-        if (!(zr.w = fc_writer_new(fd, (fc_format)fmt, FC_WRITER_LIFECYCLE, &z->ext)))
+        if (!(zr.w = fc_writer_new(fd, (fc_format)o->fmt, FC_WRITER_LIFECYCLE, &z->ext)))
             return FC_ENOMEM;
     }
     fc_zeek_table *t = fc_zeek_table_new(&z->zo, 0, on_rec, &zr);
@@ -283,32 +352,40 @@ int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
     }
     memset(&q, 0, sizeof q);
     while ((rc = fc_source_next(src, &rec)) == FC_OK && !zr.failed) {
-        if (interrupted && *interrupted) {
+        if (o->interrupted && *o->interrupted) {
             rc = FC_EINVAL;
             break;
         }
-        if (!have || rec.ts > zr.clock)
+        if (!st->packets)
+            st->first_ts = zr.clock = rec.ts;
+        else if (rec.ts < zr.clock)
+            st->backwards++;
+        else
             zr.clock = rec.ts;
-        if (!have)
-            zr.first_ts = rec.ts;
-        have = 1;
+        st->packets++;
         if (q.n == FK_ZRING_AHEAD)
-            fk_zring_feed(&q, t);
+            count_fed(st, fk_zring_feed(&q, t));
         if (fk_zring_put(&q, t, &rec) != 0) {
             rc = FC_ENOMEM;
             break;
         }
+        if (o->tick)
+            o->tick(o->tick_ctx, st, fc_zeek_table_count(t));
     }
     if (rc == FC_DONE)
         rc = FC_OK;
     while (q.n) /* every frame read is fed, as without the ring */
-        fk_zring_feed(&q, t);
+        count_fed(st, fk_zring_feed(&q, t));
     fk_zring_free(&q);
     zr.at_end = 1;
-    fc_zeek_table_finish(t); /* whole output also after an error */
+    if (o->flush_eof)
+        fc_zeek_table_finish(t); /* whole output also after an error */
+    st->last_ts = zr.clock;
+    st->flows_created = fc_zeek_table_stats_get(t)->conns;
+    st->tunneled = fc_zeek_table_stats_get(t)->tunneled;
     fc_zeek_table_free(t);
     if (zr.tsv) {
-        if (!zr.header && fc_zeek_tsv_header(zr.tsv, zr.first_ts) != 0)
+        if (!zr.header && fc_zeek_tsv_header(zr.tsv, st->first_ts) != 0)
             write_failed(&zr);
         if (fc_zeek_tsv_footer(zr.tsv, zr.clock) != 0 || fclose(zr.tsv) != 0)
             write_failed(&zr);

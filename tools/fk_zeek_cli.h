@@ -22,10 +22,12 @@
 #define FK_ZEEK_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include "fc_replay.h"
 #include "fc_source.h"
 #include "fc_writer.h"
 #include "fc_zeek.h"
+#include "fk_cli.h"
 
 enum {
     FK_OPT_ZEEK = 3000,
@@ -120,14 +122,36 @@ int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec);
 int fk_zring_feed(fk_zring *q, fc_zeek_table *t);
 void fk_zring_free(fk_zring *q);
 
+/* Seed options with a meaning in Zeek mode are carried over (the idle
+ * timeouts become Zeek's inactivity timeouts: --tcp-timeout its
+ * tcp_inactivity_timeout, --udp-timeout its udp_inactivity_timeout,
+ * --other-timeout its icmp_inactivity_timeout); those without one
+ * (--max-flows, --sweep-interval) are refused. Call after parsing, with
+ * the shared options. Returns 0, or -1 after printing one line
+ * "PROG: OPTION does not apply with --zeek ..." on stderr. */
+int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog);
+
+/* Zeek mode's run settings and what it reports. */
+typedef void (*fk_zeek_tick_fn)(void *ctx, const fc_replay_stats *st, size_t live);
+typedef struct fk_zeek_run_opts {
+    int fmt;          /* FC_FMT_CSV/JSONL (ignored for --format zeek) */
+    int flush_eof;    /* end the live connections at the end (not --no-flush) */
+    const volatile sig_atomic_t *interrupted; /* polled per packet; may be NULL */
+    fk_zeek_tick_fn tick; /* after each packet, for progress; may be NULL */
+    void *tick_ctx;
+} fk_zeek_run_opts;
+
 /* Zeek mode: replays src through the Zeek connection table and writes to
  * fd (not closed): a conn.log for --format zeek, else ended events in
- * `fmt` (FC_FMT_CSV/JSONL) with the Zeek columns. `interrupted` (may be
- * NULL) is polled per packet. Returns FC_OK, or FC_EIO (write failed,
- * errno as the first failed write left it, fc_source_errmsg empty),
- * FC_EFORMAT/FC_EIO from the source (message in fc_source_errmsg),
- * FC_ENOMEM, FC_EINVAL when interrupted. */
-int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
-                const volatile int *interrupted);
+ * o->fmt with the Zeek columns. The run's figures go to *st (packets,
+ * matched, flows created and ended by reason, clock range). Whatever
+ * ends the run (an interruption, a broken input), the connections still
+ * live are logged (unless flush_eof is 0) and the conn.log gets its
+ * #close line, so the output is whole. Returns FC_OK, or FC_EIO (write
+ * failed, errno as the first failed write left it, fc_source_errmsg
+ * empty), FC_EFORMAT/FC_EIO from the source (message in
+ * fc_source_errmsg), FC_ENOMEM, FC_EINVAL when interrupted. */
+int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, const fk_zeek_run_opts *o,
+                fc_replay_stats *st);
 
 #endif

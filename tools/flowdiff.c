@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fk_paths.h"
 #include "flowdiff.h"
 
 enum {
@@ -216,6 +217,9 @@ int main(int argc, char **argv)
         return usage_error("expected two files, EXPECTED and ACTUAL");
     if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
         return usage_error("only one input can be stdin");
+    /* the report never replaces a file being compared (`> a.csv`) */
+    if (fk_refuse_input_as_output("flowdiff", "output", NULL, argv + optind, 2) != 0)
+        return 2;
     color = format == FD_REP_TEXT ? color_wanted(color_when) : 0;
     o.keep_all = format == FD_REP_JUNIT;
     /* A replay child that dies must not kill us: see EPIPE instead. */
@@ -228,7 +232,8 @@ int main(int argc, char **argv)
         fd_report(stdout, format, color, &sum, argv[optind], argv[optind + 1]);
         rc = sum.changed || sum.only_exp || sum.only_act || sum.order_differs;
         fd_summary_free(&sum);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* a reader that went away (`| head`) is not an error */
+        if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
             fprintf(stderr, "flowdiff: write error: %s\n", strerror(errno));
             rc = 2;
         }

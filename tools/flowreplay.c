@@ -11,6 +11,7 @@
 #include "fc_writer.h"
 #include "fk_asyncw.h"
 #include "fk_cli.h"
+#include "fk_paths.h"
 #include "fk_zeek_cli.h"
 #include "flowcore.h"
 
@@ -85,13 +86,49 @@ static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
     fk_progress_update(&tc->prog, st, fc_tracker_count(t));
 }
 
+static void on_zeek_tick(void *ctx, const fc_replay_stats *st, size_t live)
+{
+    tick_ctx *tc = ctx;
+    fk_progress_update(&tc->prog, st, live);
+}
+
 static fc_replay *volatile current;
+static volatile sig_atomic_t stop; /* the Zeek path polls this */
 
 static void on_signal(int sig)
 {
     (void)sig;
+    stop = 1;
     if (current)
         fc_replay_interrupt(current);
+}
+
+/* The end of a run: one line for what went wrong, if anything, and the
+ * exit status. A reader that went away (EPIPE: `| head`) is not an
+ * error, as for grep or tcpdump: the run simply ends, quietly. */
+static int end_status(const char *outpath, int write_failed, int werr, int rc,
+                      const fc_source *src, int *broken_pipe)
+{
+    *broken_pipe = 0;
+    if (write_failed && werr == EPIPE) {
+        *broken_pipe = 1;
+        return 0;
+    }
+    if (write_failed) {
+        fprintf(stderr, PROG ": %s: write error: %s\n", outpath ? outpath : "standard output",
+                strerror(werr ? werr : EIO));
+        return 1;
+    }
+    if (rc == FC_EINVAL) {
+        fprintf(stderr, PROG ": interrupted\n");
+        return 1;
+    }
+    if (rc != FC_OK) {
+        fprintf(stderr, PROG ": %s\n",
+                fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(rc));
+        return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -163,6 +200,18 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (fk_zeek_cli_check(&zc, &cli, PROG) != 0)
+        return 2;
+    if (fk_zeek_cli_table_mode(&zc) && cli.ro.speed_num) {
+        fprintf(stderr, PROG ": --speed does not apply with --zeek (no paced Zeek replay)\n");
+        return 2;
+    }
+    /* nothing is opened for writing before this: an input is never lost */
+    if (fk_refuse_input_as_output(PROG, "output", outpath, argv + optind, argc - optind) != 0 ||
+        (statspath && fk_refuse_input_as_output(PROG, "--stats file", statspath, argv + optind,
+                                                argc - optind) != 0))
+        return 2;
+
     fc_source *src = fc_source_open((const char *const *)argv + optind, (size_t)(argc - optind),
                                     cli.filter, err);
     if (!src) {
@@ -184,27 +233,35 @@ int main(int argc, char **argv)
         fc_source_close(src);
         return 2;
     }
+    tick_ctx tc;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
     if (fk_zeek_cli_table_mode(&zc)) {
-        /* Zeek's connection table replaces the seed tracker */
-        signal(SIGPIPE, SIG_IGN);
-        int zrc = fk_zeek_run(&zc, src, fd, fmt, NULL), zst = 0, werr = errno;
-        if (fd != STDOUT_FILENO && close(fd) != 0 && zrc == FC_OK) {
-            zrc = FC_EIO;
+        /* Zeek's connection table replaces the seed tracker; the same
+         * signals, progress line, summary and --stats as below */
+        fc_replay_stats zst;
+        fk_zeek_run_opts zo = {fmt, cli.ro.flush_eof, &stop, NULL, &tc};
+        fk_progress_init(&tc.prog, src, quiet);
+        if (tc.prog.on)
+            zo.tick = on_zeek_tick;
+        int zrc = fk_zeek_run(&zc, src, fd, &zo, &zst), werr = zrc == FC_EIO ? errno : 0;
+        int wfail = zrc == FC_EIO && !fc_source_errmsg(src)[0];
+        fk_progress_done(&tc.prog);
+        if (fd != STDOUT_FILENO && close(fd) != 0 && !wfail) {
+            wfail = 1;
             werr = errno;
         }
-        if (zrc == FC_EIO && !fc_source_errmsg(src)[0]) {
-            fprintf(stderr, PROG ": %s: write error: %s\n",
-                    outpath ? outpath : "standard output", strerror(werr));
-            zst = 1;
-        } else if (zrc != FC_OK) {
-            fprintf(stderr, PROG ": %s\n",
-                    fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(zrc));
-            zst = 1;
+        int piped, zst_rc = end_status(outpath, wfail, werr, zrc, src, &piped);
+        if ((!quiet && !piped) || stats)
+            fk_summary(PROG, &zst, fk_elapsed_ns(&tc.prog.start),
+                       quiet || piped ? NULL : stderr, stats);
+        if (stats && fclose(stats) != 0) {
+            fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
+            zst_rc = zst_rc ? zst_rc : 1;
         }
-        if (stats)
-            fclose(stats);
         fc_source_close(src);
-        return zst;
+        return zst_rc;
     }
     const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
     out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
@@ -222,14 +279,12 @@ int main(int argc, char **argv)
         return 2;
     }
     fk_zeek_attach(&zc, rp);
-    tick_ctx tc;
     fk_progress_init(&tc.prog, src, quiet);
     if (tc.prog.on)
         fc_replay_set_tick_fn(rp, on_tick, &tc);
     current = rp;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    if (stop) /* a signal before `current` was set still counts */
+        fc_replay_interrupt(rp);
 
     int rc = fc_replay_run(rp, src), status = 0, werr = oc.err;
     fk_progress_done(&tc.prog);
@@ -246,21 +301,11 @@ int main(int argc, char **argv)
         if (!werr)
             werr = errno;
     }
-    if (oc.failed || wrc != FC_OK) {
-        fprintf(stderr, PROG ": %s: write error: %s\n", outpath ? outpath : "standard output",
-                strerror(werr ? werr : EIO));
-        status = 1;
-    } else if (rc == FC_EINVAL) {
-        fprintf(stderr, PROG ": interrupted\n");
-        status = 1;
-    } else if (rc != FC_OK) {
-        fprintf(stderr, PROG ": %s\n",
-                fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(rc));
-        status = 1;
-    }
-    if (!quiet || stats)
+    int piped;
+    status = end_status(outpath, oc.failed || wrc != FC_OK, werr, rc, src, &piped);
+    if ((!quiet && !piped) || stats)
         fk_summary(PROG, fc_replay_stats_get(rp), fk_elapsed_ns(&tc.prog.start),
-                   quiet ? NULL : stderr, stats);
+                   quiet || piped ? NULL : stderr, stats);
     if (stats && fclose(stats) != 0) {
         fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
         status = status ? status : 1;
