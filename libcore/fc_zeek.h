@@ -25,6 +25,12 @@
 #include "fc_decode.h"
 #include "fc_time.h"
 
+/* A likely_server_ports set given by the user: one bit per port, [0] TCP,
+ * [1] UDP. */
+typedef struct fc_zeek_portset {
+    uint8_t bits[2][65536 / 8];
+} fc_zeek_portset;
+
 /* Run options, as Zeek's command line: -C and -b. */
 typedef struct fc_zeek_opts {
     uint8_t ignore_checksums; /* -C: accept bad checksums and ip_len 0 */
@@ -41,6 +47,10 @@ typedef struct fc_zeek_opts {
     fc_ts tcp_inactivity;     /* default 300 s */
     fc_ts udp_inactivity;     /* default 60 s */
     fc_ts icmp_inactivity;    /* default 60 s */
+    /* replaces Zeek's likely_server_ports (both protocols, -b or not)
+     * when set; NULL: Zeek's own sets. Owned by the caller, it must
+     * outlive every record and table given these options. */
+    const fc_zeek_portset *ports;
 } fc_zeek_opts;
 
 void fc_zeek_opts_default(fc_zeek_opts *o);
@@ -48,12 +58,10 @@ void fc_zeek_opts_default(fc_zeek_opts *o);
 /* Is `port` in Zeek's default likely_server_ports for proto (6 or 17)? */
 int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port);
 
-/* Replaces the built-in likely_server_ports by a list such as
- * "80,443,53/udp,8000-8080/tcp" (no suffix: both protocols). Returns 0,
- * or -1 on a syntax error (the previous set stays). Process-wide: it is
- * read by every record and table created afterwards. NULL restores the
- * built-in set. */
-int fc_zeek_set_likely_server_ports(const char *list);
+/* Parses a likely_server_ports list such as "80,443,53/udp,8000-8080/tcp"
+ * (no suffix: both protocols) into *set. Returns 0, or -1 on a syntax
+ * error (*set unchanged). Point fc_zeek_opts.ports at the set to use it. */
+int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list);
 
 /* ------------------------------------------------------------ record */
 

@@ -50,11 +50,12 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
         z->zo.tunnels = 0;
         return 1;
     case FK_OPT_LSP:
-        if (fc_zeek_set_likely_server_ports(arg) != 0) {
+        if (fc_zeek_portset_parse(&z->ports, arg) != 0) {
             fprintf(stderr, "%s: --likely-server-ports: '%s' is not a list of ports\n", prog,
                     arg);
             return -1;
         }
+        z->zo.ports = &z->ports;
         return 1;
     default:
         return 0;

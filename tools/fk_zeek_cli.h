@@ -67,6 +67,7 @@ typedef struct fk_zeek_cli {
     int tsv;          /* --format zeek */
     fc_zeek_opts zo;
     fc_writer_ext ext;
+    fc_zeek_portset ports; /* --likely-server-ports; zo.ports points here */
 } fk_zeek_cli;
 
 void fk_zeek_cli_init(fk_zeek_cli *z);
