@@ -28,6 +28,13 @@ typedef struct fc_replay_opts {
     size_t user_size;
     fc_user_init_fn user_init;
     void *user_ctx;
+    /* The engine: NULL for the seed tracker (cfg); else Zeek's connection
+     * table with these options (fc_zeek.h; must outlive the replay). It
+     * emits ENDED events only, one per record Zeek logs, with Zeek's
+     * orientation, IP bytes as byte counts and `user` pointing at the
+     * fc_zeek_rec. cfg's timeouts, max_flows, sweep_interval, tunnels and
+     * user state do not apply to it. */
+    const struct fc_zeek_opts *zeek;
 } fc_replay_opts;
 
 void fc_replay_opts_default(fc_replay_opts *o);
@@ -61,8 +68,11 @@ fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *c
                          char *errbuf, size_t errcap);
 void fc_replay_free(fc_replay *r);
 
-/* The tracker, for extra settings (payload or packet hooks) before run. */
+/* The tracker, for extra settings (payload or packet hooks) before run;
+ * NULL when the engine is Zeek's table. */
 fc_tracker *fc_replay_tracker(fc_replay *r);
+/* Flows live now, in either engine (for a progress line). */
+size_t fc_replay_live(const fc_replay *r);
 void fc_replay_set_tick_fn(fc_replay *r, fc_replay_tick_fn fn, void *ctx);
 /* Asks a running replay to stop after the current record (signal-safe:
  * it only sets a flag). */

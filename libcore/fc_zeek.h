@@ -210,20 +210,6 @@ void fc_zeek_table_free(fc_zeek_table *t);
 int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                          uint32_t wirelen, fc_ts ts);
 
-/* Look-ahead, for a caller that reads frames ahead of feeding them:
- * fc_zeek_table_hint() a frame some 16 frames before its
- * fc_zeek_table_packet() (prefetches its hash bucket), then
- * fc_zeek_table_hint_step() about halfway (prefetches its connection).
- * Pure hints: they change no state, and any order of calls gives the
- * same output. The frame need only be valid during the hint call. */
-typedef struct fc_zeek_hint {
-    uint64_t hash;
-    int ok;
-} fc_zeek_hint;
-void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
-                        size_t caplen, fc_zeek_hint *h);
-void fc_zeek_table_hint_step(const fc_zeek_table *t, const fc_zeek_hint *h);
-
 /* End of input: logs every live connection (ordered by start time). */
 void fc_zeek_table_finish(fc_zeek_table *t);
 

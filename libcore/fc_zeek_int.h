@@ -107,4 +107,19 @@ static inline int32_t fc__seq_delta(uint32_t a, uint32_t b)
     return (int32_t)(a - b);
 }
 
+/* Look-ahead, for the replay driver (fc_engine.h), which reads frames
+ * ahead of feeding them:
+ * fc__zeek_table_hint() a frame some 16 frames before its
+ * fc_zeek_table_packet() (prefetches its hash bucket), then
+ * fc__zeek_table_hint_step() about halfway (prefetches its connection).
+ * Pure hints: they change no state, and any order of calls gives the
+ * same output. The frame need only be valid during the hint call. */
+typedef struct fc__zeek_hint {
+    uint64_t hash;
+    int ok;
+} fc__zeek_hint;
+void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                         size_t caplen, fc__zeek_hint *h);
+void fc__zeek_table_hint_step(const fc_zeek_table *t, const fc__zeek_hint *h);
+
 #endif

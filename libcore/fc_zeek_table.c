@@ -597,8 +597,8 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
 
 /* ------------------------------------------------------ look-ahead */
 
-void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
-                        size_t caplen, fc_zeek_hint *h)
+void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                         size_t caplen, fc__zeek_hint *h)
 {
     fc_decoded d;
     zt_key k;
@@ -613,7 +613,7 @@ void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *fra
     __builtin_prefetch(&t->buckets[h->hash & (t->nbuckets - 1)]);
 }
 
-void fc_zeek_table_hint_step(const fc_zeek_table *t, const fc_zeek_hint *h)
+void fc__zeek_table_hint_step(const fc_zeek_table *t, const fc__zeek_hint *h)
 {
     if (!h->ok || !t->nbuckets)
         return;

@@ -3,6 +3,7 @@
  * on ended events), the seed-mode packet hook and the Zeek-mode run. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "fc_alloc.h"
@@ -124,6 +125,17 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
 
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
 {
+    if (z->table) {
+        /* the engine is Zeek's table, which decapsulates by itself */
+        if (z->zo.tunnels == 2)
+            z->zo.tunnels = 1;
+        ro->zeek = &z->zo;
+        ro->tunnels = 0;
+        if (z->tsv)
+            return NULL; /* fk_zeek_tsv writes the rows */
+        ext_init(z);
+        return &z->ext;
+    }
     /* seed mode: the replay decapsulates, the tracker sees inner frames */
     if (z->zo.tunnels == 1)
         ro->tunnels = 1;
@@ -148,125 +160,63 @@ void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
 
 /* ------------------------------------------------------------ zeek mode */
 
-typedef struct zrun {
-    fk_zeek_cli *z;
-    FILE *tsv;
-    fc_writer *w;
-    int header, failed, at_end;
+/* The conn.log writer: Zeek's records arrive as ENDED events from the
+ * replay (libcore's Zeek engine, user = the record). */
+struct fk_zeek_tsv {
+    FILE *f;
+    uint16_t cid_seed;
+    int header, failed;
     int err; /* errno of the first failed write */
-    fc_ts clock;
-    fc_replay_stats *st;
-} zrun;
+};
 
-static void zeek_ended(zrun *zr, const fc_zeek_rec *r);
-
-static void count_fed(fc_replay_stats *st, int matched)
+static void tsv_failed(fk_zeek_tsv *w)
 {
-    if (matched)
-        st->matched++;
-    else
-        st->unmatched++;
+    if (!w->failed)
+        w->err = errno;
+    w->failed = 1;
 }
 
-static void write_failed(zrun *zr)
+fk_zeek_tsv *fk_zeek_tsv_open(int fd, uint16_t cid_seed)
 {
-    if (!zr->failed)
-        zr->err = errno;
-    zr->failed = 1;
-}
-
-/* Why a record is logged at time ts, in the seed's terms. */
-static fc_end_reason rec_reason(const zrun *zr, const fc_zeek_rec *r, fc_ts ts)
-{
-    if (zr->at_end)
-        return FC_END_EOF;
-    if (r->close_at && ts == r->close_at)
-        return (r->ep[0].state == FC_ZEEK_TCP_RESET || r->ep[1].state == FC_ZEEK_TCP_RESET)
-                   ? FC_END_RST
-                   : FC_END_FIN;
-    return FC_END_IDLE_TIMEOUT;
-}
-
-/* One Zeek record as an ended event, so CSV/JSONL keep their schema. */
-static void rec_event(const zrun *zr, const fc_zeek_rec *r, fc_event *ev)
-{
-    memset(ev, 0, sizeof *ev);
-    ev->type = FC_EV_ENDED;
-    ev->ts = zr->at_end ? zr->clock : fc_zeek_rec_deadline(r);
-    ev->init_orient = fc_key_make(&ev->key, r->family, r->orig_h, r->orig_p, r->resp_h,
-                                  r->resp_p, r->proto);
-    ev->reason = rec_reason(zr, r, ev->ts);
-    ev->state = FC_STATE_ACTIVE;
-    ev->stats.started = r->start;
-    ev->stats.last_seen = r->last;
-    for (int i = 0; i < 2; i++) {
-        ev->stats.packets[i] = r->ep[i].pkts;
-        ev->stats.bytes[i] = r->ep[i].ip_bytes; /* IP bytes: no wire length */
+    fk_zeek_tsv *w = calloc(1, sizeof *w);
+    int fd2 = w ? dup(fd) : -1;
+    if (fd2 < 0 || !(w->f = fdopen(fd2, "w"))) {
+        if (fd2 >= 0)
+            close(fd2);
+        free(w);
+        return NULL;
     }
-    ev->user = r;
+    w->cid_seed = cid_seed;
+    return w;
 }
 
-static void on_rec(void *ctx, const fc_zeek_rec *r)
+int fk_zeek_tsv_event(fk_zeek_tsv *w, const fc_event *ev, fc_ts open_ts)
 {
-    zrun *zr = ctx;
-    zeek_ended(zr, r);
-    if (zr->failed)
-        return;
-    if (zr->tsv) {
-        if (!zr->header) {
-            zr->header = 1;
-            if (fc_zeek_tsv_header(zr->tsv, zr->st->first_ts) != 0)
-                write_failed(zr);
-        }
-        if (fc_zeek_tsv_row(zr->tsv, r, zr->z->zo.cid_seed) != 0)
-            write_failed(zr);
-        return;
+    if (w->failed)
+        return FC_EIO;
+    if (!w->header) {
+        w->header = 1;
+        if (fc_zeek_tsv_header(w->f, open_ts) != 0)
+            tsv_failed(w);
     }
-    fc_event ev;
-    rec_event(zr, r, &ev);
-    if (fc_writer_event(zr->w, &ev) != FC_OK)
-        write_failed(zr);
+    if (!w->failed && fc_zeek_tsv_row(w->f, ev->user, w->cid_seed) != 0)
+        tsv_failed(w);
+    return w->failed ? FC_EIO : FC_OK;
 }
 
-/* ------------------------------------------------------ look-ahead */
-
-int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec)
+int fk_zeek_tsv_close(fk_zeek_tsv *w, fc_ts open_ts, fc_ts close_ts)
 {
-    fk_zslot *sl = &q->s[(q->head + q->n) % FK_ZRING_AHEAD];
-    if (rec->caplen > sl->cap) { /* grows to the largest frame, then stays */
-        size_t nc = rec->caplen < 2048 ? 2048 : rec->caplen;
-        uint8_t *b = fc_realloc(sl->buf, nc); /* as fc_replay.c's look-ahead */
-        if (!b)
-            return -1;
-        sl->buf = b;
-        sl->cap = nc;
-    }
-    if (rec->caplen)
-        memcpy(sl->buf, rec->data, rec->caplen);
-    sl->rec = *rec;
-    sl->rec.data = sl->buf;
-    fc_zeek_table_hint(t, rec->linktype, sl->buf, rec->caplen, &sl->h);
-    q->n++;
-    if (q->n > FK_ZRING_STEP)
-        fc_zeek_table_hint_step(
-            t, &q->s[(q->head + q->n - 1 - FK_ZRING_STEP) % FK_ZRING_AHEAD].h);
-    return 0;
-}
-
-int fk_zring_feed(fk_zring *q, fc_zeek_table *t)
-{
-    const fc_rec *r = &q->s[q->head].rec;
-    int matched = fc_zeek_table_packet(t, r->linktype, r->data, r->caplen, r->wirelen, r->ts);
-    q->head = (q->head + 1) % FK_ZRING_AHEAD;
-    q->n--;
-    return matched;
-}
-
-void fk_zring_free(fk_zring *q)
-{
-    for (int i = 0; i < FK_ZRING_AHEAD; i++)
-        fc_free(q->s[i].buf);
-    memset(q, 0, sizeof *q);
+    if (!w)
+        return FC_OK;
+    if (!w->header && !w->failed && fc_zeek_tsv_header(w->f, open_ts) != 0)
+        tsv_failed(w);
+    if ((!w->failed && fc_zeek_tsv_footer(w->f, close_ts) != 0) || fclose(w->f) != 0)
+        tsv_failed(w);
+    int rc = w->failed ? FC_EIO : FC_OK, err = w->err;
+    free(w);
+    if (rc != FC_OK)
+        errno = err;
+    return rc;
 }
 
 int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog)
@@ -311,91 +261,4 @@ int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog)
         *map[i].to = map[i].v;
     }
     return 0;
-}
-
-static void zeek_ended(zrun *zr, const fc_zeek_rec *r)
-{
-    fc_ts ts = zr->at_end ? zr->clock : fc_zeek_rec_deadline(r);
-    zr->st->ended[rec_reason(zr, r, ts)]++;
-}
-
-int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, const fk_zeek_run_opts *o,
-                fc_replay_stats *st)
-{
-    zrun zr;
-    fc_rec rec;
-    fk_zring q;
-    int rc;
-    memset(&zr, 0, sizeof zr);
-    memset(st, 0, sizeof *st);
-    zr.z = z;
-    zr.st = st;
-    if (z->zo.tunnels == 2)
-        z->zo.tunnels = 1;
-    if (z->tsv) {
-        int fd2 = dup(fd);
-        if (fd2 < 0 || !(zr.tsv = fdopen(fd2, "w"))) {
-            if (fd2 >= 0)
-                close(fd2);
-            return FC_EIO;
-        }
-    } else {
-        ext_init(z);
-        if (!(zr.w = fc_writer_new(fd, (fc_format)o->fmt, FC_WRITER_LIFECYCLE, &z->ext)))
-            return FC_ENOMEM;
-    }
-    fc_zeek_table *t = fc_zeek_table_new(&z->zo, 0, on_rec, &zr);
-    if (!t) {
-        if (zr.tsv)
-            fclose(zr.tsv);
-        fc_writer_close(zr.w);
-        return FC_ENOMEM;
-    }
-    memset(&q, 0, sizeof q);
-    while ((rc = fc_source_next(src, &rec)) == FC_OK && !zr.failed) {
-        if (o->interrupted && *o->interrupted) {
-            rc = FC_EINVAL;
-            break;
-        }
-        if (!st->packets)
-            st->first_ts = zr.clock = rec.ts;
-        else if (rec.ts < zr.clock)
-            st->backwards++;
-        else
-            zr.clock = rec.ts;
-        st->packets++;
-        if (q.n == FK_ZRING_AHEAD)
-            count_fed(st, fk_zring_feed(&q, t));
-        if (fk_zring_put(&q, t, &rec) != 0) {
-            rc = FC_ENOMEM;
-            break;
-        }
-        if (o->tick)
-            o->tick(o->tick_ctx, st, fc_zeek_table_count(t));
-    }
-    if (rc == FC_DONE)
-        rc = FC_OK;
-    while (q.n) /* every frame read is fed, as without the ring */
-        count_fed(st, fk_zring_feed(&q, t));
-    fk_zring_free(&q);
-    zr.at_end = 1;
-    if (o->flush_eof)
-        fc_zeek_table_finish(t); /* whole output also after an error */
-    st->last_ts = zr.clock;
-    st->flows_created = fc_zeek_table_stats_get(t)->conns;
-    st->tunneled = fc_zeek_table_stats_get(t)->tunneled;
-    fc_zeek_table_free(t);
-    if (zr.tsv) {
-        if (!zr.header && fc_zeek_tsv_header(zr.tsv, st->first_ts) != 0)
-            write_failed(&zr);
-        if (fc_zeek_tsv_footer(zr.tsv, zr.clock) != 0 || fclose(zr.tsv) != 0)
-            write_failed(&zr);
-    } else if (fc_writer_close(zr.w) != FC_OK) {
-        write_failed(&zr);
-    }
-    if (zr.failed) {
-        errno = zr.err;
-        return FC_EIO;
-    }
-    return rc;
 }

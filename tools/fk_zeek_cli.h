@@ -16,13 +16,13 @@
  *
  * Use: fk_zeek_cli_init; offer FK_ZEEK_LONGOPTS/FK_ZEEK_HELP; pass every
  * option to fk_zeek_cli_opt (and "--format zeek" to fk_zeek_cli_format);
- * then either fk_zeek_run (when fk_zeek_cli_table_mode) or, for seed
- * mode, fk_zeek_configure before fc_replay_new and fk_zeek_attach after. */
+ * then fk_zeek_configure before fc_replay_new (it picks the engine: Zeek's
+ * table for --zeek) and fk_zeek_attach after; with --format zeek write
+ * through fk_zeek_tsv. */
 #ifndef FK_ZEEK_CLI_H
 #define FK_ZEEK_CLI_H
 
 #include <getopt.h>
-#include <signal.h>
 #include "fc_replay.h"
 #include "fc_source.h"
 #include "fc_writer.h"
@@ -80,48 +80,22 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg);
  * "zeek", else 0 (the tool parses csv/jsonl itself). */
 int fk_zeek_cli_format(fk_zeek_cli *z, const char *fmt);
 
-/* True when the tool must call fk_zeek_run instead of its seed replay. */
+/* True with --zeek or --format zeek: Zeek's table is the engine. */
 static inline int fk_zeek_cli_table_mode(const fk_zeek_cli *z)
 {
     return z->table;
 }
 
-/* Seed mode: when Zeek columns are wanted, sets ro's per-flow user state
- * to a fc_zeek_rec and returns the writer extension to pass to
- * fc_writer_new (pointer into z, valid while z is); NULL otherwise. */
+/* --zeek: makes Zeek's table ro's engine and returns the writer extension
+ * with the Zeek columns (NULL for --format zeek: use fk_zeek_tsv). Seed
+ * mode: when Zeek columns are wanted, sets ro's per-flow user state to a
+ * fc_zeek_rec and returns the extension; NULL otherwise. The extension
+ * points into z, valid while z is. */
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
 
 /* Seed mode, after fc_replay_new: installs the packet hook that keeps the
  * record (no-op when no Zeek columns are wanted). */
 void fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
-
-/* Zeek mode's look-ahead: frames are copied into a ring and fed to the
- * table FK_ZRING_AHEAD frames after they are read; their connection is
- * looked up in two prefetching steps meanwhile (fc_zeek_table_hint).
- * With many live connections the lookup otherwise waits on two cache
- * misses. Start from a zeroed ring. */
-#define FK_ZRING_AHEAD 16
-#define FK_ZRING_STEP 8 /* the second step, frames before feeding */
-
-typedef struct fk_zslot {
-    fc_rec rec;
-    uint8_t *buf; /* rec.data points here */
-    size_t cap;
-    fc_zeek_hint h;
-} fk_zslot;
-
-typedef struct fk_zring {
-    fk_zslot s[FK_ZRING_AHEAD];
-    unsigned head, n; /* queued: s[head], ... n of them */
-} fk_zring;
-
-/* Queues a copy of rec (the ring must not be full) and prefetches for it
- * and for the frame halfway along. Returns 0, or -1 out of memory. */
-int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec);
-/* Feeds the oldest queued frame (there must be one); returns
- * fc_zeek_table_packet's result. */
-int fk_zring_feed(fk_zring *q, fc_zeek_table *t);
-void fk_zring_free(fk_zring *q);
 
 /* Seed options with a meaning in Zeek mode are carried over (the idle
  * timeouts become Zeek's inactivity timeouts: --tcp-timeout its
@@ -132,27 +106,17 @@ void fk_zring_free(fk_zring *q);
  * "PROG: OPTION does not apply with --zeek ..." on stderr. */
 int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog);
 
-/* Zeek mode's run settings and what it reports. */
-typedef void (*fk_zeek_tick_fn)(void *ctx, const fc_replay_stats *st, size_t live);
-typedef struct fk_zeek_run_opts {
-    int fmt;          /* FC_FMT_CSV/JSONL (ignored for --format zeek) */
-    int flush_eof;    /* end the live connections at the end (not --no-flush) */
-    const volatile sig_atomic_t *interrupted; /* polled per packet; may be NULL */
-    fk_zeek_tick_fn tick; /* after each packet, for progress; may be NULL */
-    void *tick_ctx;
-} fk_zeek_run_opts;
-
-/* Zeek mode: replays src through the Zeek connection table and writes to
- * fd (not closed): a conn.log for --format zeek, else ended events in
- * o->fmt with the Zeek columns. The run's figures go to *st (packets,
- * matched, flows created and ended by reason, clock range). Whatever
- * ends the run (an interruption, a broken input), the connections still
- * live are logged (unless flush_eof is 0) and the conn.log gets its
- * #close line, so the output is whole. Returns FC_OK, or FC_EIO (write
- * failed, errno as the first failed write left it, fc_source_errmsg
- * empty), FC_EFORMAT/FC_EIO from the source (message in
- * fc_source_errmsg), FC_ENOMEM, FC_EINVAL when interrupted. */
-int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, const fk_zeek_run_opts *o,
-                fc_replay_stats *st);
+/* --format zeek: the conn.log writer on fd (dup'ed; fd stays the
+ * caller's). Give it the ENDED events of a replay whose engine is Zeek's
+ * table (user = the fc_zeek_rec). The header is written before the first
+ * row, stamped open_ts (the first packet's time); close writes it if no
+ * row came, then the #close line stamped close_ts (the last packet's).
+ * open: NULL when out of memory or descriptors. event/close: FC_OK or
+ * FC_EIO with errno as the first failed write left it (later events fail
+ * at once). close frees; NULL is ok. */
+typedef struct fk_zeek_tsv fk_zeek_tsv;
+fk_zeek_tsv *fk_zeek_tsv_open(int fd, uint16_t cid_seed);
+int fk_zeek_tsv_event(fk_zeek_tsv *w, const fc_event *ev, fc_ts open_ts);
+int fk_zeek_tsv_close(fk_zeek_tsv *w, fc_ts open_ts, fc_ts close_ts);
 
 #endif

@@ -56,6 +56,8 @@ static void usage(FILE *out)
 typedef struct out_ctx {
     fc_writer *w;
     fk_asyncw *async; /* the writer's thread, or NULL to write inline */
+    fk_zeek_tsv *tsv; /* --format zeek: the conn.log instead of w */
+    const fc_replay *rp; /* for the conn.log's #open stamp */
     int lifecycle;    /* --events lifecycle: packet events are not written */
     int failed;
     int err;          /* errno of the first failed inline write */
@@ -66,10 +68,12 @@ static int on_event(void *ctx, const fc_event *ev)
     out_ctx *o = ctx;
     if (o->lifecycle && ev->type == FC_EV_PACKET)
         return 0; /* dropped here, not copied to the writer's thread */
-    int rc = o->async ? fk_asyncw_push(o->async, ev) : fc_writer_event(o->w, ev);
+    int rc = o->tsv     ? fk_zeek_tsv_event(o->tsv, ev, fc_replay_stats_get(o->rp)->first_ts)
+             : o->async ? fk_asyncw_push(o->async, ev)
+                        : fc_writer_event(o->w, ev);
     if (rc != FC_OK) {
         if (!o->failed && !o->async)
-            o->err = errno;
+            o->err = errno; /* fk_zeek_tsv keeps errno too */
         o->failed = 1;
         return 1;
     }
@@ -78,22 +82,18 @@ static int on_event(void *ctx, const fc_event *ev)
 
 typedef struct tick_ctx {
     fk_progress prog;
+    const fc_replay *rp;
 } tick_ctx;
 
 static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
 {
     tick_ctx *tc = ctx;
-    fk_progress_update(&tc->prog, st, fc_tracker_count(t));
-}
-
-static void on_zeek_tick(void *ctx, const fc_replay_stats *st, size_t live)
-{
-    tick_ctx *tc = ctx;
-    fk_progress_update(&tc->prog, st, live);
+    (void)t; /* NULL with Zeek's table: ask the replay */
+    fk_progress_update(&tc->prog, st, fc_replay_live(tc->rp));
 }
 
 static fc_replay *volatile current;
-static volatile sig_atomic_t stop; /* the Zeek path polls this */
+static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
 {
@@ -202,10 +202,6 @@ int main(int argc, char **argv)
 
     if (fk_zeek_cli_check(&zc, &cli, PROG) != 0)
         return 2;
-    if (fk_zeek_cli_table_mode(&zc) && cli.ro.speed_num) {
-        fprintf(stderr, PROG ": --speed does not apply with --zeek (no paced Zeek replay)\n");
-        return 2;
-    }
     /* nothing is opened for writing before this: an input is never lost */
     if (fk_refuse_input_as_output(PROG, "output", outpath, argv + optind, argc - optind) != 0 ||
         (statspath && fk_refuse_input_as_output(PROG, "--stats file", statspath, argv + optind,
@@ -237,49 +233,37 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
-    if (fk_zeek_cli_table_mode(&zc)) {
-        /* Zeek's connection table replaces the seed tracker; the same
-         * signals, progress line, summary and --stats as below */
-        fc_replay_stats zst;
-        fk_zeek_run_opts zo = {fmt, cli.ro.flush_eof, &stop, NULL, &tc};
-        fk_progress_init(&tc.prog, src, quiet);
-        if (tc.prog.on)
-            zo.tick = on_zeek_tick;
-        int zrc = fk_zeek_run(&zc, src, fd, &zo, &zst), werr = zrc == FC_EIO ? errno : 0;
-        int wfail = zrc == FC_EIO && !fc_source_errmsg(src)[0];
-        fk_progress_done(&tc.prog);
-        if (fd != STDOUT_FILENO && close(fd) != 0 && !wfail) {
-            wfail = 1;
-            werr = errno;
-        }
-        int piped, zst_rc = end_status(outpath, wfail, werr, zrc, src, &piped);
-        if ((!quiet && !piped) || stats)
-            fk_summary(PROG, &zst, fk_elapsed_ns(&tc.prog.start),
-                       quiet || piped ? NULL : stderr, stats);
-        if (stats && fclose(stats) != 0) {
-            fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
-            zst_rc = zst_rc ? zst_rc : 1;
-        }
-        fc_source_close(src);
-        return zst_rc;
-    }
+    /* The engine (Zeek's table with --zeek, else the seed tracker) is the
+     * only difference between the paths: signals, progress, summary,
+     * --stats, pacing, filter and look-ahead are the same. */
     const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
-    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
-                  (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
+    if (fk_zeek_cli_table_mode(&zc))
+        wflags |= FC_WRITER_LIFECYCLE; /* Zeek logs ended connections only */
+    out_ctx oc = {NULL, NULL, NULL, NULL, (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
+    int sink_ok;
+    if (zc.tsv)
+        sink_ok = (oc.tsv = fk_zeek_tsv_open(fd, zc.zo.cid_seed)) != NULL;
+    else
+        sink_ok = (oc.w = fc_writer_new(fd, (fc_format)fmt, wflags, zext)) != NULL;
     /* format rows on a second core; inline if no thread can be had, or
      * when the Zeek columns need the event's user state */
     if (oc.w && !zext)
         oc.async = fk_asyncw_start(oc.w);
-    fc_replay *rp = oc.w ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
+    fc_replay *rp = sink_ok ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
     if (!rp) {
-        fprintf(stderr, PROG ": %s\n", oc.w ? err : fc_strerror(FC_ENOMEM));
+        fprintf(stderr, PROG ": %s\n", sink_ok ? err : fc_strerror(FC_ENOMEM));
         fk_asyncw_finish(oc.async);
         fc_writer_close(oc.w);
+        fk_zeek_tsv_close(oc.tsv, 0, 0);
+        if (fd != STDOUT_FILENO)
+            close(fd);
         fc_source_close(src);
         return 2;
     }
+    oc.rp = rp;
     fk_zeek_attach(&zc, rp);
     fk_progress_init(&tc.prog, src, quiet);
+    tc.rp = rp;
     if (tc.prog.on)
         fc_replay_set_tick_fn(rp, on_tick, &tc);
     current = rp;
@@ -293,7 +277,8 @@ int main(int argc, char **argv)
         if (!werr)
             werr = errno; /* the writing thread's, handed back */
     }
-    int wrc = fc_writer_close(oc.w);
+    const fc_replay_stats *st = fc_replay_stats_get(rp);
+    int wrc = oc.tsv ? fk_zeek_tsv_close(oc.tsv, st->first_ts, st->last_ts) : fc_writer_close(oc.w);
     if (wrc != FC_OK && !werr)
         werr = errno;
     if (fd != STDOUT_FILENO && close(fd) != 0) {
