@@ -288,7 +288,7 @@ static int process(fc_replay *r, const fc_packet *p, const fc__engine_prep *prep
     if (r->stopped)
         return FC_EIO;
     if (r->interrupted)
-        return FC_EINVAL;
+        return FC_EINTR;
     return FC_OK;
 }
 

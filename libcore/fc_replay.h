@@ -81,7 +81,7 @@ void fc_replay_interrupt(fc_replay *r);
 /* Replays every record of src. Returns FC_OK at the end of input, or
  * FC_EFORMAT/FC_EIO when the source broke (message in
  * fc_source_errmsg) or the event callback stopped it, FC_ENOMEM, or
- * FC_EINVAL (interrupted). In every case the flows still live are
+ * FC_EINTR (fc_replay_interrupt). In every case the flows still live are
  * flushed (eof) first if flush_eof is set, so output stays whole. */
 int fc_replay_run(fc_replay *r, fc_source *src);
 

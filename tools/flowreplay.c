@@ -119,7 +119,7 @@ static int end_status(const char *outpath, int write_failed, int werr, int rc,
                 strerror(werr ? werr : EIO));
         return 1;
     }
-    if (rc == FC_EINVAL) {
+    if (rc == FC_EINTR) {
         fprintf(stderr, PROG ": interrupted\n");
         return 1;
     }

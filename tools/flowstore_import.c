@@ -503,7 +503,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         fc_replay_set_tick_fn(rp, on_tick, c);
     *im->o.current = rp;
     /* a signal that came before `current` was set must still count */
-    rc = *im->o.stop ? FC_EINVAL : fc_replay_run(rp, src);
+    rc = *im->o.stop ? FC_EINTR : fc_replay_run(rp, src);
     *im->o.current = NULL;
     fs_pipe_finish(c->pipe); /* c->dberr is set if storing failed */
     c->pipe = NULL;
@@ -521,7 +521,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         fprintf(stderr, PROG ": %s: not stored: %s\n", path, fc_strerror(FC_ENOMEM));
         return FS_FAILED;
     }
-    if (rc == FC_EINVAL || *im->o.stop)
+    if (rc == FC_EINTR || *im->o.stop)
         return FS_INTERRUPTED;
     if (rc != FC_OK) {
         const char *m = fc_source_errmsg(src);
