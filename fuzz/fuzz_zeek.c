@@ -16,6 +16,7 @@
 #include <string.h>
 #include "fc_decode.h"
 #include "fc_zeek.h"
+#include "fc_zeek_int.h" /* the look-ahead hints, internal since the replay driver took them */
 #include "fuzz_common.h"
 
 enum { MODE_SPLIT = 1, MODE_CSUM = 2, MODE_TINY = 4, MODE_NOTUN = 8, MODE_BARE = 16 };
@@ -57,15 +58,15 @@ static void on_log(void *ctx, const fc_zeek_rec *r)
 static void one_frame(fc_zeek_table *t, int lt, const uint8_t *p, size_t n, fc_ts ts)
 {
     uint8_t *frame = malloc(n ? n : 1);
-    fc_zeek_hint h;
+    fc__zeek_hint h;
 
     if (!frame)
         return;
     if (n)
         memcpy(frame, p, n);
     /* the look-ahead hints are pure: calling them must change nothing */
-    fc_zeek_table_hint(t, lt, frame, n, &h);
-    fc_zeek_table_hint_step(t, &h);
+    fc__zeek_table_hint(t, lt, frame, n, &h);
+    fc__zeek_table_hint_step(t, &h);
     int r = fc_zeek_table_packet(t, lt, frame, n, (uint32_t)n, ts);
     FZ_CHECK(r == 0 || r == 1);
     free(frame);

@@ -1,10 +1,14 @@
-/* fc_alloc.c - allocator wrappers with a countdown fault hook. */
+/* fc_alloc.c - allocator wrappers with a countdown fault hook.
+ *
+ * The hook's counters are per thread: a test failing the Nth allocation
+ * counts only its own thread's calls, and two threads allocating at once
+ * (two trackers, a tracker and a writer) never race on them. */
 #include <stdlib.h>
 #include "fc_alloc.h"
 
-static unsigned long alloc_calls;
-static unsigned long fail_at;   /* absolute call number that fails, 0 = off */
-static int fail_sticky;
+static _Thread_local unsigned long alloc_calls;
+static _Thread_local unsigned long fail_at; /* absolute call number that fails, 0 = off */
+static _Thread_local int fail_sticky;
 
 static int should_fail(void)
 {

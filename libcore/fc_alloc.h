@@ -14,10 +14,11 @@ void *fc_calloc(size_t nmemb, size_t size);
 void *fc_realloc(void *p, size_t n);
 void fc_free(void *p);
 
-/* Test hook: make the Nth allocation from now fail (1 = the next one),
- * and every one after it while `sticky` is set. n = 0 disables. */
+/* Test hook: make the Nth allocation from now on the calling thread fail
+ * (1 = the next one), and every one after it while `sticky` is set.
+ * n = 0 disables. Other threads' allocations are not counted. */
 void fc_alloc_fail_at(unsigned long n, int sticky);
-/* Allocation calls made since the process started (successful or not). */
+/* Allocation calls the calling thread made (successful or not). */
 unsigned long fc_alloc_count(void);
 
 #endif

@@ -15,7 +15,8 @@
     X(EUNSUPP, -4, "unsupported link type or protocol")             \
     X(EIO, -5, "input/output error")                                \
     X(EFORMAT, -6, "malformed input")                               \
-    X(ENOTFOUND, -7, "not found")
+    X(ENOTFOUND, -7, "not found")                                  \
+    X(EINTR, -8, "interrupted")
 
 typedef enum {
 #define FC__ERR_ENUM(name, val, msg) FC_##name = (val),

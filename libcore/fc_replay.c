@@ -12,12 +12,13 @@
 #include "fc_error.h"
 #include "fc_decode.h"
 #include "fc_replay.h"
+#include "fc_engine.h"
 #include "fc_tracker_int.h"
 #include "fc_zeek_tunnel.h"
 
 struct fc_replay {
     fc_replay_opts o;
-    fc_tracker *t;
+    fc__engine eng;        /* the seed tracker or Zeek's table */
     fc_replay_event_fn fn;
     void *ctx;
     fc_replay_tick_fn tick_fn;
@@ -43,6 +44,13 @@ void fc_replay_opts_default(fc_replay_opts *o)
     o->flush_eof = 1;
 }
 
+static void emit(fc_replay *r, const fc_event *ev);
+
+static void emit_cb(void *ctx, const fc_event *ev)
+{
+    emit(ctx, ev);
+}
+
 fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *ctx,
                          char *errbuf, size_t errcap)
 {
@@ -54,8 +62,22 @@ fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *c
     r->o = *o;
     r->fn = fn;
     r->ctx = ctx;
-    r->t = fc_tracker_new(&o->cfg, o->user_size, o->user_init, o->user_ctx, errbuf, errcap);
-    if (!r->t) {
+    if (o->zeek) {
+        /* Zeek's table decapsulates tunnels itself */
+        r->o.tunnels = 0;
+        r->eng.kind = FC__ENGINE_ZEEK;
+        r->eng.emit = emit_cb;
+        r->eng.emit_ctx = r;
+        r->eng.z = fc_zeek_table_new(o->zeek, 0, fc__zeek_engine_rec, &r->eng);
+        if (!r->eng.z) {
+            snprintf(errbuf, errcap, "%s", fc_strerror(FC_ENOMEM));
+            fc_free(r);
+            return NULL;
+        }
+        return r;
+    }
+    r->eng.t = fc_tracker_new(&o->cfg, o->user_size, o->user_init, o->user_ctx, errbuf, errcap);
+    if (!r->eng.t) {
         fc_free(r);
         return NULL;
     }
@@ -66,14 +88,20 @@ void fc_replay_free(fc_replay *r)
 {
     if (!r)
         return;
-    fc_tracker_free(r->t);
+    fc_tracker_free(r->eng.t);
+    fc_zeek_table_free(r->eng.z);
     fc_free(r->late_hist);
     fc_free(r);
 }
 
 fc_tracker *fc_replay_tracker(fc_replay *r)
 {
-    return r->t;
+    return r->eng.t;
+}
+
+size_t fc_replay_live(const fc_replay *r)
+{
+    return fc__engine_live(&r->eng);
 }
 
 void fc_replay_set_tick_fn(fc_replay *r, fc_replay_tick_fn fn, void *ctx)
@@ -102,10 +130,6 @@ static void emit(fc_replay *r, const fc_event *ev)
         r->stopped = 1;
 }
 
-static void emit_cb(void *ctx, const fc_event *ev)
-{
-    emit(ctx, ev);
-}
 
 /* Floor division for possibly negative times. */
 static fc_ts floor_div(fc_ts a, fc_ts b)
@@ -125,7 +149,7 @@ static int run_ticks(fc_replay *r)
     fc_ts last = floor_div(r->clock, iv) * iv;
 
     for (;;) {
-        fc_ts e = fc_tracker_next_expiry(r->t);
+        fc_ts e = fc__engine_deadline(&r->eng);
         if (e == INT64_MAX)
             break;
         /* the first tick at or after e, and after the last one run */
@@ -134,7 +158,7 @@ static int run_ticks(fc_replay *r)
             k = r->last_tick + iv;
         if (k > r->clock)
             break;
-        long n = fc_tracker_sweep(r->t, k, emit_cb, r);
+        long n = fc__engine_expire(&r->eng, k, emit_cb, r);
         if (n < 0)
             return (int)n;
         r->last_tick = k;
@@ -176,7 +200,7 @@ static int track_inner(fc_replay *r, const fc_packet *p, int depth)
     fc_packet ip = {pl + in.off, plen - in.off,
                     p->wirelen > outer ? (uint32_t)(p->wirelen - outer) : 0, p->ts,
                     in.linktype};
-    int n = fc_tracker_track(r->t, &ip, &ev);
+    int n = fc_tracker_track(r->eng.t, &ip, &ev);
     if (n < 0)
         return n;
     r->st.tunneled++;
@@ -227,9 +251,9 @@ static void pace(fc_replay *r, fc_ts ts)
 /* One packet, in order: sweep ticks up to its time, then the tracker.
  * pkt->data is NULL when the packet was prepared ahead and nothing reads
  * its bytes at tracking time (see fc_replay_run). */
-static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
+static int process(fc_replay *r, const fc_packet *p, const fc__engine_prep *prep)
 {
-    const fc_event *ev;
+    const fc_event *ev = NULL;
     int rc;
 
     if (r->o.speed_num)
@@ -247,23 +271,25 @@ static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
         if ((rc = run_ticks(r)) != FC_OK)
             return rc;
     }
-    int n = fc__tracker_track_prep(r->t, p, prep, &ev);
+    /* the tracker returns its events; Zeek's table has emitted its own */
+    int n = fc__engine_track(&r->eng, p, prep, &ev);
     if (n < 0)
         return n;
     if (n == 0)
         r->st.unmatched++;
     else
         r->st.matched++;
-    for (int i = 0; i < n; i++)
-        emit(r, &ev[i]);
+    if (ev)
+        for (int i = 0; i < n; i++)
+            emit(r, &ev[i]);
     if (r->o.tunnels && n > 0 && (rc = track_inner(r, p, 0)) != FC_OK)
         return rc;
     if (r->tick_fn)
-        r->tick_fn(r->tick_ctx, &r->st, r->t);
+        r->tick_fn(r->tick_ctx, &r->st, r->eng.t);
     if (r->stopped)
         return FC_EIO;
     if (r->interrupted)
-        return FC_EINVAL;
+        return FC_EINTR;
     return FC_OK;
 }
 
@@ -274,7 +300,7 @@ static int process(fc_replay *r, const fc_packet *p, const fc__prep *prep)
 
 typedef struct ahead_slot {
     fc_packet p;
-    fc__prep prep;
+    fc__engine_prep prep;
     uint8_t *copy;   /* the frame's bytes, when tracking reads them */
     size_t cap;
 } ahead_slot;
@@ -309,7 +335,8 @@ int fc_replay_run(fc_replay *r, fc_source *src)
      * their outer frame is tracked: preparing outer frames ahead would
      * change the order in which both reach the fragment table. */
     int ahead = !r->o.speed_num && !r->o.tunnels;
-    int copy = fc__tracker_wants_data(r->t);
+    int copy = fc__engine_wants_data(&r->eng);
+    int zeek = r->eng.kind == FC__ENGINE_ZEEK;
     ahead_slot ring[AHEAD];
     uint64_t in = 0, out = 0;
     int failed = 0; /* the loop ended on a tracking error, not the source */
@@ -323,8 +350,8 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             continue;
         }
         if (!ahead) {
-            fc__prep prep;
-            fc__tracker_prepare(r->t, &p, &prep);
+            fc__engine_prep prep;
+            fc__engine_prepare(&r->eng, &p, &prep);
             if ((rc = process(r, &p, &prep)) != FC_OK) {
                 failed = 1;
                 break;
@@ -336,11 +363,18 @@ int fc_replay_run(fc_replay *r, fc_source *src)
         s->p.data = NULL;
         if (copy && (rc = keep_bytes(s, &rec)) != FC_OK)
             break; /* the packets read before are still tracked below */
-        fc__tracker_prepare(r->t, &p, &s->prep);
+        fc__engine_prepare(&r->eng, &p, &s->prep);
         in++;
-        for (uint64_t d = FC__STEP + 1; d <= AHEAD && d <= in - out; d += FC__STEP) {
-            ahead_slot *w = &ring[(in - d) % AHEAD];
-            fc__tracker_step(r->t, &w->prep, w->p.ts);
+        if (zeek) {
+            if (in - out > FC__ZEEK_STEP) {
+                ahead_slot *w = &ring[(in - 1 - FC__ZEEK_STEP) % AHEAD];
+                fc__engine_step(&r->eng, &w->prep, w->p.ts);
+            }
+        } else {
+            for (uint64_t d = FC__STEP + 1; d <= AHEAD && d <= in - out; d += FC__STEP) {
+                ahead_slot *w = &ring[(in - d) % AHEAD];
+                fc__engine_step(&r->eng, &w->prep, w->p.ts);
+            }
         }
         if (in - out == AHEAD) {
             ahead_slot *o = &ring[out++ % AHEAD];
@@ -383,11 +417,15 @@ int fc_replay_run(fc_replay *r, fc_source *src)
         rc = run_ticks(r);
     }
     if (r->o.flush_eof && !r->stopped) {
-        long n = fc_tracker_flush(r->t, FC_END_EOF, r->clock, emit_cb, r);
+        long n = fc__engine_finish(&r->eng, r->clock, emit_cb, r);
         if (n < 0 && rc == FC_OK)
             rc = (int)n;
         if (r->stopped && rc == FC_OK)
             rc = FC_EIO;
+    }
+    if (zeek) { /* the table creates connections without STARTED events */
+        r->st.flows_created = fc_zeek_table_stats_get(r->eng.z)->conns;
+        r->st.tunneled = fc_zeek_table_stats_get(r->eng.z)->tunneled;
     }
     return rc;
 }

@@ -28,13 +28,22 @@ typedef struct fc_replay_opts {
     size_t user_size;
     fc_user_init_fn user_init;
     void *user_ctx;
-    /* --from/--to: a packet time window [from, to). Packets outside are
-     * read but not tracked (counted in stats.outside). When a packet at
-     * or after `to` was read, the flows still live at the end are ended
-     * at `to` (after the idle timeouts due by then), as if the capture
-     * had ended there; otherwise the end of input is as without it. */
+    /* --from/--to: a packet time window [from, to), for either engine.
+     * Packets outside are read but not tracked (counted in
+     * stats.outside). When a packet at or after `to` was read, the flows
+     * still live at the end are ended at `to` (after the seed tracker's
+     * idle timeouts due by then; Zeek's timers fire only on packets), as
+     * if the capture had ended there; otherwise the end of input is as
+     * without it. */
     int has_from, has_to;
     fc_ts from, to;
+    /* The engine: NULL for the seed tracker (cfg); else Zeek's connection
+     * table with these options (fc_zeek.h; must outlive the replay). It
+     * emits ENDED events only, one per record Zeek logs, with Zeek's
+     * orientation, IP bytes as byte counts and `user` pointing at the
+     * fc_zeek_rec. cfg's timeouts, max_flows, sweep_interval, tunnels and
+     * user state do not apply to it. */
+    const struct fc_zeek_opts *zeek;
 } fc_replay_opts;
 
 /* True when a packet at ts falls outside o's --from/--to window (for
@@ -77,8 +86,11 @@ fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *c
                          char *errbuf, size_t errcap);
 void fc_replay_free(fc_replay *r);
 
-/* The tracker, for extra settings (payload or packet hooks) before run. */
+/* The tracker, for extra settings (payload or packet hooks) before run;
+ * NULL when the engine is Zeek's table. */
 fc_tracker *fc_replay_tracker(fc_replay *r);
+/* Flows live now, in either engine (for a progress line). */
+size_t fc_replay_live(const fc_replay *r);
 void fc_replay_set_tick_fn(fc_replay *r, fc_replay_tick_fn fn, void *ctx);
 /* Asks a running replay to stop after the current record (signal-safe:
  * it only sets a flag). */
@@ -87,7 +99,7 @@ void fc_replay_interrupt(fc_replay *r);
 /* Replays every record of src. Returns FC_OK at the end of input, or
  * FC_EFORMAT/FC_EIO when the source broke (message in
  * fc_source_errmsg) or the event callback stopped it, FC_ENOMEM, or
- * FC_EINVAL (interrupted). In every case the flows still live are
+ * FC_EINTR (fc_replay_interrupt). In every case the flows still live are
  * flushed (eof) first if flush_eof is set, so output stays whole. */
 int fc_replay_run(fc_replay *r, fc_source *src);
 

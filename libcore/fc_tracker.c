@@ -2,6 +2,9 @@
  *
  * Follows docs/tracker-semantics.md step by step; the step numbers in
  * the comments of fc_tracker_track() are the ones used there. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* qsort_r */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,12 +433,14 @@ static int scratch_push(fc_tracker *t, size_t n, uint32_t i)
     return FC_OK;
 }
 
-static const fc_flowtab *sort_tab; /* qsort has no context argument */
-
-static int by_recency_desc(const void *a, const void *b)
+/* qsort_r, not qsort: the table comes with the call, so two trackers on
+ * two threads never share it (glibc's qsort_r is the same merge sort as
+ * its qsort, so the order of equal keys is unchanged). */
+static int by_recency_desc(const void *a, const void *b, void *tab)
 {
-    uint32_t x = sort_tab->pool[*(const uint32_t *)a].touch;
-    uint32_t y = sort_tab->pool[*(const uint32_t *)b].touch;
+    const fc_flowtab *st = tab;
+    uint32_t x = st->pool[*(const uint32_t *)a].touch;
+    uint32_t y = st->pool[*(const uint32_t *)b].touch;
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
@@ -498,8 +503,7 @@ long fc_tracker_sweep(fc_tracker *t, fc_ts now, fc_event_fn fn, void *ctx)
             t->scratch[n++] = i; /* n <= k: compacts in place */
     }
     if (n > 1) {
-        sort_tab = &t->tab;
-        qsort(t->scratch, n, sizeof *t->scratch, by_recency_desc);
+        qsort_r(t->scratch, n, sizeof *t->scratch, by_recency_desc, &t->tab);
     }
     return end_listed(t, n, FC_END_IDLE_TIMEOUT, now, fn, ctx);
 }

@@ -26,6 +26,12 @@
 #include "fc_service.h"
 #include "fc_time.h"
 
+/* A likely_server_ports set given by the user: one bit per port, [0] TCP,
+ * [1] UDP. */
+typedef struct fc_zeek_portset {
+    uint8_t bits[2][65536 / 8];
+} fc_zeek_portset;
+
 /* Run options, as Zeek's command line: -C and -b. */
 typedef struct fc_zeek_opts {
     uint8_t ignore_checksums; /* -C: accept bad checksums and ip_len 0 */
@@ -35,6 +41,18 @@ typedef struct fc_zeek_opts {
     uint8_t service;          /* table: name each connection's service
                                  (fc_service.h; default on) */
     uint16_t cid_seed;        /* Community ID seed (default 0) */
+    /* Zeek's inactivity timeouts (0: its defaults). udp_inactivity also
+     * covers a TCP connection until one side leaves the handshake, as in
+     * Zeek; tcp_inactivity applies after that; icmp_inactivity covers
+     * every other protocol. Ports 21, 22, 23 and 513 still get one hour
+     * once established (Zeek's conn/inactivity.zeek), unless bare. */
+    fc_ts tcp_inactivity;     /* default 300 s */
+    fc_ts udp_inactivity;     /* default 60 s */
+    fc_ts icmp_inactivity;    /* default 60 s */
+    /* replaces Zeek's likely_server_ports (both protocols, -b or not)
+     * when set; NULL: Zeek's own sets. Owned by the caller, it must
+     * outlive every record and table given these options. */
+    const fc_zeek_portset *ports;
 } fc_zeek_opts;
 
 void fc_zeek_opts_default(fc_zeek_opts *o);
@@ -42,12 +60,10 @@ void fc_zeek_opts_default(fc_zeek_opts *o);
 /* Is `port` in Zeek's default likely_server_ports for proto (6 or 17)? */
 int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port);
 
-/* Replaces the built-in likely_server_ports by a list such as
- * "80,443,53/udp,8000-8080/tcp" (no suffix: both protocols). Returns 0,
- * or -1 on a syntax error (the previous set stays). Process-wide: it is
- * read by every record and table created afterwards. NULL restores the
- * built-in set. */
-int fc_zeek_set_likely_server_ports(const char *list);
+/* Parses a likely_server_ports list such as "80,443,53/udp,8000-8080/tcp"
+ * (no suffix: both protocols) into *set. Returns 0, or -1 on a syntax
+ * error (*set unchanged). Point fc_zeek_opts.ports at the set to use it. */
+int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list);
 
 /* ------------------------------------------------------------ record */
 
@@ -203,20 +219,6 @@ void fc_zeek_table_free(fc_zeek_table *t);
 int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                          uint32_t wirelen, fc_ts ts);
 
-/* Look-ahead, for a caller that reads frames ahead of feeding them:
- * fc_zeek_table_hint() a frame some 16 frames before its
- * fc_zeek_table_packet() (prefetches its hash bucket), then
- * fc_zeek_table_hint_step() about halfway (prefetches its connection).
- * Pure hints: they change no state, and any order of calls gives the
- * same output. The frame need only be valid during the hint call. */
-typedef struct fc_zeek_hint {
-    uint64_t hash;
-    int ok;
-} fc_zeek_hint;
-void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
-                        size_t caplen, fc_zeek_hint *h);
-void fc_zeek_table_hint_step(const fc_zeek_table *t, const fc_zeek_hint *h);
-
 /* End of input: logs every live connection (ordered by start time). */
 void fc_zeek_table_finish(fc_zeek_table *t);
 
@@ -224,6 +226,8 @@ typedef struct fc_zeek_table_stats {
     uint64_t packets, dropped, conns, tunneled, frags_reassembled;
 } fc_zeek_table_stats;
 const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
+/* Connections live now (for a progress line). */
+size_t fc_zeek_table_count(const fc_zeek_table *t);
 
 /* --------------------------------------------------------------- uid */
 

@@ -25,6 +25,20 @@ enum { FC__ZS_C = 0, FC__ZS_T, FC__ZS_W, FC__ZS_G };
 /* The start of a record: what packets touch, all that _begin clears. */
 #define FC__ZEEK_REC_HOT offsetof(fc_zeek_rec, gap)
 
+/* The inactivity timeouts in effect (fc_zeek_opts: 0 = Zeek's). */
+static inline fc_ts fc__zeek_udp_inactivity(const fc_zeek_opts *o)
+{
+    return o->udp_inactivity ? o->udp_inactivity : FC_SEC(60);
+}
+static inline fc_ts fc__zeek_tcp_inactivity(const fc_zeek_opts *o)
+{
+    return o->tcp_inactivity ? o->tcp_inactivity : FC_SEC(300);
+}
+static inline fc_ts fc__zeek_icmp_inactivity(const fc_zeek_opts *o)
+{
+    return o->icmp_inactivity ? o->icmp_inactivity : FC_SEC(60);
+}
+
 /* History letters are upper-case ASCII; the responder's in lower case
  * (no locale lookup: this runs per packet). */
 static inline char fc__zeek_lower(char c)
@@ -103,5 +117,20 @@ static inline int32_t fc__seq_delta(uint32_t a, uint32_t b)
 {
     return (int32_t)(a - b);
 }
+
+/* Look-ahead, for the replay driver (fc_engine.h), which reads frames
+ * ahead of feeding them:
+ * fc__zeek_table_hint() a frame some 16 frames before its
+ * fc_zeek_table_packet() (prefetches its hash bucket), then
+ * fc__zeek_table_hint_step() about halfway (prefetches its connection).
+ * Pure hints: they change no state, and any order of calls gives the
+ * same output. The frame need only be valid during the hint call. */
+typedef struct fc__zeek_hint {
+    uint64_t hash;
+    int ok;
+} fc__zeek_hint;
+void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                         size_t caplen, fc__zeek_hint *h);
+void fc__zeek_table_hint_step(const fc_zeek_table *t, const fc__zeek_hint *h);
 
 #endif

@@ -23,12 +23,6 @@ static const uint16_t lsp_udp_def[] = {
 /* Under -b only the tunnel analyzers register ports (no TCP at all). */
 static const uint16_t lsp_udp_bare[] = {2123, 2152, 3544, 4789, 5072, 6081};
 
-/* A user-given set (--likely-server-ports) replaces both defaults. It is
- * process-wide because it is configuration read by every record, like
- * Zeek's own redef; set once before any replay starts. */
-static uint8_t lsp_user[2][65536 / 8];
-static int lsp_user_on;
-
 static int in_list(const uint16_t *l, size_t n, uint16_t p)
 {
     for (size_t i = 0; i < n; i++)
@@ -42,8 +36,8 @@ int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t po
     int udp = proto == FC_PROTO_UDP;
     if (proto != FC_PROTO_TCP && !udp)
         return 0;
-    if (lsp_user_on)
-        return (lsp_user[udp][port >> 3] >> (port & 7)) & 1;
+    if (o->ports) /* a user-given set replaces both defaults */
+        return (o->ports->bits[udp][port >> 3] >> (port & 7)) & 1;
     if (o->bare)
         return udp && in_list(lsp_udp_bare, sizeof lsp_udp_bare / 2, port);
     return udp ? in_list(lsp_udp_def, sizeof lsp_udp_def / 2, port)
@@ -63,14 +57,10 @@ static int parse_port(const char **s, unsigned long *out)
     return 0;
 }
 
-int fc_zeek_set_likely_server_ports(const char *list)
+int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list)
 {
-    static uint8_t tmp[2][65536 / 8];
-    if (!list) {
-        lsp_user_on = 0;
-        return 0;
-    }
-    memset(tmp, 0, sizeof tmp);
+    fc_zeek_portset tmp; /* *set stays as it was on an error */
+    memset(&tmp, 0, sizeof tmp);
     const char *s = list;
     while (*s) {
         unsigned long lo, hi;
@@ -95,14 +85,13 @@ int fc_zeek_set_likely_server_ports(const char *list)
         for (unsigned long p = lo; p <= hi; p++)
             for (int u = 0; u < 2; u++)
                 if (which & (1 << u))
-                    tmp[u][p >> 3] |= (uint8_t)(1u << (p & 7));
+                    tmp.bits[u][p >> 3] |= (uint8_t)(1u << (p & 7));
         if (*s == ',')
             s++;
         else if (*s)
             return -1;
     }
-    memcpy(lsp_user, tmp, sizeof tmp);
-    lsp_user_on = 1;
+    *set = tmp;
     return 0;
 }
 
@@ -282,7 +271,9 @@ void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *
     r->start = r->last = ts;
     r->udp_len[0] = r->udp_len[1] = -1;
     /* §5: TCP starts with the UDP timeout until it leaves the handshake */
-    r->inactivity = FC_SEC(60);
+    r->inactivity = d->proto == FC_PROTO_TCP || d->proto == FC_PROTO_UDP
+                        ? fc__zeek_udp_inactivity(o)
+                        : fc__zeek_icmp_inactivity(o);
     if (d->proto == FC_PROTO_TCP) {
         int f = d->tcp_flags & (FC_TH_SYN | FC_TH_FIN | FC_TH_RST);
         r->clean_start = f == FC_TH_SYN;

@@ -16,6 +16,9 @@
  * and armed[slot] <= its fc_zeek_rec_deadline. A packet that lowers the
  * deadline below armed[slot] pushes a new entry; an entry is stale once
  * its slot holds another id or armed[slot] moved away from its key. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* qsort_r */
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include "fc_alloc.h"
@@ -210,10 +213,11 @@ static void emit_remove(fc_zeek_table *t, uint32_t i)
 
 /* ------------------------------------------------------------ timers */
 
-static const fc_zeek_rec *sort_recs;
-
-static int by_deadline(const void *x, const void *y)
+/* The sorts take the records with the call (qsort_r): two tables on two
+ * threads share nothing. */
+static int by_deadline(const void *x, const void *y, void *recs)
 {
+    const fc_zeek_rec *sort_recs = recs;
     const fc_zeek_rec *a = &sort_recs[*(const uint32_t *)x], *b = &sort_recs[*(const uint32_t *)y];
     fc_ts da = fc_zeek_rec_deadline(a), db = fc_zeek_rec_deadline(b);
     if (da != db)
@@ -221,8 +225,9 @@ static int by_deadline(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static int by_start(const void *x, const void *y)
+static int by_start(const void *x, const void *y, void *recs)
 {
+    const fc_zeek_rec *sort_recs = recs;
     const fc_zeek_rec *a = &sort_recs[*(const uint32_t *)x], *b = &sort_recs[*(const uint32_t *)y];
     if (a->start != b->start)
         return a->start < b->start ? -1 : 1;
@@ -285,9 +290,8 @@ static void expire(fc_zeek_table *t, fc_ts now)
             arm(t, e.slot, fc_zeek_rec_deadline(r));
         }
     }
-    sort_recs = t->recs;
     if (n > 1)
-        qsort(t->scratch, n, sizeof *t->scratch, by_deadline);
+        qsort_r(t->scratch, n, sizeof *t->scratch, by_deadline, t->recs);
     for (size_t k = 0; k < n; k++)
         emit_remove(t, t->scratch[k]);
 }
@@ -359,9 +363,8 @@ void fc_zeek_table_finish(fc_zeek_table *t)
     for (uint32_t i = 0; i < t->cap; i++)
         if (t->recs[i].id != 0)
             t->scratch[n++] = i;
-    sort_recs = t->recs;
     if (n > 1)
-        qsort(t->scratch, n, sizeof *t->scratch, by_start);
+        qsort_r(t->scratch, n, sizeof *t->scratch, by_start, t->recs);
     for (size_t k = 0; k < n; k++)
         emit_remove(t, t->scratch[k]);
     t->timers.len = 0; /* all stale now */
@@ -370,6 +373,11 @@ void fc_zeek_table_finish(fc_zeek_table *t)
 const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t)
 {
     return &t->st;
+}
+
+size_t fc_zeek_table_count(const fc_zeek_table *t)
+{
+    return t->count;
 }
 
 /* A new connection slot for key k; when full, logs the connection with
@@ -599,8 +607,8 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
 
 /* ------------------------------------------------------ look-ahead */
 
-void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
-                        size_t caplen, fc_zeek_hint *h)
+void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                         size_t caplen, fc__zeek_hint *h)
 {
     fc_decoded d;
     zt_key k;
@@ -615,7 +623,7 @@ void fc_zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *fra
     __builtin_prefetch(&t->buckets[h->hash & (t->nbuckets - 1)]);
 }
 
-void fc_zeek_table_hint_step(const fc_zeek_table *t, const fc_zeek_hint *h)
+void fc__zeek_table_hint_step(const fc_zeek_table *t, const fc__zeek_hint *h)
 {
     if (!h->ok || !t->nbuckets)
         return;

@@ -22,6 +22,7 @@ enum {
  * and its peer even across a flip (they are re-pointed then). */
 typedef struct seg {
     fc_zeek_rec *r;
+    const fc_zeek_opts *o;
     fc_zeek_ep *s, *p;
     int role;           /* sender's current role */
     int arrival_orig;   /* sender was orig when the packet arrived */
@@ -43,8 +44,8 @@ static void set_state(seg *g, fc_zeek_ep *e, int st)
     /* §5: the inactivity timeout grows to 5 min the first time one side
      * leaves the handshake states while the other is still in them */
     if (early(e->state) && !early(st) && early(other->state) &&
-        g->r->inactivity == FC_SEC(60))
-        g->r->inactivity = FC_SEC(300);
+        g->r->inactivity == fc__zeek_udp_inactivity(g->o))
+        g->r->inactivity = fc__zeek_tcp_inactivity(g->o);
     e->prev_state = e->state;
     e->state = (uint8_t)st;
 }
@@ -414,6 +415,7 @@ void fc__zeek_tcp_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded
         return;
     }
     g.r = r;
+    g.o = o;
     g.role = role;
     g.arrival_orig = role == 0;
     g.s = &r->ep[role];

@@ -106,7 +106,7 @@ void fc__zeek_row(const fc_zeek_rec *r, uint16_t cid_seed, fc__zeek_row_t *row)
 {
     fc_zeek_format(r, cid_seed, &row->z);
     fmt_secs(row->ts, sizeof row->ts, r->start);
-    fc_zeek_uid(r, row->uid);
+    fc_zeek_uid(r, row->uid); /* the one uid, as fc_zeek_tsv_row */
     const fc_zeek_fields *z = &row->z;
     const char *v[FC_ZEEK_NCOLS] = {
         row->ts,      row->uid,         z->orig_h,    z->orig_p,        z->resp_h,

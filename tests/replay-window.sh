@@ -60,6 +60,17 @@ expect "--zeek --from" "$("$FLOWREPLAY" -q --zeek --from 1700000400 "$P" |
     awk -F, '$3 == "ended" { print $5 }' | sort)" "10.0.1.1
 10.0.1.3"
 
+# --zeek runs under the same driver: --to ends what is live there too,
+# the summary counts the packets left out, and the conn.log writers
+# (TSV and Zeek's JSON) get only the window's connections
+expect "--zeek --to" "$(ended --zeek --to 1700000001.5 "$P")" "1700000001.500000000,10.0.1.1,eof,3,2"
+"$FLOWREPLAY" -q --zeek --to 1700000001.5 --stats "$T/zst.json" -o /dev/null "$P" || fail stats
+grep -q '"packets_outside_window":2' "$T/zst.json" || fail "--zeek outside: $(cat "$T/zst.json")"
+expect "zeek-json --from" "$("$FLOWREPLAY" -q --format zeek-json --fields id.orig_h --from 1700000400 \
+    "$P" | sort)" '{"id.orig_h":"10.0.1.1"}
+{"id.orig_h":"10.0.1.3"}'
+expect "conn.log --to" "$("$FLOWREPLAY" -q --format zeek --to 1700000001.5 "$P" | grep -c '^1700000000')" 1
+
 # flowstore (seed and --zeek) and flowquery
 "$FLOWSTORE" -q -d "$T/w.db" --to 1700000001.5 "$P" || fail flowstore
 expect "flowstore --to" "$(q "$T/w.db" 'SELECT end_ns, reason, orig_pkts FROM flows')" \

@@ -627,18 +627,31 @@ START_TEST(likely_server_ports_list)
     o.bare = 1;
     ck_assert(!fc_zeek_likely_server_port(&o, 6, 80));
     ck_assert(fc_zeek_likely_server_port(&o, 17, 4789));
-    ck_assert_int_eq(fc_zeek_set_likely_server_ports("8080,53/udp,6000-6002/tcp"), 0);
+    fc_zeek_portset ps, *heap = malloc(sizeof *heap);
+    ck_assert_ptr_nonnull(heap);
+    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "8080,53/udp,6000-6002/tcp"), 0);
+    o.ports = &ps;
     ck_assert(fc_zeek_likely_server_port(&o, 6, 8080));
     ck_assert(fc_zeek_likely_server_port(&o, 17, 8080));
     ck_assert(fc_zeek_likely_server_port(&o, 17, 53));
     ck_assert(!fc_zeek_likely_server_port(&o, 6, 53));
     ck_assert(fc_zeek_likely_server_port(&o, 6, 6001));
     ck_assert(!fc_zeek_likely_server_port(&o, 17, 6001));
-    ck_assert_int_eq(fc_zeek_set_likely_server_ports("80,x"), -1);
-    ck_assert_int_eq(fc_zeek_set_likely_server_ports("9-8"), -1);
+    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "80,x"), -1);
+    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "9-8"), -1);
     ck_assert(fc_zeek_likely_server_port(&o, 6, 8080)); /* unchanged */
-    fc_zeek_set_likely_server_ports(NULL);
+    /* the set belongs to these options only: others keep Zeek's */
+    fc_zeek_opts o2;
+    fc_zeek_opts_default(&o2);
+    ck_assert(!fc_zeek_likely_server_port(&o2, 6, 6001));
+    ck_assert(fc_zeek_likely_server_port(&o2, 6, 80));
+    ck_assert_int_eq(fc_zeek_portset_parse(heap, "7"), 0);
+    o2.ports = heap;
+    ck_assert(fc_zeek_likely_server_port(&o2, 6, 7));
+    ck_assert(!fc_zeek_likely_server_port(&o, 6, 7));
+    o.ports = NULL;
     ck_assert(!fc_zeek_likely_server_port(&o, 6, 8080));
+    free(heap);
 }
 END_TEST
 

@@ -135,6 +135,8 @@ int fk_replay_cli_opt(fk_replay_cli *c, const char *prog, int opt, const char *a
     const char *name;
     fc_ts *slot = NULL;
 
+    if (opt >= FK_OPT_MAX_FLOWS && opt <= FK_OPT_SPEED)
+        c->given_opts |= 1u << (opt - FK_OPT_MAX_FLOWS);
     switch (opt) {
     case 'f':
         c->filter = arg;

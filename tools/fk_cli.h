@@ -60,7 +60,12 @@ typedef struct fk_replay_cli {
     /* the options as given, for records (flowstore) */
     char given[512];
     size_t given_len;
+    /* which shared options were given: bit (code - FK_OPT_MAX_FLOWS) of
+     * the FK_OPT_* codes, so a mode can refuse those it does not use */
+    unsigned given_opts;
 } fk_replay_cli;
+
+#define FK_GIVEN(c, code) (((c)->given_opts >> ((code) - FK_OPT_MAX_FLOWS)) & 1u)
 
 void fk_replay_cli_init(fk_replay_cli *c);
 

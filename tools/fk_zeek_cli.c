@@ -3,6 +3,7 @@
  * on ended events), the seed-mode packet hook and the Zeek-mode run. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "fc_alloc.h"
@@ -60,11 +61,12 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg)
         z->zo.service = 0;
         return 1;
     case FK_OPT_LSP:
-        if (fc_zeek_set_likely_server_ports(arg) != 0) {
+        if (fc_zeek_portset_parse(&z->ports, arg) != 0) {
             fprintf(stderr, "%s: --likely-server-ports: '%s' is not a list of ports\n", prog,
                     arg);
             return -1;
         }
+        z->zo.ports = &z->ports;
         return 1;
     default:
         return 0;
@@ -145,11 +147,7 @@ int fk_zeek_cli_columns(fk_zeek_cli *z, const char *fields, int time_iso, int fm
     fc_writer_close(w);
     if (rc == FC_ENOMEM)
         snprintf(err, cap, "%s", fc_strerror(rc));
-    if (rc != FC_OK)
-        return -1;
-    z->sel_fields = fields;
-    z->time_iso = time_iso;
-    return 0;
+    return rc == FC_OK ? 0 : -1;
 }
 
 /* ------------------------------------------------------------ seed mode */
@@ -167,6 +165,17 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
 
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro)
 {
+    if (z->table) {
+        /* the engine is Zeek's table, which decapsulates by itself */
+        if (z->zo.tunnels == 2)
+            z->zo.tunnels = 1;
+        ro->zeek = &z->zo;
+        ro->tunnels = 0;
+        if (z->tsv || z->json)
+            return NULL; /* fk_zeek_tsv writes the rows */
+        ext_init(z);
+        return &z->ext;
+    }
     /* seed mode: the replay decapsulates, the tracker sees inner frames */
     if (z->zo.tunnels == 1)
         ro->tunnels = 1;
@@ -195,197 +204,120 @@ int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
 
 /* ------------------------------------------------------------ zeek mode */
 
-typedef struct zrun {
-    fk_zeek_cli *z;
-    FILE *tsv;
-    FILE *json;       /* --format zeek-json */
-    fc_writer *w;
-    int header, failed, at_end;
+/* The conn.log writer: Zeek's records arrive as ENDED events from the
+ * replay (libcore's Zeek engine, user = the record), and are written as
+ * TSV (header, rows, footer) or as Zeek's JSON (rows only), with the
+ * --fields columns. */
+struct fk_zeek_tsv {
+    FILE *f;
+    uint16_t cid_seed;
+    int json;          /* --format zeek-json */
+    fc_zeek_cols cols; /* --fields (n 0: all) */
+    int header, failed;
     int err; /* errno of the first failed write */
-    fc_ts first_ts, clock;
-} zrun;
+};
 
-static void write_failed(zrun *zr)
+static void tsv_failed(fk_zeek_tsv *w)
 {
-    if (!zr->failed)
-        zr->err = errno;
-    zr->failed = 1;
+    if (!w->failed)
+        w->err = errno;
+    w->failed = 1;
 }
 
-/* One Zeek record as an ended event, so CSV/JSONL keep their schema. */
-static void rec_event(const zrun *zr, const fc_zeek_rec *r, fc_event *ev)
+fk_zeek_tsv *fk_zeek_tsv_open(int fd, const fk_zeek_cli *z)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->type = FC_EV_ENDED;
-    ev->ts = zr->at_end ? zr->clock : fc_zeek_rec_deadline(r);
-    ev->init_orient = fc_key_make(&ev->key, r->family, r->orig_h, r->orig_p, r->resp_h,
-                                  r->resp_p, r->proto);
-    if (zr->at_end)
-        ev->reason = FC_END_EOF;
-    else if (r->close_at && ev->ts == r->close_at)
-        ev->reason = (r->ep[0].state == FC_ZEEK_TCP_RESET || r->ep[1].state == FC_ZEEK_TCP_RESET)
-                         ? FC_END_RST
-                         : FC_END_FIN;
-    else
-        ev->reason = FC_END_IDLE_TIMEOUT;
-    ev->state = FC_STATE_ACTIVE;
-    ev->stats.started = r->start;
-    ev->stats.last_seen = r->last;
-    for (int i = 0; i < 2; i++) {
-        ev->stats.packets[i] = r->ep[i].pkts;
-        ev->stats.bytes[i] = r->ep[i].ip_bytes; /* IP bytes: no wire length */
+    fk_zeek_tsv *w = calloc(1, sizeof *w);
+    int fd2 = w ? dup(fd) : -1;
+    if (fd2 < 0 || !(w->f = fdopen(fd2, "w"))) {
+        if (fd2 >= 0)
+            close(fd2);
+        free(w);
+        return NULL;
     }
-    ev->user = r;
+    w->cid_seed = z->zo.cid_seed;
+    w->json = z->json;
+    w->cols = z->cols;
+    return w;
 }
 
-static void on_rec(void *ctx, const fc_zeek_rec *r)
+int fk_zeek_tsv_event(fk_zeek_tsv *w, const fc_event *ev, fc_ts open_ts)
 {
-    zrun *zr = ctx;
-    if (zr->failed)
-        return;
-    if (zr->tsv) {
-        if (!zr->header) {
-            zr->header = 1;
-            if (fc_zeek_tsv_header_cols(zr->tsv, zr->first_ts, &zr->z->cols) != 0)
-                write_failed(zr);
-        }
-        if (fc_zeek_tsv_row_cols(zr->tsv, r, zr->z->zo.cid_seed, &zr->z->cols) != 0)
-            write_failed(zr);
-        return;
-    }
-    if (zr->json) {
-        if (fc_zeek_json_row(zr->json, r, zr->z->zo.cid_seed, &zr->z->cols) != 0)
-            write_failed(zr);
-        return;
-    }
-    fc_event ev;
-    rec_event(zr, r, &ev);
-    if (fc_writer_event(zr->w, &ev) != FC_OK)
-        write_failed(zr);
-}
-
-/* ------------------------------------------------------ look-ahead */
-
-int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec)
-{
-    fk_zslot *sl = &q->s[(q->head + q->n) % FK_ZRING_AHEAD];
-    if (rec->caplen > sl->cap) { /* grows to the largest frame, then stays */
-        size_t nc = rec->caplen < 2048 ? 2048 : rec->caplen;
-        uint8_t *b = fc_realloc(sl->buf, nc); /* as fc_replay.c's look-ahead */
-        if (!b)
-            return -1;
-        sl->buf = b;
-        sl->cap = nc;
-    }
-    if (rec->caplen)
-        memcpy(sl->buf, rec->data, rec->caplen);
-    sl->rec = *rec;
-    sl->rec.data = sl->buf;
-    fc_zeek_table_hint(t, rec->linktype, sl->buf, rec->caplen, &sl->h);
-    q->n++;
-    if (q->n > FK_ZRING_STEP)
-        fc_zeek_table_hint_step(
-            t, &q->s[(q->head + q->n - 1 - FK_ZRING_STEP) % FK_ZRING_AHEAD].h);
-    return 0;
-}
-
-int fk_zring_feed(fk_zring *q, fc_zeek_table *t)
-{
-    const fc_rec *r = &q->s[q->head].rec;
-    int matched = fc_zeek_table_packet(t, r->linktype, r->data, r->caplen, r->wirelen, r->ts);
-    q->head = (q->head + 1) % FK_ZRING_AHEAD;
-    q->n--;
-    return matched;
-}
-
-void fk_zring_free(fk_zring *q)
-{
-    for (int i = 0; i < FK_ZRING_AHEAD; i++)
-        fc_free(q->s[i].buf);
-    memset(q, 0, sizeof *q);
-}
-
-int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
-                const volatile int *interrupted)
-{
-    zrun zr;
-    fc_rec rec;
-    fk_zring q;
-    int rc, have = 0;
-    memset(&zr, 0, sizeof zr);
-    zr.z = z;
-    if (z->zo.tunnels == 2)
-        z->zo.tunnels = 1;
-    if (z->tsv || z->json) {
-        int fd2 = dup(fd);
-        FILE **fp = z->tsv ? &zr.tsv : &zr.json;
-        if (fd2 < 0 || !(*fp = fdopen(fd2, "w"))) {
-            if (fd2 >= 0)
-                close(fd2);
-            return FC_EIO;
-        }
-    } else {
-        ext_init(z);
-        if (!(zr.w = fc_writer_new(fd, (fc_format)fmt, FC_WRITER_LIFECYCLE, &z->ext)))
-            return FC_ENOMEM;
-        char err[8];
-        if ((z->sel_fields || z->time_iso) &&
-            fc_writer_columns(zr.w, z->sel_fields, z->time_iso, err, sizeof err) != FC_OK) {
-            fc_writer_close(zr.w); /* checked by fk_zeek_cli_columns: memory */
-            return FC_ENOMEM;
-        }
-    }
-    fc_zeek_table *t = fc_zeek_table_new(&z->zo, 0, on_rec, &zr);
-    if (!t) {
-        if (zr.tsv)
-            fclose(zr.tsv);
-        if (zr.json)
-            fclose(zr.json);
-        fc_writer_close(zr.w);
-        return FC_ENOMEM;
-    }
-    memset(&q, 0, sizeof q);
-    while ((rc = fc_source_next(src, &rec)) == FC_OK && !zr.failed) {
-        if (interrupted && *interrupted) {
-            rc = FC_EINVAL;
-            break;
-        }
-        if (z->window && fc_replay_outside(z->window, rec.ts))
-            continue; /* --from/--to */
-        if (!have || rec.ts > zr.clock)
-            zr.clock = rec.ts;
-        if (!have)
-            zr.first_ts = rec.ts;
-        have = 1;
-        if (q.n == FK_ZRING_AHEAD)
-            fk_zring_feed(&q, t);
-        if (fk_zring_put(&q, t, &rec) != 0) {
-            rc = FC_ENOMEM;
-            break;
-        }
-    }
-    if (rc == FC_DONE)
-        rc = FC_OK;
-    while (q.n) /* every frame read is fed, as without the ring */
-        fk_zring_feed(&q, t);
-    fk_zring_free(&q);
-    zr.at_end = 1;
-    fc_zeek_table_finish(t); /* whole output also after an error */
-    fc_zeek_table_free(t);
-    if (zr.tsv) {
-        if (!zr.header && fc_zeek_tsv_header(zr.tsv, zr.first_ts) != 0)
-            write_failed(&zr);
-        if (fc_zeek_tsv_footer(zr.tsv, zr.clock) != 0 || fclose(zr.tsv) != 0)
-            write_failed(&zr);
-    } else if (zr.json) {
-        if (fclose(zr.json) != 0)
-            write_failed(&zr);
-    } else if (fc_writer_close(zr.w) != FC_OK) {
-        write_failed(&zr);
-    }
-    if (zr.failed) {
-        errno = zr.err;
+    if (w->failed)
         return FC_EIO;
+    if (w->json) {
+        if (fc_zeek_json_row(w->f, ev->user, w->cid_seed, &w->cols) != 0)
+            tsv_failed(w);
+        return w->failed ? FC_EIO : FC_OK;
     }
+    if (!w->header) {
+        w->header = 1;
+        if (fc_zeek_tsv_header_cols(w->f, open_ts, &w->cols) != 0)
+            tsv_failed(w);
+    }
+    if (!w->failed && fc_zeek_tsv_row_cols(w->f, ev->user, w->cid_seed, &w->cols) != 0)
+        tsv_failed(w);
+    return w->failed ? FC_EIO : FC_OK;
+}
+
+int fk_zeek_tsv_close(fk_zeek_tsv *w, fc_ts open_ts, fc_ts close_ts)
+{
+    if (!w)
+        return FC_OK;
+    if (!w->json) {
+        if (!w->header && !w->failed && fc_zeek_tsv_header_cols(w->f, open_ts, &w->cols) != 0)
+            tsv_failed(w);
+        if (!w->failed && fc_zeek_tsv_footer(w->f, close_ts) != 0)
+            tsv_failed(w);
+    }
+    if (fclose(w->f) != 0)
+        tsv_failed(w);
+    int rc = w->failed ? FC_EIO : FC_OK, err = w->err;
+    free(w);
+    if (rc != FC_OK)
+        errno = err;
     return rc;
+}
+
+int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog)
+{
+    static const struct {
+        int code;
+        const char *name, *why;
+    } no_equiv[] = {
+        {FK_OPT_MAX_FLOWS, "--max-flows", "Zeek keeps every connection"},
+        {FK_OPT_SWEEP_INTERVAL, "--sweep-interval",
+         "Zeek's timers fire at their own times, not on a sweep"},
+    };
+    if (!z->table)
+        return 0;
+    for (size_t i = 0; i < sizeof no_equiv / sizeof no_equiv[0]; i++) {
+        if (FK_GIVEN(c, no_equiv[i].code)) {
+            fprintf(stderr, "%s: %s does not apply with --zeek (%s)\n", prog, no_equiv[i].name,
+                    no_equiv[i].why);
+            return -1;
+        }
+    }
+    /* a zero timeout would read as "Zeek's default" in fc_zeek_opts */
+    const struct {
+        int code;
+        const char *name;
+        fc_ts v;
+        fc_ts *to;
+    } map[] = {
+        {FK_OPT_TCP_TIMEOUT, "--tcp-timeout", c->ro.cfg.idle_timeout_tcp, &z->zo.tcp_inactivity},
+        {FK_OPT_UDP_TIMEOUT, "--udp-timeout", c->ro.cfg.idle_timeout_udp, &z->zo.udp_inactivity},
+        {FK_OPT_OTHER_TIMEOUT, "--other-timeout", c->ro.cfg.idle_timeout_other,
+         &z->zo.icmp_inactivity},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (!FK_GIVEN(c, map[i].code))
+            continue;
+        if (map[i].v <= 0) {
+            fprintf(stderr, "%s: %s must be above 0 with --zeek (Zeek's inactivity timeout)\n",
+                    prog, map[i].name);
+            return -1;
+        }
+        *map[i].to = map[i].v;
+    }
+    return 0;
 }

@@ -17,8 +17,9 @@
  *
  * Use: fk_zeek_cli_init; offer FK_ZEEK_LONGOPTS/FK_ZEEK_HELP; pass every
  * option to fk_zeek_cli_opt (and "--format zeek" to fk_zeek_cli_format);
- * then either fk_zeek_run (when fk_zeek_cli_table_mode) or, for seed
- * mode, fk_zeek_configure before fc_replay_new and fk_zeek_attach after. */
+ * then fk_zeek_configure before fc_replay_new (it picks the engine: Zeek's
+ * table for --zeek) and fk_zeek_attach after; with --format zeek or
+ * zeek-json write through fk_zeek_tsv; fk_zeek_cli_free at the end. */
 #ifndef FK_ZEEK_CLI_H
 #define FK_ZEEK_CLI_H
 
@@ -27,6 +28,7 @@
 #include "fc_source.h"
 #include "fc_writer.h"
 #include "fc_zeek.h"
+#include "fk_cli.h"
 
 enum {
     FK_OPT_ZEEK = 3000,
@@ -67,16 +69,12 @@ typedef struct fk_zeek_cli {
     int table;        /* --zeek or --format zeek */
     int fields;       /* Zeek columns on seed events */
     int tsv;          /* --format zeek */
-    /* --from/--to for fk_zeek_run (its packet window; NULL: none); the
-     * tool points it at its replay options */
-    const fc_replay_opts *window;
     fc_zeek_opts zo;
     fc_writer_ext ext;
     fc_service *svc;  /* seed mode: service detection (zo.service) */
     int json;         /* --format zeek-json */
     fc_zeek_cols cols; /* --fields for the conn.log (TSV or JSON) */
-    const char *sel_fields; /* --fields for CSV/JSONL in Zeek mode (NULL: all) */
-    int time_iso;     /* --time-format iso, CSV/JSONL in Zeek mode */
+    fc_zeek_portset ports; /* --likely-server-ports; zo.ports points here */
 } fk_zeek_cli;
 
 void fk_zeek_cli_init(fk_zeek_cli *z);
@@ -92,23 +90,26 @@ int fk_zeek_cli_opt(fk_zeek_cli *z, const char *prog, int opt, const char *arg);
  * "zeek" or "zeek-json", else 0 (the tool parses csv/jsonl itself). */
 int fk_zeek_cli_format(fk_zeek_cli *z, const char *fmt);
 
-/* --fields LIST (NULL: all) and --time-format iso for what fk_zeek_run
- * writes (call only in table mode, after every option): checks the names
- * against the output's columns (conn.log's for --format zeek and
- * zeek-json, else the event columns with the Zeek ones). 0, or -1 with
- * err set to one line. */
+/* --fields LIST (NULL: all) and --time-format iso, checked before any
+ * file is opened (call only in table mode, after every option): the
+ * names are checked against the output's columns (conn.log's for
+ * --format zeek and zeek-json, kept for fk_zeek_tsv_open; else the event
+ * columns with the Zeek ones, which the tool then gives its writer with
+ * fc_writer_columns). 0, or -1 with err set to one line. */
 int fk_zeek_cli_columns(fk_zeek_cli *z, const char *fields, int time_iso, int fmt, char *err,
                         size_t cap);
 
-/* True when the tool must call fk_zeek_run instead of its seed replay. */
+/* True with --zeek or --format zeek/zeek-json: Zeek's table is the engine. */
 static inline int fk_zeek_cli_table_mode(const fk_zeek_cli *z)
 {
     return z->table;
 }
 
-/* Seed mode: when Zeek columns are wanted, sets ro's per-flow user state
- * to a fc_zeek_rec and returns the writer extension to pass to
- * fc_writer_new (pointer into z, valid while z is); NULL otherwise. */
+/* --zeek: makes Zeek's table ro's engine and returns the writer extension
+ * with the Zeek columns (NULL for --format zeek or zeek-json: use
+ * fk_zeek_tsv). Seed mode: when Zeek columns are wanted, sets ro's
+ * per-flow user state to a fc_zeek_rec and returns the extension; NULL
+ * otherwise. The extension points into z, valid while z is. */
 const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
 
 /* Seed mode, after fc_replay_new: installs the packet hook that keeps the
@@ -116,42 +117,28 @@ const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
  * FC_ENOMEM. */
 int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
 
-/* Zeek mode's look-ahead: frames are copied into a ring and fed to the
- * table FK_ZRING_AHEAD frames after they are read; their connection is
- * looked up in two prefetching steps meanwhile (fc_zeek_table_hint).
- * With many live connections the lookup otherwise waits on two cache
- * misses. Start from a zeroed ring. */
-#define FK_ZRING_AHEAD 16
-#define FK_ZRING_STEP 8 /* the second step, frames before feeding */
+/* Seed options with a meaning in Zeek mode are carried over (the idle
+ * timeouts become Zeek's inactivity timeouts: --tcp-timeout its
+ * tcp_inactivity_timeout, --udp-timeout its udp_inactivity_timeout,
+ * --other-timeout its icmp_inactivity_timeout); those without one
+ * (--max-flows, --sweep-interval) are refused. Call after parsing, with
+ * the shared options. Returns 0, or -1 after printing one line
+ * "PROG: OPTION does not apply with --zeek ..." on stderr. */
+int fk_zeek_cli_check(fk_zeek_cli *z, const fk_replay_cli *c, const char *prog);
 
-typedef struct fk_zslot {
-    fc_rec rec;
-    uint8_t *buf; /* rec.data points here */
-    size_t cap;
-    fc_zeek_hint h;
-} fk_zslot;
-
-typedef struct fk_zring {
-    fk_zslot s[FK_ZRING_AHEAD];
-    unsigned head, n; /* queued: s[head], ... n of them */
-} fk_zring;
-
-/* Queues a copy of rec (the ring must not be full) and prefetches for it
- * and for the frame halfway along. Returns 0, or -1 out of memory. */
-int fk_zring_put(fk_zring *q, fc_zeek_table *t, const fc_rec *rec);
-/* Feeds the oldest queued frame (there must be one); returns
- * fc_zeek_table_packet's result. */
-int fk_zring_feed(fk_zring *q, fc_zeek_table *t);
-void fk_zring_free(fk_zring *q);
-
-/* Zeek mode: replays src through the Zeek connection table and writes to
- * fd (not closed): a conn.log for --format zeek, else ended events in
- * `fmt` (FC_FMT_CSV/JSONL) with the Zeek columns. `interrupted` (may be
- * NULL) is polled per packet. Returns FC_OK, or FC_EIO (write failed,
- * errno as the first failed write left it, fc_source_errmsg empty),
- * FC_EFORMAT/FC_EIO from the source (message in fc_source_errmsg),
- * FC_ENOMEM, FC_EINVAL when interrupted. */
-int fk_zeek_run(fk_zeek_cli *z, fc_source *src, int fd, int fmt,
-                const volatile int *interrupted);
+/* --format zeek or zeek-json: the conn.log writer on fd (dup'ed; fd
+ * stays the caller's), TSV or Zeek's JSON as z says, with z's --fields
+ * columns. Give it the ENDED events of a replay whose engine is Zeek's
+ * table (user = the fc_zeek_rec). The header is written before the first
+ * row, stamped open_ts (the first packet's time); close writes it if no
+ * row came, then the #close line stamped close_ts (the last packet's);
+ * Zeek's JSON has neither. open: NULL when out of memory or
+ * descriptors. event/close: FC_OK or FC_EIO with errno as the first
+ * failed write left it (later events fail at once). close frees; NULL is
+ * ok. */
+typedef struct fk_zeek_tsv fk_zeek_tsv;
+fk_zeek_tsv *fk_zeek_tsv_open(int fd, const fk_zeek_cli *z);
+int fk_zeek_tsv_event(fk_zeek_tsv *w, const fc_event *ev, fc_ts open_ts);
+int fk_zeek_tsv_close(fk_zeek_tsv *w, fc_ts open_ts, fc_ts close_ts);
 
 #endif

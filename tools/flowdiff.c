@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fk_paths.h"
 #include "flowdiff.h"
 #include "flowdiff_probe.h"
 
@@ -360,6 +361,9 @@ int main(int argc, char **argv)
         in[nin++] = argv[optind++];
     if (strcmp(in[0], "-") == 0 && strcmp(in[1], "-") == 0)
         return usage_error("only one input can be stdin");
+    /* the report never replaces a file being compared (`> a.csv`) */
+    if (fk_refuse_input_as_output("flowdiff", "output", NULL, (char *const *)in, 2) != 0)
+        return 2;
     color = format == FD_REP_TEXT ? color_wanted(color_when) : 0;
     o.keep_all = format == FD_REP_JUNIT;
     /* A replay child that dies must not kill us: see EPIPE instead. */
@@ -374,7 +378,8 @@ int main(int argc, char **argv)
         fd_report(stdout, format, color, &sum, in[0], in[1]);
         rc = sum.changed || sum.only_exp || sum.only_act || sum.order_differs;
         fd_summary_free(&sum);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* a reader that went away (`| head`) is not an error */
+        if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
             fprintf(stderr, "flowdiff: write error: %s\n", strerror(errno));
             rc = 2;
         }

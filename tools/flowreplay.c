@@ -11,6 +11,7 @@
 #include "fc_writer.h"
 #include "fk_asyncw.h"
 #include "fk_cli.h"
+#include "fk_paths.h"
 #include "fk_zeek_cli.h"
 #include "flowcore.h"
 
@@ -63,6 +64,8 @@ static void usage(FILE *out)
 typedef struct out_ctx {
     fc_writer *w;
     fk_asyncw *async; /* the writer's thread, or NULL to write inline */
+    fk_zeek_tsv *tsv; /* --format zeek: the conn.log instead of w */
+    const fc_replay *rp; /* for the conn.log's #open stamp */
     int lifecycle;    /* --events lifecycle: packet events are not written */
     int failed;
     int err;          /* errno of the first failed inline write */
@@ -73,10 +76,12 @@ static int on_event(void *ctx, const fc_event *ev)
     out_ctx *o = ctx;
     if (o->lifecycle && ev->type == FC_EV_PACKET)
         return 0; /* dropped here, not copied to the writer's thread */
-    int rc = o->async ? fk_asyncw_push(o->async, ev) : fc_writer_event(o->w, ev);
+    int rc = o->tsv     ? fk_zeek_tsv_event(o->tsv, ev, fc_replay_stats_get(o->rp)->first_ts)
+             : o->async ? fk_asyncw_push(o->async, ev)
+                        : fc_writer_event(o->w, ev);
     if (rc != FC_OK) {
         if (!o->failed && !o->async)
-            o->err = errno;
+            o->err = errno; /* fk_zeek_tsv keeps errno too */
         o->failed = 1;
         return 1;
     }
@@ -85,21 +90,53 @@ static int on_event(void *ctx, const fc_event *ev)
 
 typedef struct tick_ctx {
     fk_progress prog;
+    const fc_replay *rp;
 } tick_ctx;
 
 static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
 {
     tick_ctx *tc = ctx;
-    fk_progress_update(&tc->prog, st, fc_tracker_count(t));
+    (void)t; /* NULL with Zeek's table: ask the replay */
+    fk_progress_update(&tc->prog, st, fc_replay_live(tc->rp));
 }
 
 static fc_replay *volatile current;
+static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    stop = 1;
     if (current)
         fc_replay_interrupt(current);
+}
+
+/* The end of a run: one line for what went wrong, if anything, and the
+ * exit status. A reader that went away (EPIPE: `| head`) is not an
+ * error, as for grep or tcpdump: the run simply ends, quietly. */
+static int end_status(const char *outpath, int write_failed, int werr, int rc,
+                      const fc_source *src, int *broken_pipe)
+{
+    *broken_pipe = 0;
+    if (write_failed && werr == EPIPE) {
+        *broken_pipe = 1;
+        return 0;
+    }
+    if (write_failed) {
+        fprintf(stderr, PROG ": %s: write error: %s\n", outpath ? outpath : "standard output",
+                strerror(werr ? werr : EIO));
+        return 1;
+    }
+    if (rc == FC_EINTR) {
+        fprintf(stderr, PROG ": interrupted\n");
+        return 1;
+    }
+    if (rc != FC_OK) {
+        fprintf(stderr, PROG ": %s\n",
+                fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(rc));
+        return 1;
+    }
+    return 0;
 }
 
 /* inputs: room for argc paths (those of -r, then the operands) */
@@ -193,6 +230,8 @@ static int run(int argc, char **argv, const char **inputs)
         return 2;
     }
 
+    if (fk_zeek_cli_check(&zc, &cli, PROG) != 0)
+        return 2;
     const fc_writer_ext *zext = fk_zeek_configure(&zc, &cli.ro);
     if (fields || time_iso) { /* checked before any file is opened */
         int bad;
@@ -211,6 +250,13 @@ static int run(int argc, char **argv, const char **inputs)
             return 2;
         }
     }
+    /* nothing is opened for writing before this: an input is never lost */
+    if (fk_refuse_input_as_output(PROG, "output", outpath, (char *const *)inputs, (int)ninputs) !=
+            0 ||
+        (statspath && fk_refuse_input_as_output(PROG, "--stats file", statspath,
+                                                (char *const *)inputs, (int)ninputs) != 0))
+        return 2;
+
     fc_source *src = fc_source_open(inputs, ninputs, cli.filter, err);
     if (!src) {
         fprintf(stderr, PROG ": %s\n", err);
@@ -240,37 +286,32 @@ static int run(int argc, char **argv, const char **inputs)
         fc_source_close(src);
         return 2;
     }
-    if (fk_zeek_cli_table_mode(&zc)) {
-        /* Zeek's connection table replaces the seed tracker */
-        signal(SIGPIPE, SIG_IGN);
-        zc.window = &cli.ro;
-        int zrc = fk_zeek_run(&zc, src, fd, fmt, NULL), zst = 0, werr = errno;
-        if (fd != STDOUT_FILENO && close(fd) != 0 && zrc == FC_OK) {
-            zrc = FC_EIO;
-            werr = errno;
-        }
-        if (zrc == FC_EIO && !fc_source_errmsg(src)[0]) {
-            fprintf(stderr, PROG ": %s: write error: %s\n",
-                    outpath ? outpath : "standard output", strerror(werr));
-            zst = 1;
-        } else if (zrc != FC_OK) {
-            fprintf(stderr, PROG ": %s\n",
-                    fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(zrc));
-            zst = 1;
-        }
-        if (stats)
-            fclose(stats);
-        fc_source_close(src);
-        return zst;
-    }
-    out_ctx oc = {fc_writer_new(fd, (fc_format)fmt, wflags, zext), NULL,
-                  (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
+    tick_ctx tc;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    /* The engine (Zeek's table with --zeek, else the seed tracker) is the
+     * only difference between the paths: signals, progress, summary,
+     * --stats, pacing, filter, --from/--to and look-ahead are the same. */
+    if (fk_zeek_cli_table_mode(&zc))
+        wflags |= FC_WRITER_LIFECYCLE; /* Zeek logs ended connections only */
+    out_ctx oc = {NULL, NULL, NULL, NULL, (wflags & FC_WRITER_LIFECYCLE) != 0, 0, 0};
+    int sink_ok;
+    if (zc.tsv || zc.json)
+        sink_ok = (oc.tsv = fk_zeek_tsv_open(fd, &zc)) != NULL;
+    else
+        sink_ok = (oc.w = fc_writer_new(fd, (fc_format)fmt, wflags, zext)) != NULL;
     if (oc.w && (fields || time_iso)) {
         int crc = fc_writer_columns(oc.w, fields, time_iso, err, sizeof err);
         if (crc != FC_OK) {
             fprintf(stderr, PROG ": %s\n", fc_strerror(crc)); /* names checked above */
             fc_writer_close(oc.w);
+            if (fd != STDOUT_FILENO)
+                close(fd);
+            if (stats)
+                fclose(stats);
             fc_source_close(src);
+            fk_zeek_cli_free(&zc);
             return 2;
         }
     }
@@ -278,30 +319,38 @@ static int run(int argc, char **argv, const char **inputs)
      * when the Zeek columns need the event's user state */
     if (oc.w && !zext)
         oc.async = fk_asyncw_start(oc.w);
-    fc_replay *rp = oc.w ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
+    fc_replay *rp = sink_ok ? fc_replay_new(&cli.ro, on_event, &oc, err, sizeof err) : NULL;
     if (!rp) {
-        fprintf(stderr, PROG ": %s\n", oc.w ? err : fc_strerror(FC_ENOMEM));
+        fprintf(stderr, PROG ": %s\n", sink_ok ? err : fc_strerror(FC_ENOMEM));
         fk_asyncw_finish(oc.async);
         fc_writer_close(oc.w);
+        fk_zeek_tsv_close(oc.tsv, 0, 0);
+        if (fd != STDOUT_FILENO)
+            close(fd);
         fc_source_close(src);
         return 2;
     }
+    oc.rp = rp;
     if (fk_zeek_attach(&zc, rp) != FC_OK) {
         fprintf(stderr, PROG ": %s\n", fc_strerror(FC_ENOMEM));
         fc_replay_free(rp);
         fk_asyncw_finish(oc.async);
         fc_writer_close(oc.w);
+        fk_zeek_tsv_close(oc.tsv, 0, 0);
+        if (fd != STDOUT_FILENO)
+            close(fd);
+        if (stats)
+            fclose(stats);
         fc_source_close(src);
         return 2;
     }
-    tick_ctx tc;
     fk_progress_init(&tc.prog, src, quiet);
+    tc.rp = rp;
     if (tc.prog.on)
         fc_replay_set_tick_fn(rp, on_tick, &tc);
     current = rp;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    if (stop) /* a signal before `current` was set still counts */
+        fc_replay_interrupt(rp);
 
     int rc = fc_replay_run(rp, src), status = 0, werr = oc.err;
     fk_progress_done(&tc.prog);
@@ -310,7 +359,8 @@ static int run(int argc, char **argv, const char **inputs)
         if (!werr)
             werr = errno; /* the writing thread's, handed back */
     }
-    int wrc = fc_writer_close(oc.w);
+    const fc_replay_stats *st = fc_replay_stats_get(rp);
+    int wrc = oc.tsv ? fk_zeek_tsv_close(oc.tsv, st->first_ts, st->last_ts) : fc_writer_close(oc.w);
     if (wrc != FC_OK && !werr)
         werr = errno;
     if (fd != STDOUT_FILENO && close(fd) != 0) {
@@ -318,21 +368,11 @@ static int run(int argc, char **argv, const char **inputs)
         if (!werr)
             werr = errno;
     }
-    if (oc.failed || wrc != FC_OK) {
-        fprintf(stderr, PROG ": %s: write error: %s\n", outpath ? outpath : "standard output",
-                strerror(werr ? werr : EIO));
-        status = 1;
-    } else if (rc == FC_EINVAL) {
-        fprintf(stderr, PROG ": interrupted\n");
-        status = 1;
-    } else if (rc != FC_OK) {
-        fprintf(stderr, PROG ": %s\n",
-                fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(rc));
-        status = 1;
-    }
-    if (!quiet || stats)
+    int piped;
+    status = end_status(outpath, oc.failed || wrc != FC_OK, werr, rc, src, &piped);
+    if ((!quiet && !piped) || stats)
         fk_summary(PROG, fc_replay_stats_get(rp), fk_elapsed_ns(&tc.prog.start),
-                   quiet ? NULL : stderr, stats);
+                   quiet || piped ? NULL : stderr, stats);
     if (stats && fclose(stats) != 0) {
         fprintf(stderr, PROG ": %s: %s\n", statspath, strerror(errno));
         status = status ? status : 1;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include "fc_error.h"
 #include "fk_cli.h"
+#include "fk_paths.h"
 #include "fk_zeek_cli.h"
 #include "flowcore.h"
 #include "flowstore_db.h"
@@ -310,6 +311,18 @@ static int run(int argc, char **argv, char **inputs)
         fprintf(stderr, PROG ": --database: empty path\n");
         return 2;
     }
+    if (fk_zeek_cli_check(&zc, &cli, PROG) != 0)
+        return 2;
+    if (fk_zeek_cli_table_mode(&zc) && FK_GIVEN(&cli, FK_OPT_NO_FLUSH)) {
+        fprintf(stderr, PROG ": --no-flush does not apply with --zeek (a stored capture "
+                             "ends every connection)\n");
+        return 2;
+    }
+    /* the database and the summary never replace a capture being stored */
+    if (fk_refuse_input_as_output(PROG, "database", dbpath, inputs, ninputs) != 0 ||
+        (statspath &&
+         fk_refuse_input_as_output(PROG, "--stats file", statspath, inputs, ninputs) != 0))
+        return 2;
 
     /* The Zeek fields are always computed. Seed mode: each flow's Zeek
      * record is the tracker's user state (set up by flowstore_import.c).

@@ -84,9 +84,6 @@ typedef struct capture {
     /* service detection (--no-service: NULL), one per thread that feeds
      * records: nDPI's state is not shared between threads */
     fc_service *svc_replay, *svc_store;
-    int zat_end;     /* --zeek: the table is being flushed at the end */
-    fc_ts zclock;    /* --zeek: latest packet time */
-    uint64_t zended[FC_END_COUNT]; /* --zeek: flows ended, by reason */
     int dberr;       /* SQLite code that stopped the replay, 0 if none */
     fs_pipe *pipe;   /* to the storing thread */
     fk_progress prog;
@@ -345,7 +342,7 @@ static int on_event(void *ctx, const fc_event *ev)
 static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
 {
     capture *c = ctx;
-    fk_progress_update(&c->prog, st, fc_tracker_count(t));
+    fk_progress_update(&c->prog, st, t ? fc_tracker_count(t) : 0); /* no tracker: --zeek */
 }
 
 /* Id of the capture with this digest and this run's settings: > 0, 0
@@ -585,46 +582,27 @@ static void say_db_error(fs_importer *im, const char *path)
             im->be ? BE(im, errmsg)(im->be->ctx) : sqlite3_errmsg(im->db));
 }
 
-/* --zeek: one record Zeek logs as an ended event, the way flowreplay
- * --zeek writes it: Zeek's orientation, IP bytes for the byte counters
- * (no wire lengths), the reason from the timer that ended it, no seed
- * history. */
-static void on_zeek_rec(void *ctx, const fc_zeek_rec *r)
+/* --zeek: each record Zeek logs arrives from the replay as an ended
+ * event (libcore's Zeek engine: Zeek's orientation, IP bytes for the byte
+ * counters, the reason from the timer that ended it, `user` = the
+ * record) and is stored as flowreplay --zeek writes it. */
+static int on_zeek_event(void *ctx, const fc_event *ev)
 {
     capture *c = ctx;
-    fc_event ev;
     if (c->zfailed)
-        return;
-    memset(&ev, 0, sizeof ev);
-    ev.type = FC_EV_ENDED;
-    ev.ts = c->zat_end ? c->zclock : fc_zeek_rec_deadline(r);
-    ev.init_orient =
-        fc_key_make(&ev.key, r->family, r->orig_h, r->orig_p, r->resp_h, r->resp_p, r->proto);
-    if (c->zat_end)
-        ev.reason = FC_END_EOF;
-    else if (r->close_at && ev.ts == r->close_at)
-        ev.reason = r->ep[0].state == FC_ZEEK_TCP_RESET || r->ep[1].state == FC_ZEEK_TCP_RESET
-                        ? FC_END_RST
-                        : FC_END_FIN;
-    else
-        ev.reason = FC_END_IDLE_TIMEOUT;
-    ev.state = FC_STATE_ACTIVE;
-    ev.stats.started = r->start;
-    ev.stats.last_seen = r->last;
-    for (int i = 0; i < 2; i++) {
-        ev.stats.packets[i] = r->ep[i].pkts;
-        ev.stats.bytes[i] = r->ep[i].ip_bytes;
-    }
+        return 1;
     fs_item *it = fs_pipe_item(c->pipe);
     it->kind = FS_ITEM_EVENT;
     it->slot = 0;
-    it->u.e.ev = ev;
+    it->u.e.ev = *ev;
+    it->u.e.ev.user = NULL;
     it->has_rec = 1;
-    memcpy(&it->u.e.rec, r, sizeof it->u.e.rec);
-    if (fs_pipe_commit(c->pipe) != 0)
+    memcpy(&it->u.e.rec, ev->user, sizeof it->u.e.rec);
+    if (fs_pipe_commit(c->pipe) != 0) {
         c->zfailed = 1;
-    else
-        c->zended[ev.reason]++;
+        return 1;
+    }
+    return 0;
 }
 
 /* Did the replay stop because the capture is damaged (a truncated or
@@ -635,67 +613,6 @@ static int damaged(const fc_source *src, int rc)
     return (rc == FC_EIO || rc == FC_EFORMAT) && fc_source_errmsg(src)[0];
 }
 
-/* --zeek: the capture through Zeek's connection table. Returns FC_OK, the
- * source's error, FC_ENOMEM, FC_EIO (storing failed) or FC_EINVAL
- * (interrupted). */
-static void count_zeek(fc_replay_stats *st, int matched)
-{
-    if (matched)
-        st->matched++;
-    else
-        st->unmatched++;
-}
-
-static int run_zeek_table(fs_importer *im, capture *c, fc_source *src, fc_replay_stats *st)
-{
-    fc_zeek_table *t = fc_zeek_table_new(&im->o.zeek->zo, 0, on_zeek_rec, c);
-    fc_rec rec;
-    fk_zring q;
-    int rc;
-    if (!t)
-        return FC_ENOMEM;
-    memset(st, 0, sizeof *st);
-    memset(&q, 0, sizeof q);
-    while ((rc = fc_source_next(src, &rec)) == FC_OK && !c->zfailed) {
-        if (*im->o.stop) {
-            rc = FC_EINVAL;
-            break;
-        }
-        if (fc_replay_outside(&im->o.cli->ro, rec.ts)) { /* --from/--to */
-            st->outside++;
-            continue;
-        }
-        if (!st->packets || rec.ts > c->zclock)
-            c->zclock = rec.ts;
-        if (!st->packets)
-            st->first_ts = rec.ts;
-        st->packets++;
-        if (q.n == FK_ZRING_AHEAD)
-            count_zeek(st, fk_zring_feed(&q, t));
-        if (fk_zring_put(&q, t, &rec) != 0) {
-            rc = FC_ENOMEM;
-            break;
-        }
-        if (c->prog.on)
-            fk_progress_update(&c->prog, st, 0);
-    }
-    if (rc == FC_DONE)
-        rc = FC_OK;
-    while (q.n) /* every frame read is fed, as without the ring */
-        count_zeek(st, fk_zring_feed(&q, t));
-    fk_zring_free(&q);
-    st->last_ts = c->zclock;
-    if (rc == FC_OK || damaged(src, rc)) { /* live connections end with the input */
-        c->zat_end = 1;
-        fc_zeek_table_finish(t);
-    }
-    st->flows_created = fc_zeek_table_stats_get(t)->conns;
-    for (int i = 0; i < FC_END_COUNT; i++)
-        st->ended[i] = c->zended[i];
-    fc_zeek_table_free(t);
-    return c->zfailed ? FC_EIO : rc;
-}
-
 /* Replays `src` into the open transaction. Returns FS_STORED when every
  * flow is in, else the failure (reported). */
 static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const char *path,
@@ -704,11 +621,12 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     char err[256];
     int table = fk_zeek_cli_table_mode(im->o.zeek), rc;
     fc_replay *rp = NULL;
-    fc_replay_stats zst;
-    memset(&zst, 0, sizeof zst);
     rows_discard(im); /* left by a capture that failed */
-    if (!table) {
-        fc_replay_opts ro = im->o.cli->ro;
+    fc_replay_opts ro = im->o.cli->ro;
+    if (table) { /* the engine: Zeek's connection table */
+        ro.zeek = &im->o.zeek->zo;
+        rp = fc_replay_new(&ro, on_zeek_event, c, err, sizeof err);
+    } else {
         ro.user_size = sizeof(fs_flow);
         ro.user_init = NULL;
         ro.user_ctx = NULL;
@@ -720,9 +638,9 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
             snprintf(err, sizeof err, "%s", fc_strerror(FC_ENOMEM));
         }
     }
-    if ((rp || table) && !(c->pipe = fs_pipe_start(store_item, c)))
+    if (rp && !(c->pipe = fs_pipe_start(store_item, c)))
         snprintf(err, sizeof err, "cannot start the storing thread");
-    if ((!rp && !table) || !c->pipe) {
+    if (!rp || !c->pipe) {
         fprintf(stderr, PROG ": %s: not stored: %s\n", path, err);
         fc_replay_free(rp);
         fc_service_free(c->svc_replay);
@@ -731,28 +649,21 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         return FS_FAILED;
     }
     fk_progress_init(&c->prog, src, im->o.quiet);
-    if (table) {
-        rc = *im->o.stop ? FC_EINVAL : run_zeek_table(im, c, src, &zst);
-    } else {
+    if (!table)
         fc_tracker_set_packet_fn(fc_replay_tracker(rp), on_packet, c);
-        if (c->prog.on)
-            fc_replay_set_tick_fn(rp, on_tick, c);
-        *im->o.current = rp;
-        /* a signal that came before `current` was set must still count */
-        rc = *im->o.stop ? FC_EINVAL : fc_replay_run(rp, src);
-        *im->o.current = NULL;
-    }
+    if (c->prog.on)
+        fc_replay_set_tick_fn(rp, on_tick, c);
+    *im->o.current = rp;
+    /* a signal that came before `current` was set must still count */
+    rc = *im->o.stop ? FC_EINTR : fc_replay_run(rp, src);
+    *im->o.current = NULL;
     fs_pipe_finish(c->pipe); /* c->dberr is set if storing failed */
     c->pipe = NULL;
     if (!c->dberr)
         c->dberr = rows_flush(im);
     fk_progress_done(&c->prog);
-    if (table) {
-        add_stats(total, &zst);
-    } else {
-        add_stats(total, fc_replay_stats_get(rp));
-        fc_replay_free(rp);
-    }
+    add_stats(total, fc_replay_stats_get(rp));
+    fc_replay_free(rp);
     fc_service_free(c->svc_replay);
     fc_service_free(c->svc_store);
     c->svc_replay = c->svc_store = NULL;
@@ -765,7 +676,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         fprintf(stderr, PROG ": %s: not stored: %s\n", path, fc_strerror(FC_ENOMEM));
         return FS_FAILED;
     }
-    if (rc == FC_EINVAL || *im->o.stop)
+    if (rc == FC_EINTR || *im->o.stop)
         return FS_INTERRUPTED;
     if (damaged(src, rc) && !im->o.strict) {
         /* kept up to the damage: the same line as flowreplay's */
