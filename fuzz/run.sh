@@ -63,7 +63,8 @@ objs() { local flavour=$1; shift; for s in "$@"; do
 
 echo "fuzz: building in $B"
 bash "$src/tools/sql2c.sh" fs_schema_sql "$src/sql/schema.sql" \
-    fs_views_sql "$src/sql/views.sql" > "$B/flowstore_sql.c"
+    fs_views_sql "$src/sql/views.sql" fs_pg_schema_sql "$src/sql/pg/schema.sql" \
+    fs_pg_views_sql "$src/sql/pg/views.sql" > "$B/flowstore_sql.c"
 FZ="$CFLAGS -fsanitize=fuzzer-no-link"
 # shellcheck disable=SC2086
 compile fuzz "$FZ" $lib_srcs $diff_srcs $store_srcs fuzz/fuzz_memfile.c
