@@ -35,7 +35,7 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;ret
     exit 77
 fi
 
-pkg() { pkg-config "$@" libpcap sqlite3 zlib libzstd liblzma liblz4; }
+pkg() { pkg-config "$@" libpcap sqlite3 zlib libzstd liblzma liblz4 libndpi libpq; }
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE= $SAN -I$src/libcore -I$src/tools -I$src/fuzz $(pkg --cflags)"
 LIBS="$(pkg --libs) -lbz2 -lcsv -lpthread -lm"
@@ -44,7 +44,7 @@ LIBS="$(pkg --libs) -lbz2 -lcsv -lpthread -lm"
 am_sources() { grep -o "$2/[A-Za-z0-9_]*\.c" "$src/mk/$1" | sort -u; }
 lib_srcs="$(am_sources libcore.am libcore) $(am_sources zeek.am libcore)"
 diff_srcs="tools/flowdiff_read.c tools/flowdiff_csv.c tools/flowdiff_jsonl.c
-tools/flowdiff_fields.c"
+tools/flowdiff_fields.c tools/flowdiff_connlog.c"
 store_srcs="$(am_sources flowstore.am tools | grep -v -e 'tools/flowstore\.c' -e flowstore_sql)
 tools/fk_cli.c tools/fk_asyncw.c tools/fk_zeek_cli.c"
 gen_srcs=$(am_sources flowgen.am tools)
@@ -63,7 +63,8 @@ objs() { local flavour=$1; shift; for s in "$@"; do
 
 echo "fuzz: building in $B"
 bash "$src/tools/sql2c.sh" fs_schema_sql "$src/sql/schema.sql" \
-    fs_views_sql "$src/sql/views.sql" > "$B/flowstore_sql.c"
+    fs_views_sql "$src/sql/views.sql" fs_pg_schema_sql "$src/sql/pg/schema.sql" \
+    fs_pg_views_sql "$src/sql/pg/views.sql" > "$B/flowstore_sql.c"
 FZ="$CFLAGS -fsanitize=fuzzer-no-link"
 # shellcheck disable=SC2086
 compile fuzz "$FZ" $lib_srcs $diff_srcs $store_srcs fuzz/fuzz_memfile.c

@@ -69,7 +69,7 @@ fc__wsel *fc__wsel_new(const char *const *names, size_t ncore, const fc_writer_e
     }
     const char *p = list;
     for (;;) {
-        size_t len;
+        size_t len = 0;
         int found = -1;
         if (list) {
             len = strcspn(p, ",");

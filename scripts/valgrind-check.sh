@@ -65,7 +65,11 @@ vg 0 flowdiff "$d/base.csv" "$d/base.jsonl"
 vg 0 flowdiff --format json "$tmp/out.jsonl" "$tmp/work.pcap"
 head -c -1 "$d/base.csv" > "$tmp/trunc.csv"
 vg 2 flowdiff "$d/base.csv" "$tmp/trunc.csv"
-vg 1 flowdiff "$tmp/ev.csv" "$tmp/out.jsonl"
+# two lifecycle files of different captures: flows only on each side
+vg 0 flowreplay -q --events lifecycle --format jsonl -o "$tmp/lc.jsonl" "$tmp/work.pcap"
+vg 1 flowdiff "$tmp/ev.csv" "$tmp/lc.jsonl"
+# two files made differently (lifecycle, all events): one line, exit 2
+vg 2 flowdiff "$tmp/ev.csv" "$tmp/out.jsonl"
 
 if [ -x "$B/tools/flowstore" ]; then
     vg 0 flowstore -q --events -d "$tmp/s.db" "$top_srcdir"/fixtures/real/*.pcap
