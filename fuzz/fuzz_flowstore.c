@@ -96,6 +96,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
      * per-flow state itself) */
     fk_zeek_cli_init(&zc);
     zc.zo.tunnels = 0;
+    /* no nDPI set-up per input (fuzz_zeek covers service detection) */
+    zc.zo.service = 0;
     memset(&io, 0, sizeof io);
     io.cli = &cli;
     io.zeek = &zc;

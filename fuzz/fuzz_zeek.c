@@ -19,7 +19,8 @@
 #include "fc_zeek_int.h" /* the look-ahead hints, internal since the replay driver took them */
 #include "fuzz_common.h"
 
-enum { MODE_SPLIT = 1, MODE_CSUM = 2, MODE_TINY = 4, MODE_NOTUN = 8, MODE_BARE = 16 };
+enum { MODE_SPLIT = 1, MODE_CSUM = 2, MODE_TINY = 4, MODE_NOTUN = 8, MODE_BARE = 16,
+       MODE_SERVICE = 32 };
 
 static int links[64];
 static size_t nlinks;
@@ -89,6 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.ignore_checksums = (mode & MODE_CSUM) ? 0 : 1;
     o.tunnels = (mode & MODE_NOTUN) ? 0 : 1;
     o.bare = (mode & MODE_BARE) ? 1 : 0;
+    /* service detection only when asked: nDPI's set-up costs a table
+     * about 80M instructions, which would make every input slow */
+    o.service = (mode & MODE_SERVICE) ? 1 : 0;
     fc_zeek_table *t = fc_zeek_table_new(&o, (mode & MODE_TINY) ? 2 : 64, on_log, &s);
     if (!t)
         return 0;
