@@ -42,18 +42,6 @@ typedef struct fc_capin_impl {
     char err[FC_CAPIN_ERRBUF];
 } impl;
 
-const char *fc_capin_kind_name(int kind)
-{
-    switch (kind) {
-    case FC_CAPIN_GZIP: return "gzip";
-    case FC_CAPIN_ZSTD: return "zstd";
-    case FC_CAPIN_XZ: return "xz";
-    case FC_CAPIN_BZIP2: return "bzip2";
-    case FC_CAPIN_LZ4: return "lz4";
-    default: return "plain";
-    }
-}
-
 /* read(2) until n bytes or the end; -1 on error (errno set). */
 static ssize_t read_full(int fd, uint8_t *p, size_t n)
 {
@@ -220,7 +208,7 @@ static int produce(impl *m)
             m->zin_pos = 0;
             if (m->zin_eof || m->zin_len == ZIN_SIZE) {
                 snprintf(m->err, sizeof m->err, "damaged %s stream",
-                         fc_capin_kind_name(m->kind));
+                         fc_unzip_kind_name(m->kind));
                 return FC_EFORMAT;
             }
             ssize_t r = read_full(m->fd, m->zin + m->zin_len, ZIN_SIZE - m->zin_len);

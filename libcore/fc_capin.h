@@ -59,7 +59,4 @@ uint64_t fc_capin_file_pos(const fc_capin *in);
 /* Closes; a zeroed or closed fc_capin is ok. */
 void fc_capin_close(fc_capin *in);
 
-/* Name of a compression kind, for messages ("gzip", ...). */
-const char *fc_capin_kind_name(int kind);
-
 #endif

@@ -15,6 +15,19 @@
 #include "fc_error.h"
 #include "fc_unzip.h"
 
+/* The compression's name, for messages ("plain" for none). */
+const char *fc_unzip_kind_name(int kind)
+{
+    switch (kind) {
+    case FC_CAPIN_GZIP: return "gzip";
+    case FC_CAPIN_ZSTD: return "zstd";
+    case FC_CAPIN_XZ: return "xz";
+    case FC_CAPIN_BZIP2: return "bzip2";
+    case FC_CAPIN_LZ4: return "lz4";
+    default: return "plain";
+    }
+}
+
 struct fc_unzip {
     int kind;
     int boundary;  /* the last member ended and no byte of another was read */
@@ -109,7 +122,7 @@ fc_unzip *fc_unzip_new(int kind)
 
 static int damaged(fc_unzip *z, char *err, size_t errlen, const char *why)
 {
-    snprintf(err, errlen, "damaged %s stream: %s", fc_capin_kind_name(z->kind), why);
+    snprintf(err, errlen, "damaged %s stream: %s", fc_unzip_kind_name(z->kind), why);
     return FC_EFORMAT;
 }
 
@@ -210,7 +223,7 @@ int fc_unzip_run(fc_unzip *z, const uint8_t *in, size_t inlen, size_t *used, uin
         return FC_EINVAL;
     }
     if (eof && *used == 0 && *made == 0 && !z->boundary) {
-        snprintf(err, errlen, "truncated %s stream", fc_capin_kind_name(z->kind));
+        snprintf(err, errlen, "truncated %s stream", fc_unzip_kind_name(z->kind));
         return FC_EFORMAT;
     }
     return FC_OK;

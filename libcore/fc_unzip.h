@@ -16,6 +16,8 @@ typedef struct fc_unzip fc_unzip;
 /* Recognises a compressed stream by its first bytes (n of them at p):
  * FC_CAPIN_GZIP etc., or FC_CAPIN_PLAIN. */
 int fc_unzip_sniff(const uint8_t *p, size_t n);
+/* The compression's name, for messages ("plain" for none). */
+const char *fc_unzip_kind_name(int kind);
 
 /* A decompressor for KIND; NULL when memory or the library fails. */
 fc_unzip *fc_unzip_new(int kind);

@@ -561,7 +561,7 @@ static int store_totals(fs_importer *im, capture *c, const fc_source *src, const
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static void add_stats(fc_replay_stats *t, const fc_replay_stats *s)
+void fs_add_stats(fc_replay_stats *t, const fc_replay_stats *s)
 {
     if (s->packets && (!t->packets || s->first_ts < t->first_ts))
         t->first_ts = s->first_ts;
@@ -571,6 +571,7 @@ static void add_stats(fc_replay_stats *t, const fc_replay_stats *s)
     t->matched += s->matched;
     t->unmatched += s->unmatched;
     t->backwards += s->backwards;
+    t->tunneled += s->tunneled;
     t->flows_created += s->flows_created;
     for (int i = 0; i < FC_END_COUNT; i++)
         t->ended[i] += s->ended[i];
@@ -662,7 +663,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     if (!c->dberr)
         c->dberr = rows_flush(im);
     fk_progress_done(&c->prog);
-    add_stats(total, fc_replay_stats_get(rp));
+    fs_add_stats(total, fc_replay_stats_get(rp));
     fc_replay_free(rp);
     fc_service_free(c->svc_replay);
     fc_service_free(c->svc_store);

@@ -70,4 +70,8 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
 fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
                         fc_replay_stats *total, uint64_t *flows);
 
+/* Adds one replay's counters to a total (time range widened). Shared by
+ * the importer and the -j workers' summary. */
+void fs_add_stats(fc_replay_stats *t, const fc_replay_stats *s);
+
 #endif

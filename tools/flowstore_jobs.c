@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "flowstore_import.h"
 #include "flowstore_jobs.h"
 
 struct fs_next {
@@ -32,22 +33,6 @@ int fs_next_file(fs_next *n)
 {
     int i = __atomic_fetch_add(&n->next, 1, __ATOMIC_RELAXED);
     return i < n->n ? i : -1;
-}
-
-static void add_stats(fc_replay_stats *t, const fc_replay_stats *s)
-{
-    if (s->packets && (!t->packets || s->first_ts < t->first_ts))
-        t->first_ts = s->first_ts;
-    if (s->packets && (!t->packets || s->last_ts > t->last_ts))
-        t->last_ts = s->last_ts;
-    t->packets += s->packets;
-    t->matched += s->matched;
-    t->unmatched += s->unmatched;
-    t->backwards += s->backwards;
-    t->tunneled += s->tunneled;
-    t->flows_created += s->flows_created;
-    for (int i = 0; i < FC_END_COUNT; i++)
-        t->ended[i] += s->ended[i];
 }
 
 int fs_jobs_run(int jobs, int nfiles, fs_work_fn work, void *ctx,
@@ -118,7 +103,7 @@ int fs_jobs_run(int jobs, int nfiles, fs_work_fn work, void *ctx,
                 status = status < 0 ? status : 1;
                 continue;
             }
-            add_stats(total, &s->total);
+            fs_add_stats(total, &s->total);
             t->stored += s->t.stored;
             t->skipped += s->t.skipped;
             t->failed += s->t.failed;
