@@ -79,6 +79,8 @@ static int extra_index(conv *c, const char *s, size_t n)
 /* One CSV field, quoted when it needs to be. */
 static void put(FILE *f, const char *s, size_t n)
 {
+    if (n == 0) /* an absent value: s may be NULL */
+        return;
     if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n)) {
         fwrite(s, 1, n, f);
         return;
