@@ -53,7 +53,7 @@ psql_q pwdb "UPDATE flowstore_meta SET schema_version = 1; DROP VIEW conn" >/dev
     fail "UPDATE"
 PGPASSWORD=right "$FLOWSTORE" -q -d "host=$PGSOCK dbname=pwdb user=pwuser" "$FIX/refused.pcap" ||
     fail "storing into an older schema"
-expect "migrated" "$(psql_q pwdb 'SELECT schema_version FROM flowstore_meta')" 3
+expect "migrated" "$(psql_q pwdb 'SELECT schema_version FROM flowstore_meta')" 4
 expect "views made again" "$(psql_q pwdb 'SELECT count(*) FROM conn')" \
     "$(psql_q pwdb 'SELECT count(*) FROM flows')"
 expect "captures kept" "$(psql_q pwdb 'SELECT count(*) FROM captures')" 2
@@ -137,7 +137,7 @@ expect "replaced flows" "$(psql_q flows 'SELECT count(*) FROM flows')" "$nflows"
 
 # 4. a second loader of the same capture waits for the first; when the
 # first rolls back (interrupted), the second stores it
-psql_q flows "TRUNCATE captures, flows" >/dev/null || fail "TRUNCATE"
+psql_q flows "TRUNCATE captures, flows, capture_files" >/dev/null || fail "TRUNCATE"
 "$FLOWSTORE" -q -d "$PGCONN" "$T/big.pcap" 2>"$T/errA" &
 a=$!
 BG_PIDS=$a

@@ -347,15 +347,6 @@ static int run(int argc, char **argv, char **inputs)
         return 2;
     }
     io.settings = settings;
-    if (fs_pg_is_target(dbpath)) {
-        /* The PostgreSQL backend stores captures whole: sets, and damaged
-         * captures kept up to the damage, are SQLite's for now */
-        if (merge) {
-            fprintf(stderr, PROG ": --merge: not supported with a PostgreSQL database yet\n");
-            return 2;
-        }
-        io.strict = 1;
-    }
 
     FILE *stats = NULL;
     if (statspath && !(stats = fopen(statspath, "w"))) {

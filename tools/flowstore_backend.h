@@ -11,6 +11,19 @@
 #include "fc_event.h"
 #include "fc_source.h"
 #include "flowstore_rows.h"
+#include "flowstore_set.h"
+
+/* A capture's totals, written when its replay is done. */
+typedef struct fs_totals {
+    int linktype;               /* of its (first) file */
+    int has_range;              /* packets were read: first_ns/last_ns set */
+    int64_t first_ns, last_ns;
+    uint64_t packets, size;
+    int64_t flows;
+    const char *sha;
+    const char *error;          /* the damage that ended it, or NULL */
+    int is_set;                 /* kind 'set' (--merge), else 'file' */
+} fs_totals;
 
 typedef struct fs_backend_ops {
     int (*begin)(void *b);
@@ -19,16 +32,22 @@ typedef struct fs_backend_ops {
     /* Whether the file's digest must be known before its capture row is
      * written (1), as when a capture of its size may be stored. */
     int (*hash_first)(void *b, uint64_t size);
-    /* Id of the capture with digest `sha` (and, where the backend keys
-     * captures by both, these replay options): > 0, 0 none, < 0 error.
-     * May wait for another loader of the same capture to finish. */
-    int64_t (*find_capture)(void *b, const char *sha, const char *options, size_t options_len);
-    int (*delete_capture)(void *b, int64_t id);
+    /* Id of the capture with digest `sha` stored with these canonical
+     * settings (or, stored before settings were kept, with these replay
+     * options as given): > 0, 0 none, < 0 error. May wait for another
+     * loader of the same capture to finish. */
+    int64_t (*find_capture)(void *b, const char *sha, const char *settings,
+                            const char *options, size_t options_len);
+    /* Id of a capture of the same digest with any settings (the first):
+     * > 0, 0 none, < 0 error. */
+    int64_t (*find_other)(void *b, const char *sha);
+    int (*delete_capture)(void *b, int64_t id);   /* with its rows and files */
     int (*add_capture)(void *b, int64_t reuse_id, const char *path, uint64_t size,
-                       const char *sha, const char *options, size_t options_len,
-                       int64_t *id);
-    int (*store_totals)(void *b, int64_t id, const fc_source_file *f, int64_t flows,
-                        const char *sha, uint64_t size);
+                       const char *sha, const char *settings, const char *options,
+                       size_t options_len, int64_t *id);
+    int (*store_totals)(void *b, int64_t id, const fs_totals *t);
+    /* The capture_files rows of a set stored as capture `id`. */
+    int (*store_files)(void *b, int64_t id, const fs_set *set, const fc_source *src);
     /* Rows, on the storing thread between the replay's start and flush:
      * nothing else uses the connection meanwhile. */
     int (*flow)(void *b, int64_t capture_id, int64_t flow_no, const fc_event *ev,

@@ -350,7 +350,8 @@ static void on_tick(void *ctx, const fc_replay_stats *st, const fc_tracker *t)
 static int64_t find_capture(fs_importer *im, const char *sha)
 {
     if (im->be)
-        return BE(im, find_capture)(im->be->ctx, sha, im->o.cli->given, im->o.cli->given_len);
+        return BE(im, find_capture)(im->be->ctx, sha, im->o.settings, im->o.cli->given,
+                                    im->o.cli->given_len);
     sqlite3_stmt *st = im->find;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, im->o.settings, -1, SQLITE_STATIC);
@@ -365,8 +366,8 @@ static int64_t find_capture(fs_importer *im, const char *sha)
  * 0 when none, < 0 on error. */
 static int64_t find_other_run(fs_importer *im, const char *sha)
 {
-    if (im->be) /* PostgreSQL keys captures by digest and options as given */
-        return 0;
+    if (im->be)
+        return BE(im, find_other)(im->be->ctx, sha);
     sqlite3_stmt *st = im->find_other;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -406,8 +407,8 @@ static int add_capture(fs_importer *im, capture *c, int64_t reuse_id, const char
                        uint64_t size, const char *sha)
 {
     if (im->be)
-        return BE(im, add_capture)(im->be->ctx, reuse_id, path, size, sha, im->o.cli->given,
-                                   im->o.cli->given_len, &c->id);
+        return BE(im, add_capture)(im->be->ctx, reuse_id, path, size, sha, im->o.settings,
+                                   im->o.cli->given, im->o.cli->given_len, &c->id);
     sqlite3_stmt *st = im->add;
     if (reuse_id > 0)
         sqlite3_bind_int64(st, 1, reuse_id);
@@ -521,44 +522,57 @@ static void free_indexes(capture *c)
 static int store_totals(fs_importer *im, capture *c, const fc_source *src, const char *sha,
                         uint64_t size, int is_set)
 {
-    if (im->be) /* PostgreSQL: one file; sets are refused before (flowstore.c) */
-        return BE(im, store_totals)(im->be->ctx, c->id, fc_source_file_info(src, 0), c->flows,
-                                     sha, size);
-    uint64_t packets = 0;
-    fc_ts first = 0, last = 0;
+    fs_totals t;
+    memset(&t, 0, sizeof t);
     for (size_t i = 0; i < fc_source_nfiles(src); i++) {
         const fc_source_file *f = fc_source_file_info(src, i);
         if (!f->packets)
             continue;
-        if (!packets || f->first_ts < first)
-            first = f->first_ts;
-        if (!packets || f->last_ts > last)
-            last = f->last_ts;
-        packets += f->packets;
+        if (!t.packets || f->first_ts < t.first_ns)
+            t.first_ns = f->first_ts;
+        if (!t.packets || f->last_ts > t.last_ns)
+            t.last_ns = f->last_ts;
+        t.packets += f->packets;
     }
+    t.linktype = fc_source_file_info(src, 0)->linktype;
+    t.has_range = t.packets > 0;
+    t.size = size;
+    t.flows = c->flows;
+    t.sha = sha;
+    t.error = c->damage[0] ? c->damage : NULL;
+    t.is_set = is_set;
+    if (im->be)
+        return BE(im, store_totals)(im->be->ctx, c->id, &t);
     sqlite3_stmt *st = im->totals;
     sqlite3_bind_int64(st, 1, c->id);
-    sqlite3_bind_int(st, 2, fc_source_file_info(src, 0)->linktype);
-    if (packets) {
-        sqlite3_bind_int64(st, 3, first);
-        sqlite3_bind_int64(st, 4, last);
+    sqlite3_bind_int(st, 2, t.linktype);
+    if (t.has_range) {
+        sqlite3_bind_int64(st, 3, t.first_ns);
+        sqlite3_bind_int64(st, 4, t.last_ns);
     } else {
         sqlite3_bind_null(st, 3);
         sqlite3_bind_null(st, 4);
     }
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)packets);
-    sqlite3_bind_int64(st, 6, c->flows);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)t.packets);
+    sqlite3_bind_int64(st, 6, t.flows);
     sqlite3_bind_text(st, 7, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)size);
-    sqlite3_bind_text(st, 9, c->damage[0] ? "truncated" : "complete", -1, SQLITE_STATIC);
-    if (c->damage[0])
-        sqlite3_bind_text(st, 10, c->damage, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, t.error ? "truncated" : "complete", -1, SQLITE_STATIC);
+    if (t.error)
+        sqlite3_bind_text(st, 10, t.error, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 10);
     sqlite3_bind_text(st, 11, is_set ? "set" : "file", -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int store_files(fs_importer *im, capture *c, const fs_set *set, const fc_source *src)
+{
+    if (im->be)
+        return BE(im, store_files)(im->be->ctx, c->id, set, src);
+    return fs_set_store_files(im->db, c->id, set, src);
 }
 
 void fs_add_stats(fc_replay_stats *t, const fc_replay_stats *s)
@@ -781,7 +795,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
     }
     if (set && (rc = check_members(im, set, path)) != SQLITE_OK) {
         if (rc == SQLITE_CONSTRAINT) {
-            fs_db_rollback(im->db);
+            db_rollback(im);
             return FS_FAILED;
         }
         goto dberr;
@@ -818,7 +832,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
     }
     int64_t other = old > 0 ? 0 : find_other_run(im, sha);
     if (other < 0 || (rc = store_totals(im, c, src, sha, size, set != NULL)) != SQLITE_OK ||
-        (set && (rc = fs_set_store_files(im->db, c->id, set, src)) != SQLITE_OK))
+        (set && (rc = store_files(im, c, set, src)) != SQLITE_OK))
         goto dberr;
     if (*im->o.stop) {
         res = FS_INTERRUPTED;

@@ -50,10 +50,11 @@ extern const char fs_pg_views_sql[];
 #define COPY_BUF (1u << 20)
 #define MAX_DAYS 4096
 /* The PostgreSQL schema's own version (flowstore_meta.schema_version),
- * apart from SQLite's user_version: the two schemas move separately
- * (version 3 mirrors SQLite's flows.uid and flows.service; SQLite's
- * captures.status, settings and sets are not mirrored yet). */
-#define FS_PG_SCHEMA_VERSION 3
+ * apart from SQLite's user_version: the two schemas move separately.
+ * Version 3 mirrors SQLite's flows.uid and flows.service (its 6 and 7),
+ * version 4 its captures.status and error, settings and identity,
+ * capture sets (its 3 to 5). */
+#define FS_PG_SCHEMA_VERSION 4
 
 /* Migration steps for PostgreSQL, as in flowstore_db.c: step `to` brings
  * version to-1 to `to`. Version 2 is the first PostgreSQL schema. */
@@ -64,6 +65,24 @@ typedef struct pg_step {
 static const pg_step steps[] = {
     {3, "ALTER TABLE flows ADD COLUMN IF NOT EXISTS uid text;"
         " ALTER TABLE flows ADD COLUMN IF NOT EXISTS service text;"},
+    /* Captures stored before were read whole ('complete'), alone
+     * ('file'), and have no settings (NULL: matched by their options as
+     * given, as SQLite does). The identity (sha256, options) becomes
+     * (sha256, settings); unlike SQLite, PostgreSQL can drop the old
+     * constraint in place. */
+    {4, "ALTER TABLE captures ADD COLUMN IF NOT EXISTS status text NOT NULL"
+        " DEFAULT 'complete';"
+        " ALTER TABLE captures ADD COLUMN IF NOT EXISTS error text;"
+        " ALTER TABLE captures ADD COLUMN IF NOT EXISTS settings text;"
+        " ALTER TABLE captures ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'file';"
+        " ALTER TABLE captures DROP CONSTRAINT IF EXISTS captures_sha256_options_key;"
+        " CREATE UNIQUE INDEX IF NOT EXISTS captures_identity ON captures (sha256, settings);"
+        " CREATE TABLE IF NOT EXISTS capture_files ("
+        " capture_id int8 NOT NULL,"
+        " file_no integer NOT NULL, path text NOT NULL, size int8 NOT NULL,"
+        " sha256 text NOT NULL, linktype integer NOT NULL, first_ns int8, last_ns int8,"
+        " packets int8 NOT NULL, PRIMARY KEY (capture_id, file_no));"
+        " CREATE INDEX IF NOT EXISTS capture_files_sha256 ON capture_files (sha256);"},
     {0, NULL}};
 
 struct fs_pg {
@@ -876,10 +895,13 @@ static int pg_hash_first(void *b, uint64_t size)
     return 1; /* the digest claims the capture before the load */
 }
 
-/* A capture is its file's digest with the replay options: the shards of
- * one file (--shard K/N) are captures of their own. */
-static int64_t pg_find_capture(void *b, const char *sha, const char *options,
-                               size_t options_len)
+/* A capture is its file's digest with the canonical settings (the
+ * shards of one file, --shard K/N, have settings of their own); one
+ * stored before the settings were kept is matched by its options. The
+ * lock is named by the digest and the settings, so two loaders of the
+ * same capture take turns. */
+static int64_t pg_find_capture(void *b, const char *sha, const char *settings,
+                               const char *options, size_t options_len)
 {
     fs_pg *pg = b;
     char key[24], v[32], hex[16];
@@ -888,20 +910,34 @@ static int64_t pg_find_capture(void *b, const char *sha, const char *options,
         snprintf(pg->err, sizeof pg->err, "%s", fc_strerror(FC_ENOMEM));
         return -1;
     }
-    /* the lock's name: 60 bits of the digest mixed with the options */
+    /* the lock's name: 60 bits of the digest mixed with the settings */
     memcpy(hex, sha, 15);
     hex[15] = '\0';
     uint64_t h = strtoull(hex, NULL, 16);
-    for (size_t i = 0; i < options_len; i++)
-        h = (h ^ (unsigned char)options[i]) * UINT64_C(0x100000001b3);
+    for (const char *p = settings; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
     snprintf(key, sizeof key, "%" PRId64, (int64_t)(h & ((UINT64_C(1) << 60) - 1)));
-    const char *p1[1] = {key}, *p2[2] = {sha, opts};
+    const char *p1[1] = {key}, *p3[3] = {sha, settings, opts};
     int rc = value(pg, pg->conn, "SELECT pg_advisory_xact_lock($1::int8)", 1, p1, v, sizeof v);
     if (rc == 0)
-        rc = value(pg, pg->conn, "SELECT id FROM captures WHERE sha256 = $1 AND options = $2", 2,
-                   p2, v, sizeof v);
+        rc = value(pg, pg->conn,
+                   "SELECT id FROM captures WHERE sha256 = $1"
+                   " AND (settings = $2 OR (settings IS NULL AND options = $3))"
+                   " ORDER BY id LIMIT 1",
+                   3, p3, v, sizeof v);
     free(opts);
     if (rc != 0)
+        return -1;
+    return v[0] ? strtoll(v, NULL, 10) : 0;
+}
+
+static int64_t pg_find_other(void *b, const char *sha)
+{
+    fs_pg *pg = b;
+    char v[32];
+    const char *p1[1] = {sha};
+    if (value(pg, pg->conn, "SELECT id FROM captures WHERE sha256 = $1 ORDER BY id LIMIT 1", 1,
+              p1, v, sizeof v) != 0)
         return -1;
     return v[0] ? strtoll(v, NULL, 10) : 0;
 }
@@ -913,14 +949,15 @@ static int pg_delete_capture(void *b, int64_t id)
     snprintf(sql, sizeof sql,
              "DELETE FROM events WHERE capture_id = %" PRId64 ";"
              " DELETE FROM flows WHERE capture_id = %" PRId64 ";"
+             " DELETE FROM capture_files WHERE capture_id = %" PRId64 ";"
              " DELETE FROM captures WHERE id = %" PRId64,
-             id, id, id);
+             id, id, id, id);
     return cmd(pg, pg->conn, sql);
 }
 
 static int pg_add_capture(void *b, int64_t reuse_id, const char *path, uint64_t size,
-                          const char *sha, const char *options, size_t options_len,
-                          int64_t *id)
+                          const char *sha, const char *settings, const char *options,
+                          size_t options_len, int64_t *id)
 {
     fs_pg *pg = b;
     char sid[24], ssize[24], v[32];
@@ -931,15 +968,15 @@ static int pg_add_capture(void *b, int64_t reuse_id, const char *path, uint64_t 
     }
     snprintf(sid, sizeof sid, "%" PRId64, reuse_id);
     snprintf(ssize, sizeof ssize, "%" PRIu64, size);
-    const char *params[5] = {reuse_id > 0 ? sid : NULL, path, ssize, sha, opts};
+    const char *params[6] = {reuse_id > 0 ? sid : NULL, path, ssize, sha, opts, settings};
     int rc = value(pg, pg->conn,
                    "INSERT INTO captures (id, path, size, sha256, linktype, packets, flows,"
-                   " imported_at, tool_version, options)"
+                   " imported_at, tool_version, options, settings)"
                    " VALUES (coalesce($1::int8, nextval(pg_get_serial_sequence('captures', 'id'))),"
                    " $2, $3, $4, 0, 0, 0,"
                    " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-                   " 'flowstore " FC_VERSION "', $5) RETURNING id",
-                   5, params, v, sizeof v);
+                   " 'flowstore " FC_VERSION "', $5, $6) RETURNING id",
+                   6, params, v, sizeof v);
     free(opts);
     if (rc != 0)
         return -1;
@@ -947,27 +984,57 @@ static int pg_add_capture(void *b, int64_t reuse_id, const char *path, uint64_t 
     return 0;
 }
 
-static int pg_store_totals(void *b, int64_t id, const fc_source_file *f, int64_t flows,
-                           const char *sha, uint64_t size)
+static int pg_store_totals(void *b, int64_t id, const fs_totals *t)
 {
     fs_pg *pg = b;
     char a[7][24];
     snprintf(a[0], 24, "%" PRId64, id);
-    snprintf(a[1], 24, "%d", f->linktype);
-    snprintf(a[2], 24, "%" PRId64, (int64_t)f->first_ts);
-    snprintf(a[3], 24, "%" PRId64, (int64_t)f->last_ts);
-    snprintf(a[4], 24, "%" PRIu64, f->packets);
-    snprintf(a[5], 24, "%" PRId64, flows);
-    snprintf(a[6], 24, "%" PRIu64, size);
-    const char *params[8] = {a[0], a[1], f->packets ? a[2] : NULL, f->packets ? a[3] : NULL,
-                             a[4], a[5], sha, a[6]};
+    snprintf(a[1], 24, "%d", t->linktype);
+    snprintf(a[2], 24, "%" PRId64, t->first_ns);
+    snprintf(a[3], 24, "%" PRId64, t->last_ns);
+    snprintf(a[4], 24, "%" PRIu64, t->packets);
+    snprintf(a[5], 24, "%" PRId64, t->flows);
+    snprintf(a[6], 24, "%" PRIu64, t->size);
+    const char *params[11] = {a[0], a[1], t->has_range ? a[2] : NULL, t->has_range ? a[3] : NULL,
+                              a[4], a[5], t->sha, a[6], t->error ? "truncated" : "complete",
+                              t->error, t->is_set ? "set" : "file"};
     PGresult *r = run(pg, pg->conn,
                       "UPDATE captures SET linktype = $2, first_ns = $3, last_ns = $4,"
-                      " packets = $5, flows = $6, sha256 = $7, size = $8 WHERE id = $1",
-                      8, params, PGRES_COMMAND_OK);
+                      " packets = $5, flows = $6, sha256 = $7, size = $8, status = $9,"
+                      " error = $10, kind = $11 WHERE id = $1",
+                      11, params, PGRES_COMMAND_OK);
     if (!r)
         return -1;
     PQclear(r);
+    return 0;
+}
+
+/* One row per file of the set, as fs_set_store_files writes them into
+ * SQLite. A set has few files: a statement each. */
+static int pg_store_files(void *b, int64_t id, const fs_set *set, const fc_source *src)
+{
+    fs_pg *pg = b;
+    for (size_t i = 0; i < set->n; i++) {
+        const fc_source_file *f = fc_source_file_info(src, i);
+        char a[7][24];
+        snprintf(a[0], 24, "%" PRId64, id);
+        snprintf(a[1], 24, "%zu", i + 1);
+        snprintf(a[2], 24, "%" PRIu64, set->m[i].size);
+        snprintf(a[3], 24, "%d", f->linktype);
+        snprintf(a[4], 24, "%" PRId64, (int64_t)f->first_ts);
+        snprintf(a[5], 24, "%" PRId64, (int64_t)f->last_ts);
+        snprintf(a[6], 24, "%" PRIu64, f->packets);
+        const char *params[9] = {a[0], a[1], set->m[i].path, a[2], set->m[i].sha, a[3],
+                                 f->packets ? a[4] : NULL, f->packets ? a[5] : NULL, a[6]};
+        PGresult *r = run(pg, pg->conn,
+                          "INSERT INTO capture_files (capture_id, file_no, path, size, sha256,"
+                          " linktype, first_ns, last_ns, packets)"
+                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                          9, params, PGRES_COMMAND_OK);
+        if (!r)
+            return -1;
+        PQclear(r);
+    }
     return 0;
 }
 
@@ -978,10 +1045,21 @@ static const char *pg_errmsg(void *b)
 }
 
 static const fs_backend_ops pg_ops = {
-    pg_begin,         pg_commit,       pg_rollback,     pg_hash_first,
-    pg_find_capture,  pg_delete_capture, pg_add_capture, pg_store_totals,
-    pg_flow,          pg_event,        pg_flush,        pg_discard,
-    pg_errmsg};
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .hash_first = pg_hash_first,
+    .find_capture = pg_find_capture,
+    .find_other = pg_find_other,
+    .delete_capture = pg_delete_capture,
+    .add_capture = pg_add_capture,
+    .store_totals = pg_store_totals,
+    .store_files = pg_store_files,
+    .flow = pg_flow,
+    .event = pg_event,
+    .flush = pg_flush,
+    .discard = pg_discard,
+    .errmsg = pg_errmsg};
 
 fs_pg *fs_pg_open(const char *conninfo, const volatile sig_atomic_t *stop, int *unreachable,
                   char *err, size_t cap)
@@ -1060,4 +1138,154 @@ int fs_pg_query_print(const char *conninfo, const char *sql, FILE *out, const ch
     PQclear(r);
     PQfinish(pg.conn);
     return 0;
+}
+
+static fs_pg_kind kind_of(Oid t)
+{
+    /* pg_type's fixed OIDs (catalog/pg_type.dat) */
+    switch (t) {
+    case 16: return FS_PG_BOOL;
+    case 20: case 21: case 23: case 26: return FS_PG_INT;
+    case 700: case 701: return FS_PG_REAL;
+    case 1700: return FS_PG_NUMERIC;
+    default: return FS_PG_TEXT;
+    }
+}
+
+/* Hands a result's columns to cb. 0, or cb's non-zero. */
+static int pass_columns(const PGresult *r, const fs_pg_rows *cb)
+{
+    enum { MAXCOL = 1600 }; /* PostgreSQL's own limit on a row's columns */
+    const char *names[MAXCOL];
+    fs_pg_kind kinds[MAXCOL];
+    int n = PQnfields(r);
+    if (n > MAXCOL)
+        n = MAXCOL;
+    for (int j = 0; j < n; j++) {
+        names[j] = PQfname(r, j);
+        kinds[j] = kind_of(PQftype(r, j));
+    }
+    return cb->columns(cb->ctx, n, names, kinds);
+}
+
+static int pass_row(const PGresult *r, const fs_pg_rows *cb)
+{
+    enum { MAXCOL = 1600 };
+    const char *v[MAXCOL];
+    int n = PQnfields(r);
+    if (n > MAXCOL)
+        n = MAXCOL;
+    for (int j = 0; j < n; j++)
+        v[j] = PQgetisnull(r, 0, j) ? NULL : PQgetvalue(r, 0, j);
+    return cb->row(cb->ctx, n, v);
+}
+
+/* Is this flowkit's database? 0 yes, else FS_PG_EDB with why in err. */
+static int ours(fs_pg *pg, char *err, size_t cap)
+{
+    char v[64], who[128];
+    describe(pg->conn, who, sizeof who);
+    if (value(pg, pg->conn, "SELECT to_regclass('flowstore_meta') IS NOT NULL", 0, NULL, v,
+              sizeof v) != 0) {
+        snprintf(err, cap, "%s: %s", who, pg->err);
+        return FS_PG_EDB;
+    }
+    if (strcmp(v, "t") == 0 &&
+        value(pg, pg->conn, "SELECT application FROM flowstore_meta", 0, NULL, v, sizeof v) != 0) {
+        snprintf(err, cap, "%s: %s", who, pg->err);
+        return FS_PG_EDB;
+    }
+    if (strcmp(v, "flowkit") != 0) {
+        snprintf(err, cap, "%s: not a flowkit database (made by flowstore)", who);
+        return FS_PG_EDB;
+    }
+    return 0;
+}
+
+int fs_pg_query_each(const char *conninfo, const char *sql, uint64_t limit,
+                     const fs_pg_rows *cb, char *err, size_t cap)
+{
+    fs_pg pg;
+    memset(&pg, 0, sizeof pg);
+    pg.conninfo = (char *)conninfo;
+    if (!(pg.conn = connect_db(&pg, err, cap)))
+        return FS_PG_EDB;
+    PQsetNoticeProcessor(pg.conn, quiet_notice, NULL);
+    int rc = ours(&pg, err, cap);
+    if (rc == 0 && cmd(&pg, pg.conn, "BEGIN TRANSACTION READ ONLY") != 0) {
+        snprintf(err, cap, "%s", pg.err);
+        rc = FS_PG_EDB;
+    }
+    if (rc != 0) {
+        PQfinish(pg.conn);
+        return rc;
+    }
+    if (!PQsendQuery(pg.conn, sql)) {
+        set_err(&pg, pg.conn, NULL);
+        snprintf(err, cap, "%s", pg.err);
+        PQfinish(pg.conn);
+        return FS_PG_EQUERY;
+    }
+    /* rows one at a time: a large answer is never held whole here */
+    PQsetSingleRowMode(pg.conn);
+    int fresh = 1, stopped = 0, cancelled = 0;
+    uint64_t nrows = 0;
+    PGresult *r;
+    for (;;) {
+        if (wait_input(&pg, pg.conn) != 0) {
+            set_err(&pg, pg.conn, NULL);
+            snprintf(err, cap, "%s", pg.err);
+            rc = FS_PG_EQUERY;
+            break;
+        }
+        if (!(r = PQgetResult(pg.conn)))
+            break;
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE && !stopped) {
+            if (fresh && (stopped = pass_columns(r, cb) != 0) == 0)
+                nrows = 0;
+            fresh = 0;
+            if (!stopped && (limit == 0 || nrows < limit)) {
+                stopped = pass_row(r, cb) != 0;
+                nrows++;
+            }
+            if (!stopped && limit && nrows >= limit && !cancelled) {
+                /* -n: the server need not make the rest */
+                PGcancel *cn = PQgetCancel(pg.conn);
+                char e[256];
+                if (cn) {
+                    PQcancel(cn, e, sizeof e);
+                    PQfreeCancel(cn);
+                }
+                cancelled = 1;
+            }
+        } else if ((st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && !stopped) {
+            if (fresh) /* a statement that gave no row */
+                stopped = pass_columns(r, cb) != 0;
+            fresh = 1;
+        } else if (st == PGRES_FATAL_ERROR && rc == 0) {
+            const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            /* the cancel asked for by -n is no failure */
+            if (!(cancelled && state && strcmp(state, "57014") == 0)) {
+                char m[FS_ERRBUF - 8];
+                one_line(m, sizeof m, PQresultErrorMessage(r));
+                snprintf(err, cap, "%s", m);
+                rc = state && strncmp(state, "42", 2) == 0 ? FS_PG_ESQL : FS_PG_EQUERY;
+            }
+        } else if (st == PGRES_COPY_IN) {
+            PQputCopyEnd(pg.conn, "not a query");
+        } else if (st == PGRES_COPY_OUT) {
+            /* COPY ... TO STDOUT: not rows of a result; read and dropped */
+            char *data;
+            while (PQgetCopyData(pg.conn, &data, 0) > 0)
+                PQfreemem(data);
+        }
+        PQclear(r);
+    }
+    if (rc == 0 && stopped) {
+        err[0] = '\0'; /* the caller knows why it stopped */
+        rc = FS_PG_EQUERY;
+    }
+    PQfinish(pg.conn); /* the read-only transaction ends with it */
+    return rc;
 }

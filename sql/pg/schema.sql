@@ -1,7 +1,12 @@
--- flowstore database schema for PostgreSQL, version 2 (the row of
--- flowstore_meta says so). The same tables and columns as sql/schema.sql
--- (SQLite), with PostgreSQL's types: addresses are inet, times and
--- counters int8 (times in nanoseconds since the Unix epoch, UTC).
+-- flowstore database schema for PostgreSQL, version 4 (the row of
+-- flowstore_meta says so; older versions are brought up to date by the
+-- steps in tools/flowstore_pg.c). Version 3 added flows.uid and
+-- flows.service; version 4 captures.status, error, settings and kind,
+-- the identity (sha256, settings) instead of (sha256, options), and
+-- capture_files: what SQLite's versions 3 to 7 added. The same tables
+-- and columns as sql/schema.sql (SQLite), with PostgreSQL's types:
+-- addresses are inet, times and counters int8 (times in nanoseconds
+-- since the Unix epoch, UTC).
 --
 -- Compiled into flowstore, which runs it in an empty database (its
 -- current schema, normally public). Differences from SQLite, for speed
@@ -10,8 +15,10 @@
 --    missing day's partition, flows_YYYYMMDD, as a plain table and
 --    attaches it in a short transaction of its own; dropping a day is
 --    DROP TABLE flows_YYYYMMDD.
---  * flows has no id column and no foreign key: (capture_id, flow_no)
---    names a flow; flowstore deletes a replaced capture's rows itself.
+--  * flows has no id column, and no table a foreign key: (capture_id,
+--    flow_no) names a flow; flowstore deletes a replaced capture's rows
+--    (flows, events, capture_files) itself, and TRUNCATE captures needs
+--    no CASCADE.
 --  * indexes: BRIN on flows.start_ns, B-tree on flows.capture_id.
 
 -- Who owns this schema, and its version (one row).
@@ -33,10 +40,33 @@ CREATE TABLE captures (
     imported_at  text NOT NULL,
     tool_version text NOT NULL,
     options      text NOT NULL,
-    -- a capture is a file with its replay options: the shards of one
-    -- file (--shard K/N) are captures of their own
-    UNIQUE (sha256, options)
+    -- version 4, as SQLite's versions 3 to 5 (see sql/schema.sql):
+    -- 'complete', or 'truncated' (damaged, kept up to the damage)
+    status       text NOT NULL DEFAULT 'complete',
+    error        text,                  -- the read error, as flowstore printed it
+    -- the canonical replay settings (tools/flowstore_settings.c); NULL in
+    -- captures stored before version 4, matched by their options instead
+    settings     text,
+    kind         text NOT NULL DEFAULT 'file'   -- 'file', or 'set' (--merge)
 );
+-- A capture's identity: its bytes and the settings it was replayed with
+-- (the shards of one file, --shard K/N, have settings of their own).
+CREATE UNIQUE INDEX captures_identity ON captures (sha256, settings);
+
+-- The files of a capture set, in the order given (version 4).
+CREATE TABLE capture_files (
+    capture_id  int8 NOT NULL,
+    file_no     integer NOT NULL,
+    path        text NOT NULL,
+    size        int8 NOT NULL,
+    sha256      text NOT NULL,
+    linktype    integer NOT NULL,
+    first_ns    int8,
+    last_ns     int8,
+    packets     int8 NOT NULL,
+    PRIMARY KEY (capture_id, file_no)
+);
+CREATE INDEX capture_files_sha256 ON capture_files (sha256);
 
 CREATE TABLE flows (
     capture_id  int8 NOT NULL,
