@@ -25,6 +25,17 @@ sqlite3 *fq_db_temp(char *err, size_t cap);
  * flowstore's. NULL with "PATH: reason" in err. */
 sqlite3 *fq_db_stored(const char *path, char *err, size_t cap);
 
+/* Runs sql on the flowstore database in PostgreSQL named by conninfo
+ * (read-only) and copies the rows of its last statement, at most
+ * `limit` (0: all), into a private temporary SQLite database, typed as
+ * SQLite types values. *select gets the SELECT (malloc'd; NULL when the
+ * last statement has no columns) that fq_run shows them with, under
+ * the names PostgreSQL gave. NULL on failure, with one line in err and
+ * *why: FS_PG_EDB (the database cannot be used), FS_PG_ESQL (not valid
+ * SQL there) or FS_PG_EQUERY (the query failed). */
+sqlite3 *fq_db_pg(const char *conninfo, const char *sql, uint64_t limit, char **select,
+                  int *why, char *err, size_t cap);
+
 /* Captures that could not be stored (flowstore's import said why on
  * stderr); the report lists them. */
 typedef struct fq_failed {
@@ -48,6 +59,10 @@ int fq_is_sql(const char *q);
  * the search path that has it; a path to a .sql file is read as is).
  * Returns a malloc'd string (caller frees) or NULL with err set. */
 char *fq_named_load(const char *name, char *err, size_t cap);
+
+/* The same for a PostgreSQL database: NAME's variant in the pg/
+ * subdirectory of the search directory, else NAME itself. */
+char *fq_named_load_pg(const char *name, char *err, size_t cap);
 
 /* Writes "NAME  description" for each named query of the first search
  * directory that has any, sorted by name. Returns 0, or -1 with err

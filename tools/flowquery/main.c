@@ -11,6 +11,7 @@
 #include "fk_cli.h"
 #include "fk_zeek_cli.h"
 #include "flowcore.h"
+#include "flowstore_pg.h"
 #include "fq.h"
 
 #define PROG FQ_PROG
@@ -41,7 +42,9 @@ static void usage(FILE *out)
             "them; in memory, or a temporary file when large) or open a stored one, and\n"
             "run QUERY: the name of a query (" PROG " --list names them) or SQL text\n"
             "over the tables captures and flows and the view conn.\n\n"
-            "  -d, --database DB       query the flowstore database DB (read-only)\n"
+            "  -d, --database DB       query the flowstore database DB (read-only): an\n"
+            "                          SQLite file, or PostgreSQL (postgresql://... or\n"
+            "                          host=... dbname=...) with sql/queries/pg's queries\n"
             "  -r FILE                 read FILE (as tcpdump -r; repeatable)\n"
             "      --format FMT        table, tsv, csv or json; default: table on a\n"
             "                          terminal, tsv (with a header line) otherwise\n"
@@ -128,6 +131,36 @@ static int write_report(sqlite3 *db, const args *a, const fq_failed *failed)
         return 1;
     }
     return 0;
+}
+
+/* -d with a PostgreSQL database: the query runs there, its answer is
+ * shown as SQLite's would be (fq_db_pg). Frees sql. */
+static int run_pg(const args *a, char *sql)
+{
+    char err[FQ_ERRBUF], *select = NULL;
+    const char *what = fq_is_sql(a->query) ? "query" : a->query;
+    int why, status = 0;
+    sqlite3 *db = fq_db_pg(a->db, sql, a->rows, &select, &why, err, sizeof err);
+    free(sql);
+    if (!db) {
+        if (why == FS_PG_EDB)
+            fprintf(stderr, PROG ": %s\n", err);
+        else
+            fprintf(stderr, PROG ": %s: %s\n", what, err);
+        return why == FS_PG_EQUERY ? 1 : 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (select && fq_run(db, select, (fq_format)a->format, 0, stdout, err, sizeof err) != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", what, err);
+        status = 1;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, PROG ": standard output: write error: %s\n", strerror(errno));
+        status = 1;
+    }
+    free(select);
+    sqlite3_close(db);
+    return status;
 }
 
 static int run(int argc, char **argv, char **inputs)
@@ -227,9 +260,18 @@ static int run(int argc, char **argv, char **inputs)
         fprintf(stderr, PROG ": --html %s: that is the database; not overwritten\n", a.html);
         return 2;
     }
+    int pg = a.db && fs_pg_is_target(a.db);
+    if (pg && a.html) {
+        fprintf(stderr, PROG ": --html: not with a PostgreSQL database yet (the report's"
+                        " queries are SQLite's); run its named queries with -d, or --html"
+                        " on the capture files\n");
+        return 2;
+    }
     char *sql = NULL;
     if (a.query) {
-        sql = fq_is_sql(a.query) ? strdup(a.query) : fq_named_load(a.query, err, sizeof err);
+        sql = fq_is_sql(a.query) ? strdup(a.query)
+              : pg               ? fq_named_load_pg(a.query, err, sizeof err)
+                                 : fq_named_load(a.query, err, sizeof err);
         if (!sql) {
             fprintf(stderr, PROG ": %s\n", a.query && fq_is_sql(a.query) ? "out of memory" : err);
             return 2;
@@ -237,6 +279,8 @@ static int run(int argc, char **argv, char **inputs)
     }
     if (a.format < 0)
         a.format = isatty(STDOUT_FILENO) ? FQ_FMT_TABLE : FQ_FMT_TSV;
+    if (pg)
+        return run_pg(&a, sql);
 
     sqlite3 *db = a.db ? fq_db_stored(a.db, err, sizeof err) : fq_db_temp(err, sizeof err);
     if (!db) {

@@ -72,7 +72,20 @@ static int valid_name(const char *s)
     return 1;
 }
 
+static char *load(const char *name, int pg, char *err, size_t cap);
+
 char *fq_named_load(const char *name, char *err, size_t cap)
+{
+    return load(name, 0, err, cap);
+}
+
+char *fq_named_load_pg(const char *name, char *err, size_t cap)
+{
+    return load(name, 1, err, cap);
+}
+
+/* pg: look for sql/queries/pg/NAME.sql (PostgreSQL's SQL) first. */
+static char *load(const char *name, int pg, char *err, size_t cap)
 {
     const char *dirs[3];
     char path[4096], alt[80];
@@ -94,8 +107,11 @@ char *fq_named_load(const char *name, char *err, size_t cap)
     for (int i = 0; i < 3; i++) {
         if (!dirs[i])
             continue;
-        for (int k = 0; k < 2; k++) {
-            snprintf(path, sizeof path, "%s/%s.sql", dirs[i], k ? alt : name);
+        for (int k = 0; k < 4; k++) {
+            if (k < 2 && !pg)
+                continue;
+            snprintf(path, sizeof path, "%s/%s%s.sql", dirs[i], k < 2 ? "pg/" : "",
+                     k % 2 ? alt : name);
             if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
                 return slurp(path, err, cap);
         }
