@@ -1,6 +1,7 @@
 #!/bin/sh
 # flowstore-identity.sh - a capture's identity is its SHA-256 and the
-# replay settings: the same file with the same settings (however spelt)
+# replay settings (a shard, a packet window and --no-service among them):
+# the same file with the same settings (however spelt)
 # is already stored; with other settings it is stored as another run,
 # said so, with the flows of those settings; --replace replaces the run
 # of the settings given only.
@@ -45,4 +46,18 @@ n1=$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 1')
 grep -q "w.pcap: replaced capture 2" "$T/err" || fail "replace: $(cat "$T/err")"
 expect "replace: captures" "$(q "$db" 'SELECT count(*) FROM captures')" 5
 expect "replace: first run intact" "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id = 1')" "$n1"
+
+# a shard, a packet window and --no-service change the rows: runs of
+# their own (the shards together hold the file's flows)
+"$FLOWSTORE" -q -d "$db" --shard 0/2 "$T/w.pcap" || fail "shard 0/2"
+"$FLOWSTORE" -d "$db" --shard 1/2 "$T/w.pcap" 2>"$T/err" || fail "shard 1/2"
+grep -q "w.pcap: stored as capture 7, .*another run of capture 1" "$T/err" ||
+    fail "shard 1/2: $(cat "$T/err")"
+expect "shards: flows" "$(q "$db" 'SELECT count(*) FROM flows WHERE capture_id IN (6, 7)')" "$n1"
+"$FLOWSTORE" -q -d "$db" --no-service "$T/w.pcap" || fail "--no-service"
+"$FLOWSTORE" -q -d "$db" --from "$(q "$db" 'SELECT first_ns / 1000000000 + 1 FROM captures
+    WHERE id = 1')" "$T/w.pcap" || fail "--from"
+expect "shard, service, window: captures" "$(q "$db" 'SELECT count(*) FROM captures')" 9
+"$FLOWSTORE" -d "$db" --shard 1/2 "$T/w.pcap" 2>"$T/err" || fail "shard again"
+grep -q "already stored as capture 7" "$T/err" || fail "shard again: $(cat "$T/err")"
 exit 0

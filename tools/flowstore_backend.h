@@ -38,9 +38,9 @@ typedef struct fs_backend_ops {
      * loader of the same capture to finish. */
     int64_t (*find_capture)(void *b, const char *sha, const char *settings,
                             const char *options, size_t options_len);
-    /* Id of a capture of the same digest with any settings (the first):
-     * > 0, 0 none, < 0 error. */
-    int64_t (*find_other)(void *b, const char *sha);
+    /* Id of a capture of the same digest with any settings (the first),
+     * other than `self`: > 0, 0 none, < 0 error. */
+    int64_t (*find_other)(void *b, const char *sha, int64_t self);
     int (*delete_capture)(void *b, int64_t id);   /* with its rows and files */
     int (*add_capture)(void *b, int64_t reuse_id, const char *path, uint64_t size,
                        const char *sha, const char *settings, const char *options,

@@ -100,9 +100,11 @@ typedef struct capture {
 static const char find_sql[] =
     "SELECT id FROM captures WHERE sha256 = ?1"
     " AND (settings = ?2 OR (settings IS NULL AND options = ?3)) ORDER BY id LIMIT 1";
-/* Another run of the same file (other settings). */
+/* Another run of the same file (other settings): not the capture being
+ * stored, whose row is there already (with its digest, when known
+ * before the replay, as a set's is). */
 static const char find_other_sql[] =
-    "SELECT id FROM captures WHERE sha256 = ?1 ORDER BY id LIMIT 1";
+    "SELECT id FROM captures WHERE sha256 = ?1 AND id <> ?2 ORDER BY id LIMIT 1";
 static const char same_size_sql[] = "SELECT 1 FROM captures WHERE size = ?1 LIMIT 1";
 /* sha256 of the capture row until the digest is known (never committed) */
 static const char pending_sha[] = "pending";
@@ -364,12 +366,13 @@ static int64_t find_capture(fs_importer *im, const char *sha)
 
 /* Id of a capture of the same file stored with any settings (the first),
  * 0 when none, < 0 on error. */
-static int64_t find_other_run(fs_importer *im, const char *sha)
+static int64_t find_other_run(fs_importer *im, const char *sha, int64_t self)
 {
     if (im->be)
-        return BE(im, find_other)(im->be->ctx, sha);
+        return BE(im, find_other)(im->be->ctx, sha, self);
     sqlite3_stmt *st = im->find_other;
     sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, self);
     int rc = sqlite3_step(st);
     int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(st);
@@ -830,7 +833,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
     } else if ((rc = rebuild_indexes(im, c)) != SQLITE_OK) {
         goto dberr;
     }
-    int64_t other = old > 0 ? 0 : find_other_run(im, sha);
+    int64_t other = old > 0 ? 0 : find_other_run(im, sha, c->id);
     if (other < 0 || (rc = store_totals(im, c, src, sha, size, set != NULL)) != SQLITE_OK ||
         (set && (rc = store_files(im, c, set, src)) != SQLITE_OK))
         goto dberr;

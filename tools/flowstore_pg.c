@@ -931,13 +931,15 @@ static int64_t pg_find_capture(void *b, const char *sha, const char *settings,
     return v[0] ? strtoll(v, NULL, 10) : 0;
 }
 
-static int64_t pg_find_other(void *b, const char *sha)
+static int64_t pg_find_other(void *b, const char *sha, int64_t self)
 {
     fs_pg *pg = b;
-    char v[32];
-    const char *p1[1] = {sha};
-    if (value(pg, pg->conn, "SELECT id FROM captures WHERE sha256 = $1 ORDER BY id LIMIT 1", 1,
-              p1, v, sizeof v) != 0)
+    char v[32], id[24];
+    snprintf(id, sizeof id, "%" PRId64, self);
+    const char *p2[2] = {sha, id};
+    if (value(pg, pg->conn,
+              "SELECT id FROM captures WHERE sha256 = $1 AND id <> $2 ORDER BY id LIMIT 1", 2,
+              p2, v, sizeof v) != 0)
         return -1;
     return v[0] ? strtoll(v, NULL, 10) : 0;
 }
