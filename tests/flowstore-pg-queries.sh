@@ -70,9 +70,9 @@ for f in "$QUERIES"/*.sql; do
     [ -f "$pgf" ] || pgf=$f
     run_sqlite "$name" <"$f"
     run_pg "$name" <"$pgf"
-    # damaged-captures: none of these captures is damaged (and the
-    # PostgreSQL backend keeps none: it stores captures whole or not at
-    # all): no row on either side (sqlite3 prints no header for no rows)
+    # damaged-captures: none of these captures is damaged: no row on
+    # either side (sqlite3 prints no header for no rows; damaged captures
+    # on both backends: flowstore-both-damaged.sh, flowquery-pg.sh)
     if [ "$name" = damaged-captures ]; then
         [ ! -s "$T/$name.sqlite" ] || fail "$name: SQLite has rows: $(cat "$T/$name.sqlite")"
         [ "$(wc -l <"$T/$name.pg")" -eq 1 ] || fail "$name: PostgreSQL has rows: $(cat "$T/$name.pg")"
