@@ -21,7 +21,9 @@
  * their packets (decoded headers and bytes) and the storing thread keeps
  * the record of each slot. That balances the two threads, the replay
  * being the longer one otherwise. The storing thread derives the columns
- * from the record either way (Community ID, history). --zeek: Zeek's
+ * from the record either way (Community ID, history). Service detection
+ * (nDPI) runs on the replay thread for every flow, so that a capture sets
+ * nDPI up once; a slot flow's service goes with its ended event. --zeek: Zeek's
  * connection table (fc_zeek_table) replaces the seed replay, and each
  * record it logs is stored as an ended flow, as flowreplay --zeek
  * writes it. */
@@ -81,9 +83,12 @@ typedef struct capture {
     uint32_t nfree, free_cap, next_slot, nnew;
     fc_zeek_rec *recs;     /* storing thread: recs[slot - 1] */
     uint32_t nrecs;
-    /* service detection (--no-service: NULL), one per thread that feeds
-     * records: nDPI's state is not shared between threads */
-    fc_service *svc_replay, *svc_store;
+    /* service detection (--no-service: NULL), on the replay thread for
+     * every flow, slot flows included (their state rides in fs_flow and
+     * goes with the ended event): one nDPI set-up per capture, not one
+     * per thread, as that set-up (~80M instructions) outweighed the
+     * detection itself below some 5k flows */
+    fc_service *svc;
     int dberr;       /* SQLite code that stopped the replay, 0 if none */
     fs_pipe *pipe;   /* to the storing thread */
     fk_progress prog;
@@ -243,8 +248,6 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
         if (it->is_new)
             fc_zeek_rec_begin(r, zo, &it->u.p.d, it->u.p.ts);
         fc_zeek_rec_packet(r, zo, &it->u.p.d, data + it->u.p.off, it->u.p.caplen, it->u.p.ts);
-        fc_zeek_rec_service(r, c->svc_store, zo, &it->u.p.d, data + it->u.p.off,
-                            it->u.p.caplen, it->u.p.ts);
         return SQLITE_OK;
     }
     const fc_event *ev = &it->u.e.ev;
@@ -253,9 +256,10 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
     if (rc == SQLITE_OK && ev->type == FC_EV_ENDED) {
         fs_zeek z;
         const fc_zeek_rec *r = NULL;
-        if (it->slot && it->slot <= c->nrecs)
+        if (it->slot && it->slot <= c->nrecs) {
+            c->recs[it->slot - 1].svc = it->u.e.svc;
             r = &c->recs[it->slot - 1];
-        else if (it->has_rec)
+        } else if (it->has_rec)
             r = &it->u.e.rec;
         if (r)
             fs_zeek_take(&z, r, zo->cid_seed);
@@ -285,9 +289,14 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
         if (is_new)
             fc_zeek_rec_begin(&f->rec, zo, d, pkt->ts);
         fc_zeek_rec_packet(&f->rec, zo, d, pkt->data, pkt->caplen, pkt->ts);
-        fc_zeek_rec_service(&f->rec, c->svc_replay, zo, d, pkt->data, pkt->caplen, pkt->ts);
+        fc_zeek_rec_service(&f->rec, c->svc, zo, d, pkt->data, pkt->caplen, pkt->ts);
         return;
     }
+    /* a slot flow: its record is the storing thread's, its service state
+     * (all that fc_zeek_rec_service reads or writes of f->rec) stays here */
+    if (is_new)
+        memset(&f->rec.svc, 0, sizeof f->rec.svc);
+    fc_zeek_rec_service(&f->rec, c->svc, zo, d, pkt->data, pkt->caplen, pkt->ts);
     if (c->zfailed)
         return;
     uint8_t *buf = fs_pipe_data(c->pipe, pkt->caplen, &off);
@@ -334,6 +343,8 @@ static int on_event(void *ctx, const fc_event *ev)
     it->u.e.ev.user = NULL;
     it->slot = f ? f->slot : 0;
     it->has_rec = f && !f->slot;
+    if (f && f->slot)
+        it->u.e.svc = f->rec.svc;
     if (it->has_rec) /* the user state is reused once the event returns */
         memcpy(&it->u.e.rec, &f->rec, sizeof it->u.e.rec);
     return fs_pipe_commit(c->pipe) != 0; /* non-zero stops the replay */
@@ -632,8 +643,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         ro.user_init = NULL;
         ro.user_ctx = NULL;
         rp = fc_replay_new(&ro, on_event, c, err, sizeof err);
-        if (rp && im->o.zeek->zo.service &&
-            (!(c->svc_replay = fc_service_new()) || !(c->svc_store = fc_service_new()))) {
+        if (rp && im->o.zeek->zo.service && !(c->svc = fc_service_new())) {
             fc_replay_free(rp);
             rp = NULL;
             snprintf(err, sizeof err, "%s", fc_strerror(FC_ENOMEM));
@@ -644,9 +654,8 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     if (!rp || !c->pipe) {
         fprintf(stderr, PROG ": %s: not stored: %s\n", path, err);
         fc_replay_free(rp);
-        fc_service_free(c->svc_replay);
-        fc_service_free(c->svc_store);
-        c->svc_replay = c->svc_store = NULL;
+        fc_service_free(c->svc);
+        c->svc = NULL;
         return FS_FAILED;
     }
     fk_progress_init(&c->prog, src, im->o.quiet);
@@ -665,9 +674,8 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     fk_progress_done(&c->prog);
     fs_add_stats(total, fc_replay_stats_get(rp));
     fc_replay_free(rp);
-    fc_service_free(c->svc_replay);
-    fc_service_free(c->svc_store);
-    c->svc_replay = c->svc_store = NULL;
+    fc_service_free(c->svc);
+    c->svc = NULL;
 
     if (c->dberr) {
         say_db_error(im, path);
