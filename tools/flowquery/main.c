@@ -43,7 +43,9 @@ static void usage(FILE *out)
             "over the tables captures and flows and the view conn.\n\n"
             "  -d, --database DB       query the flowstore database DB (read-only)\n"
             "  -r FILE                 read FILE (as tcpdump -r; repeatable)\n"
-            "      --format FMT        table, tsv, csv or json; default: table on a\n"
+            "      --format FMT        table, tsv, csv, json or zeek-json (Zeek's JSON\n"
+            "                          logs: an object a line, NULL left out, conn.log\n"
+            "                          fields typed as Zeek's); default: table on a\n"
             "                          terminal, tsv (with a header line) otherwise\n"
             "  -n, --rows N            at most N rows (default: all)\n"
             "      --list              name the queries, with what each answers\n"
@@ -165,7 +167,8 @@ static int run(int argc, char **argv, char **inputs)
             break;
         case OPT_FORMAT:
             if ((a.format = fq_format_parse(optarg)) < 0) {
-                fprintf(stderr, PROG ": --format: '%s' is not table, tsv, csv or json\n", optarg);
+                fprintf(stderr, PROG ": --format: '%s' is not table, tsv, csv, json or zeek-json\n",
+                        optarg);
                 return 2;
             }
             break;
