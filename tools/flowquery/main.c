@@ -278,6 +278,7 @@ static int run(int argc, char **argv, char **inputs)
         io.stop = &stop;
         io.current = &current;
         io.quiet = !a.verbose;
+        io.prog = PROG; /* the importer's messages name flowquery */
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         int fr = fq_db_fill(db, &io, inputs, nin, &failed);
