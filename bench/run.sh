@@ -218,6 +218,17 @@ if command -v valgrind >/dev/null; then
     zon=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     zoff=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek --no-service -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     echo "callgrind: --zeek $((zon / n)) instructions/packet with the service column, $((zoff / n)) with --no-service (x$(ratio "$zoff" "$zon"), nDPI set-up included)"
+    # flowstore's, on the same capture (its storing thread counted too)
+    fs=$T/.libs/flowstore
+    [ -x "$fs" ] || fs=$T/flowstore
+    if [ -x "$fs" ]; then
+        rm -f "$dir/cg.db"*
+        son=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$fs" -q -d "$dir/cg.db" "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+        rm -f "$dir/cg.db"*
+        soff=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$fs" -q -d "$dir/cg.db" --no-service "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+        rm -f "$dir/cg.db"*
+        echo "callgrind: flowstore $((son / n)) instructions/packet with the service column, $((soff / n)) with --no-service (x$(ratio "$soff" "$son"), nDPI set-up included)"
+    fi
 fi
 fi # legacy
 
