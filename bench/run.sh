@@ -206,8 +206,12 @@ echo "tracker in memory (bench_tracker):"
 "$B/bench_tracker" $nbig 2000
 if command -v valgrind >/dev/null; then
     "$T/flowgen" --flows 2000 --seed 3 -o "$dir/cg.pcap"
-    base=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$B/bench_floor" next_ex "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     lib=$top/libcore/.libs
+    # the binaries, not libtool's wrapper scripts (valgrind would count
+    # the shell too, and print one total per process)
+    bf=$B/.libs/bench_floor
+    [ -x "$bf" ] || bf=$B/bench_floor
+    base=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bf" next_ex "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     rp=$T/.libs/flowreplay
     [ -x "$rp" ] || rp=$T/flowreplay
     full=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --events lifecycle -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
@@ -218,6 +222,17 @@ if command -v valgrind >/dev/null; then
     zon=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     zoff=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek --no-service -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     echo "callgrind: --zeek $((zon / n)) instructions/packet with the service column, $((zoff / n)) with --no-service (x$(ratio "$zoff" "$zon"), nDPI set-up included)"
+    # flowstore's, on the same capture (its storing thread counted too)
+    fs=$T/.libs/flowstore
+    [ -x "$fs" ] || fs=$T/flowstore
+    if [ -x "$fs" ]; then
+        rm -f "$dir/cg.db"*
+        son=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$fs" -q -d "$dir/cg.db" "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+        rm -f "$dir/cg.db"*
+        soff=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$fs" -q -d "$dir/cg.db" --no-service "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
+        rm -f "$dir/cg.db"*
+        echo "callgrind: flowstore $((son / n)) instructions/packet with the service column, $((soff / n)) with --no-service (x$(ratio "$soff" "$son"), nDPI set-up included)"
+    fi
 fi
 fi # legacy
 

@@ -112,6 +112,9 @@ typedef struct fc__zeek_row_t {
 void fc__zeek_row(const fc_zeek_rec *r, uint16_t cid_seed, fc__zeek_row_t *row);
 /* #open/#close's date text. */
 void fc__zeek_fmt_date(char *buf, size_t cap, fc_ts t);
+/* Seconds with 6 decimals, rounded to the microsecond (conn.log's time
+ * and interval). */
+void fc__zeek_fmt_secs(char *buf, size_t cap, fc_ts t);
 
 static inline int32_t fc__seq_delta(uint32_t a, uint32_t b)
 {

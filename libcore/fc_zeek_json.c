@@ -26,6 +26,11 @@ const char *fc_zeek_col_name(int i)
     return i >= 0 && i < FC_ZEEK_NCOLS ? names[i] : NULL;
 }
 
+const char *fc_zeek_col_type(int i)
+{
+    return i >= 0 && i < FC_ZEEK_NCOLS ? types[i] : NULL;
+}
+
 int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap)
 {
     const char *p = list;
@@ -104,6 +109,16 @@ static void trim_zeros(char *s)
     size_t n = strlen(s);
     while (n > (size_t)(dot - s) + 2 && s[n - 1] == '0')
         s[--n] = '\0';
+}
+
+size_t fc_zeek_json_secs(fc_ts t, char *buf, size_t cap)
+{
+    char tmp[40];
+    if (!cap)
+        return 0;
+    fc__zeek_fmt_secs(tmp, sizeof tmp, t);
+    trim_zeros(tmp);
+    return (size_t)snprintf(buf, cap, "%s", tmp);
 }
 
 static int json_str(FILE *f, const char *s)

@@ -26,6 +26,11 @@ static void fmt_secs(char *buf, size_t cap, fc_ts t)
     snprintf(buf, cap, "%s%" PRIu64 ".%06" PRIu64, neg ? "-" : "", us / 1000000, us % 1000000);
 }
 
+void fc__zeek_fmt_secs(char *buf, size_t cap, fc_ts t)
+{
+    fmt_secs(buf, cap, t);
+}
+
 void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out)
 {
     fc_addr_format(r->family, r->orig_h, out->orig_h, sizeof out->orig_h);

@@ -109,6 +109,18 @@ expect "damaged status" "$st" 1
 expect "damaged: kept with the rest" "$out" "n
 $((20 + cutflows))"
 grep -q 'cut.pcap' "$T/err" || fail "damaged capture not named: $(cat "$T/err")"
+# the importer's messages name flowquery, the program run (not flowstore,
+# whose import code it is): the damage, a file that is no capture, a
+# missing one
+printf 'not a capture at all' >"$T/junk.pcap"
+st=0
+"$FLOWQUERY" "SELECT 1" "$T/cut.pcap" "$T/junk.pcap" "$T/missing.pcap" 2>"$T/err" >/dev/null ||
+    st=$?
+expect "import errors status" "$st" 1
+expect "import error lines" "$(grep -c '' "$T/err")" 3
+expect "import errors name flowquery" "$(grep -c '^flowquery: ' "$T/err")" 3
+grep -q '^flowquery: .*junk.pcap: unknown file format' "$T/err" ||
+    fail "not a capture: $(cat "$T/err")"
 
 # replay options reach the import: a filter and a window
 expect "-f" "$("$FLOWQUERY" -f 'tcp port 22' "SELECT count(*) AS n FROM flows" "$S" | tail -1)" 1

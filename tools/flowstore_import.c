@@ -21,12 +21,15 @@
  * their packets (decoded headers and bytes) and the storing thread keeps
  * the record of each slot. That balances the two threads, the replay
  * being the longer one otherwise. The storing thread derives the columns
- * from the record either way (Community ID, history). --zeek: Zeek's
+ * from the record either way (Community ID, history). Service detection
+ * (nDPI) runs on the replay thread for every flow, so that a capture sets
+ * nDPI up once; a slot flow's service goes with its ended event. --zeek: Zeek's
  * connection table (fc_zeek_table) replaces the seed replay, and each
  * record it logs is stored as an ended flow, as flowreplay --zeek
  * writes it. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,6 @@
 #include "flowstore_set.h"
 #include "flowstore_sha256.h"
 
-#define PROG "flowstore"
 #define MAX_INDEXES 32
 /* Of every ZEEK_OF new flows, ZEEK_SHARE have their Zeek record kept by
  * the storing thread. With all records on the replay thread, it took
@@ -67,6 +69,17 @@ struct fs_importer {
     sqlite3_stmt *find, *find_other, *same_size, *add, *totals;
 };
 
+/* One line on stderr, after the program's name (flowstore, or the tool
+ * that imports with this code: fs_import_opts.prog). */
+static void say(const fs_importer *im, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", im->o.prog ? im->o.prog : "flowstore");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
 /* Per-capture state seen by the event callback. */
 typedef struct capture {
     fs_importer *im;
@@ -81,9 +94,12 @@ typedef struct capture {
     uint32_t nfree, free_cap, next_slot, nnew;
     fc_zeek_rec *recs;     /* storing thread: recs[slot - 1] */
     uint32_t nrecs;
-    /* service detection (--no-service: NULL), one per thread that feeds
-     * records: nDPI's state is not shared between threads */
-    fc_service *svc_replay, *svc_store;
+    /* service detection (--no-service: NULL), on the replay thread for
+     * every flow, slot flows included (their state rides in fs_flow and
+     * goes with the ended event): one nDPI set-up per capture, not one
+     * per thread, as that set-up (~80M instructions) outweighed the
+     * detection itself below some 5k flows */
+    fc_service *svc;
     int dberr;       /* SQLite code that stopped the replay, 0 if none */
     fs_pipe *pipe;   /* to the storing thread */
     fk_progress prog;
@@ -245,8 +261,6 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
         if (it->is_new)
             fc_zeek_rec_begin(r, zo, &it->u.p.d, it->u.p.ts);
         fc_zeek_rec_packet(r, zo, &it->u.p.d, data + it->u.p.off, it->u.p.caplen, it->u.p.ts);
-        fc_zeek_rec_service(r, c->svc_store, zo, &it->u.p.d, data + it->u.p.off,
-                            it->u.p.caplen, it->u.p.ts);
         return SQLITE_OK;
     }
     const fc_event *ev = &it->u.e.ev;
@@ -255,9 +269,10 @@ static int store_item(void *ctx, const fs_item *it, const uint8_t *data)
     if (rc == SQLITE_OK && ev->type == FC_EV_ENDED) {
         fs_zeek z;
         const fc_zeek_rec *r = NULL;
-        if (it->slot && it->slot <= c->nrecs)
+        if (it->slot && it->slot <= c->nrecs) {
+            c->recs[it->slot - 1].svc = it->u.e.svc;
             r = &c->recs[it->slot - 1];
-        else if (it->has_rec)
+        } else if (it->has_rec)
             r = &it->u.e.rec;
         if (r)
             fs_zeek_take(&z, r, zo->cid_seed);
@@ -287,9 +302,14 @@ static void on_packet(void *ctx, void *user, const fc_key *key, fc_orient init_o
         if (is_new)
             fc_zeek_rec_begin(&f->rec, zo, d, pkt->ts);
         fc_zeek_rec_packet(&f->rec, zo, d, pkt->data, pkt->caplen, pkt->ts);
-        fc_zeek_rec_service(&f->rec, c->svc_replay, zo, d, pkt->data, pkt->caplen, pkt->ts);
+        fc_zeek_rec_service(&f->rec, c->svc, zo, d, pkt->data, pkt->caplen, pkt->ts);
         return;
     }
+    /* a slot flow: its record is the storing thread's, its service state
+     * (all that fc_zeek_rec_service reads or writes of f->rec) stays here */
+    if (is_new)
+        memset(&f->rec.svc, 0, sizeof f->rec.svc);
+    fc_zeek_rec_service(&f->rec, c->svc, zo, d, pkt->data, pkt->caplen, pkt->ts);
     if (c->zfailed)
         return;
     uint8_t *buf = fs_pipe_data(c->pipe, pkt->caplen, &off);
@@ -336,6 +356,8 @@ static int on_event(void *ctx, const fc_event *ev)
     it->u.e.ev.user = NULL;
     it->slot = f ? f->slot : 0;
     it->has_rec = f && !f->slot;
+    if (f && f->slot)
+        it->u.e.svc = f->rec.svc;
     if (it->has_rec) /* the user state is reused once the event returns */
         memcpy(&it->u.e.rec, &f->rec, sizeof it->u.e.rec);
     return fs_pipe_commit(c->pipe) != 0; /* non-zero stops the replay */
@@ -596,8 +618,8 @@ void fs_add_stats(fc_replay_stats *t, const fc_replay_stats *s)
 
 static void say_db_error(fs_importer *im, const char *path)
 {
-    fprintf(stderr, PROG ": %s: not stored: database error: %s\n", path,
-            im->be ? BE(im, errmsg)(im->be->ctx) : sqlite3_errmsg(im->db));
+    say(im, "%s: not stored: database error: %s\n", path,
+        im->be ? BE(im, errmsg)(im->be->ctx) : sqlite3_errmsg(im->db));
 }
 
 /* --zeek: each record Zeek logs arrives from the replay as an ended
@@ -649,8 +671,7 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
         ro.user_init = NULL;
         ro.user_ctx = NULL;
         rp = fc_replay_new(&ro, on_event, c, err, sizeof err);
-        if (rp && im->o.zeek->zo.service &&
-            (!(c->svc_replay = fc_service_new()) || !(c->svc_store = fc_service_new()))) {
+        if (rp && im->o.zeek->zo.service && !(c->svc = fc_service_new())) {
             fc_replay_free(rp);
             rp = NULL;
             snprintf(err, sizeof err, "%s", fc_strerror(FC_ENOMEM));
@@ -659,11 +680,10 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     if (rp && !(c->pipe = fs_pipe_start(store_item, c)))
         snprintf(err, sizeof err, "cannot start the storing thread");
     if (!rp || !c->pipe) {
-        fprintf(stderr, PROG ": %s: not stored: %s\n", path, err);
+        say(im, "%s: not stored: %s\n", path, err);
         fc_replay_free(rp);
-        fc_service_free(c->svc_replay);
-        fc_service_free(c->svc_store);
-        c->svc_replay = c->svc_store = NULL;
+        fc_service_free(c->svc);
+        c->svc = NULL;
         return FS_FAILED;
     }
     fk_progress_init(&c->prog, src, im->o.quiet);
@@ -682,16 +702,15 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     fk_progress_done(&c->prog);
     fs_add_stats(total, fc_replay_stats_get(rp));
     fc_replay_free(rp);
-    fc_service_free(c->svc_replay);
-    fc_service_free(c->svc_store);
-    c->svc_replay = c->svc_store = NULL;
+    fc_service_free(c->svc);
+    c->svc = NULL;
 
     if (c->dberr) {
         say_db_error(im, path);
         return FS_FAILED;
     }
     if (c->zfailed && rc == FC_OK) {
-        fprintf(stderr, PROG ": %s: not stored: %s\n", path, fc_strerror(FC_ENOMEM));
+        say(im, "%s: not stored: %s\n", path, fc_strerror(FC_ENOMEM));
         return FS_FAILED;
     }
     if (rc == FC_EINTR || *im->o.stop)
@@ -699,16 +718,16 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     if (damaged(src, rc) && !im->o.strict) {
         /* kept up to the damage: the same line as flowreplay's */
         snprintf(c->damage, sizeof c->damage, "%s", fc_source_errmsg(src));
-        fprintf(stderr, PROG ": %s\n", c->damage);
+        say(im, "%s\n", c->damage);
         return FS_STORED;
     }
     if (rc != FC_OK) {
         const char *m = fc_source_errmsg(src);
         /* the source message already names the file */
         if (m[0])
-            fprintf(stderr, PROG ": %s (capture not stored)\n", m);
+            say(im, "%s (capture not stored)\n", m);
         else
-            fprintf(stderr, PROG ": %s: not stored: %s\n", path, fc_strerror(rc));
+            say(im, "%s: not stored: %s\n", path, fc_strerror(rc));
         return FS_FAILED;
     }
     return FS_STORED;
@@ -724,7 +743,7 @@ static fs_result hash_file(fs_importer *im, const char *path, fs_sha256_job *job
         return FS_STORED;
     if (errno == EINTR && *im->o.stop)
         return FS_INTERRUPTED; /* said by the caller */
-    fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+    say(im, "%s: %s\n", path, strerror(errno));
     return FS_FAILED;
 }
 
@@ -732,10 +751,10 @@ static fs_result already_stored(fs_importer *im, const char *path, int64_t old)
 {
     db_rollback(im);
     if (!im->o.quiet)
-        fprintf(stderr,
-                PROG ": %s: already stored as capture %" PRId64
-                " (same SHA-256, same settings); nothing done (--replace to store it again)\n",
-                path, old);
+        say(im,
+            "%s: already stored as capture %" PRId64
+            " (same SHA-256, same settings); nothing done (--replace to store it again)\n",
+            path, old);
     return FS_SKIPPED;
 }
 
@@ -752,18 +771,18 @@ static int check_members(fs_importer *im, const fs_set *set, const char *label)
         if (!lone)
             continue;
         if (!im->o.replace) {
-            fprintf(stderr,
-                    PROG ": %s: already stored alone as capture %" PRId64
-                    "; set %s not stored (--replace drops the lone capture for the set)\n",
-                    set->m[i].path, lone, label);
+            say(im,
+                "%s: already stored alone as capture %" PRId64
+                "; set %s not stored (--replace drops the lone capture for the set)\n",
+                set->m[i].path, lone, label);
             return SQLITE_CONSTRAINT;
         }
         int rc = delete_capture(im, lone);
         if (rc != SQLITE_OK)
             return rc;
         if (!im->o.quiet)
-            fprintf(stderr, PROG ": %s: capture %" PRId64 " (the file alone) dropped for the set\n",
-                    set->m[i].path, lone);
+            say(im, "%s: capture %" PRId64 " (the file alone) dropped for the set\n",
+                set->m[i].path, lone);
     }
     return SQLITE_OK;
 }
@@ -794,7 +813,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         if (old > 0 && !im->o.replace)
             return already_stored(im, path, old);
         if (im->o.verbose)
-            fprintf(stderr, PROG ": %s: sha256 %s\n", path, sha);
+            say(im, "%s: sha256 %s\n", path, sha);
     }
     if (set && (rc = check_members(im, set, path)) != SQLITE_OK) {
         if (rc == SQLITE_CONSTRAINT) {
@@ -808,7 +827,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         (rc = drop_indexes(im, c, size)) != SQLITE_OK)
         goto dberr;
     if (im->o.verbose)
-        fprintf(stderr, PROG ": %s: storing as capture %" PRId64 "\n", path, c->id);
+        say(im, "%s: storing as capture %" PRId64 "\n", path, c->id);
     struct timespec t0; /* -v's phase times */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     res = replay_into(im, c, src, path, total);
@@ -829,7 +848,7 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
         if (old > 0)
             return already_stored(im, path, old);
         if (im->o.verbose)
-            fprintf(stderr, PROG ": %s: sha256 %s\n", path, sha);
+            say(im, "%s: sha256 %s\n", path, sha);
     } else if ((rc = rebuild_indexes(im, c)) != SQLITE_OK) {
         goto dberr;
     }
@@ -845,13 +864,13 @@ static fs_result store(fs_importer *im, capture *c, fc_source *src, const char *
     if ((rc = db_commit(im)) != SQLITE_OK)
         goto dberr;
     if (im->o.verbose)
-        fprintf(stderr, PROG ": %s: replay and insert %.2f s, indexes %.2f s, commit %.2f s\n",
-                path, ns_replay / 1e9, (ns_commit - ns_replay) / 1e9,
-                (fk_elapsed_ns(&t0) - ns_commit) / 1e9);
+        say(im, "%s: replay and insert %.2f s, indexes %.2f s, commit %.2f s\n",
+            path, ns_replay / 1e9, (ns_commit - ns_replay) / 1e9,
+            (fk_elapsed_ns(&t0) - ns_commit) / 1e9);
     if (!im->o.quiet) {
-        fprintf(stderr, PROG ": %s: %s capture %" PRId64 ", %" PRId64 " flows%s", path,
-                old > 0 ? "replaced" : "stored as", c->id, c->flows,
-                c->damage[0] ? " read before the damage (status truncated)" : "");
+        say(im, "%s: %s capture %" PRId64 ", %" PRId64 " flows%s", path,
+            old > 0 ? "replaced" : "stored as", c->id, c->flows,
+            c->damage[0] ? " read before the damage (status truncated)" : "");
         if (other > 0)
             fprintf(stderr, "; another run of capture %" PRId64 " (same file, other settings)",
                     other);
@@ -864,7 +883,7 @@ dberr:
 rollback:
     db_rollback(im);
     if (res == FS_INTERRUPTED)
-        fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);
+        say(im, "%s: interrupted; capture not stored\n", path);
     return res;
 }
 
@@ -877,15 +896,15 @@ static fs_result import(fs_importer *im, const char *const *paths, size_t n, con
  * flowstore reads a capture twice: for its SHA-256 and for the replay.
  * A directory or a missing file is left to the capture reader, which
  * says so. 1 yes, 0 no (said on one line). */
-static int stream_ok(const char *path, const struct stat *st)
+static int stream_ok(const fs_importer *im, const char *path, const struct stat *st)
 {
     if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
         return 1;
-    fprintf(stderr,
-            PROG ": %s: %s, not a file: flowstore reads a capture twice (its SHA-256, then the"
-                 " replay); save it to a file first\n",
-            path, S_ISFIFO(st->st_mode) ? "a pipe (or process substitution)"
-                  : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
+    say(im,
+        "%s: %s, not a file: a capture is read twice (its SHA-256, then the"
+        " replay); save it to a file first\n",
+        path, S_ISFIFO(st->st_mode) ? "a pipe (or process substitution)"
+              : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
     return 0;
 }
 
@@ -897,18 +916,18 @@ fs_result fs_import_file(fs_importer *im, const char *path, fc_replay_stats *tot
 
     *flows = 0;
     if (strcmp(path, "-") == 0) {
-        fprintf(stderr, PROG ": -: standard input cannot be stored: its SHA-256 must be"
-                        " known before the import; save it to a file first\n");
+        say(im, "-: standard input cannot be stored: its SHA-256 must be"
+            " known before the import; save it to a file first\n");
         return FS_FAILED;
     }
     /* A regular file is hashed later (store()). */
     struct stat st;
     sha[0] = '\0';
     if (stat(path, &st) != 0) {
-        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+        say(im, "%s: %s\n", path, strerror(errno));
         return FS_FAILED;
     }
-    if (!stream_ok(path, &st))
+    if (!stream_ok(im, path, &st))
         return FS_FAILED;
     size = (uint64_t)st.st_size;
     return import(im, &path, 1, path, size, sha, NULL, total, flows);
@@ -923,7 +942,7 @@ static fs_result import(fs_importer *im, const char *const *paths, size_t n, con
     capture c;
     fc_source *src = fc_source_open(paths, n, im->o.cli->filter, err);
     if (!src) {
-        fprintf(stderr, PROG ": %s (capture not stored)\n", err);
+        say(im, "%s (capture not stored)\n", err);
         return FS_FAILED;
     }
     memset(&c, 0, sizeof c);
@@ -932,7 +951,7 @@ static fs_result import(fs_importer *im, const char *const *paths, size_t n, con
     int rc = db_begin(im);
     if (rc != SQLITE_OK) {
         if (*im->o.stop) {
-            fprintf(stderr, PROG ": %s: interrupted; capture not stored\n", path);
+            say(im, "%s: interrupted; capture not stored\n", path);
             res = FS_INTERRUPTED;
         } else {
             say_db_error(im, path);
@@ -958,23 +977,23 @@ fs_result fs_import_set(fs_importer *im, const char *const *paths, size_t n,
     *flows = 0;
     for (size_t i = 0; i < n; i++)
         if (strcmp(paths[i], "-") == 0) {
-            fprintf(stderr, PROG ": -: standard input cannot be part of a set: each file's"
-                            " SHA-256 is recorded; save it to a file first\n");
+            say(im, "-: standard input cannot be part of a set: each file's"
+                " SHA-256 is recorded; save it to a file first\n");
             return FS_FAILED;
         }
     for (size_t i = 0; i < n; i++) {
         struct stat st;
-        if (stat(paths[i], &st) == 0 && !stream_ok(paths[i], &st))
+        if (stat(paths[i], &st) == 0 && !stream_ok(im, paths[i], &st))
             return FS_FAILED;
     }
     /* every file is hashed first: the set is known by its files' digests */
     if (fs_set_hash(&set, paths, n, im->o.stop, &bad) != 0) {
         fs_result r = FS_FAILED;
         if (errno == EINTR && *im->o.stop) {
-            fprintf(stderr, PROG ": %s: interrupted; set not stored\n", paths[bad]);
+            say(im, "%s: interrupted; set not stored\n", paths[bad]);
             r = FS_INTERRUPTED;
         } else {
-            fprintf(stderr, PROG ": %s: %s (set not stored)\n", paths[bad], strerror(errno));
+            say(im, "%s: %s (set not stored)\n", paths[bad], strerror(errno));
         }
         fs_set_free(&set);
         return r;

@@ -24,6 +24,8 @@ typedef struct fs_import_opts {
                                    (else what came before the damage is) */
     int quiet;                  /* no progress line, no per-capture lines */
     int verbose;                /* say when each replay starts */
+    const char *prog;           /* names the program in messages;
+                                   NULL: flowstore */
     /* Set by the signal handler; the importer publishes the running
      * replay in *current so the handler can interrupt it. */
     const volatile sig_atomic_t *stop;

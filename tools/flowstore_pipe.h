@@ -30,6 +30,8 @@ typedef struct fs_item {
         struct {
             fc_event ev;      /* `user` is not kept */
             fc_zeek_rec rec;
+            fc_service_state svc; /* a slot flow's service, found on the
+                                     replay thread */
         } e;
         struct {
             fc_decoded d;

@@ -71,9 +71,10 @@ int fq_named_list(FILE *out, char *err, size_t cap);
 
 /* ----------------------------------------------------------- out.c */
 
-typedef enum { FQ_FMT_TABLE, FQ_FMT_TSV, FQ_FMT_CSV, FQ_FMT_JSON } fq_format;
+typedef enum { FQ_FMT_TABLE, FQ_FMT_TSV, FQ_FMT_CSV, FQ_FMT_JSON, FQ_FMT_ZEEK_JSON } fq_format;
 
-/* "table", "tsv", "csv", "json" -> the format; -1 when unknown. */
+/* "table", "tsv", "csv", "json", "zeek-json" -> the format; -1 when
+ * unknown. */
 int fq_format_parse(const char *s);
 
 /* Runs sql (one statement, or several: the last one's rows are shown)
@@ -81,6 +82,15 @@ int fq_format_parse(const char *s);
  * or -1 with the SQLite message (or the write error) in err. */
 int fq_run(sqlite3 *db, const char *sql, fq_format f, uint64_t limit, FILE *out, char *err,
            size_t cap);
+
+/* A JSON string of s (escaped). */
+void fq_json_string(FILE *out, const char *s);
+
+/* --------------------------------------------------------- zjson.c */
+
+/* The current row of st as a line of Zeek's JSON log (zjson.c says how
+ * columns are typed). */
+void fq_zeek_json_row(sqlite3_stmt *st, FILE *out);
 
 /* ---------------------------------------------------------- html.c */
 

@@ -46,7 +46,9 @@ static void usage(FILE *out)
             "                          SQLite file, or PostgreSQL (postgresql://... or\n"
             "                          host=... dbname=...) with sql/queries/pg's queries\n"
             "  -r FILE                 read FILE (as tcpdump -r; repeatable)\n"
-            "      --format FMT        table, tsv, csv or json; default: table on a\n"
+            "      --format FMT        table, tsv, csv, json or zeek-json (Zeek's JSON\n"
+            "                          logs: an object a line, NULL left out, conn.log\n"
+            "                          fields typed as Zeek's); default: table on a\n"
             "                          terminal, tsv (with a header line) otherwise\n"
             "  -n, --rows N            at most N rows (default: all)\n"
             "      --list              name the queries, with what each answers\n"
@@ -198,7 +200,8 @@ static int run(int argc, char **argv, char **inputs)
             break;
         case OPT_FORMAT:
             if ((a.format = fq_format_parse(optarg)) < 0) {
-                fprintf(stderr, PROG ": --format: '%s' is not table, tsv, csv or json\n", optarg);
+                fprintf(stderr, PROG ": --format: '%s' is not table, tsv, csv, json or zeek-json\n",
+                        optarg);
                 return 2;
             }
             break;
@@ -319,6 +322,7 @@ static int run(int argc, char **argv, char **inputs)
         io.stop = &stop;
         io.current = &current;
         io.quiet = !a.verbose;
+        io.prog = PROG; /* the importer's messages name flowquery */
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         int fr = fq_db_fill(db, &io, inputs, nin, &failed);

@@ -1,5 +1,6 @@
 /* out.c - a query's rows as an aligned table (for people), TSV, CSV
- * (RFC 4180) or JSON (an array of objects, one a line). */
+ * (RFC 4180), JSON (an array of objects, one a line) or Zeek's JSON log
+ * style (zjson.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,8 @@
 
 int fq_format_parse(const char *s)
 {
-    static const char *const names[] = {"table", "tsv", "csv", "json"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"table", "tsv", "csv", "json", "zeek-json"};
+    for (int i = 0; i < 5; i++)
         if (strcmp(s, names[i]) == 0)
             return i;
     return -1;
@@ -53,7 +54,7 @@ static void tsv_field(FILE *out, const char *s)
     }
 }
 
-static void json_string(FILE *out, const char *s)
+void fq_json_string(FILE *out, const char *s)
 {
     putc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -205,6 +206,10 @@ static void header(sqlite3_stmt *st, fq_format f, FILE *out)
 static void row(sqlite3_stmt *st, fq_format f, uint64_t k, FILE *out)
 {
     int n = sqlite3_column_count(st);
+    if (f == FQ_FMT_ZEEK_JSON) {
+        fq_zeek_json_row(st, out);
+        return;
+    }
     if (f == FQ_FMT_JSON)
         fputs(k ? ",\n{" : "\n{", out);
     for (int i = 0; i < n; i++) {
@@ -213,14 +218,14 @@ static void row(sqlite3_stmt *st, fq_format f, uint64_t k, FILE *out)
         if (f == FQ_FMT_JSON) {
             if (i)
                 putc(',', out);
-            json_string(out, sqlite3_column_name(st, i));
+            fq_json_string(out, sqlite3_column_name(st, i));
             putc(':', out);
             if (ty == SQLITE_NULL || !v)
                 fputs("null", out);
             else if ((ty == SQLITE_INTEGER || ty == SQLITE_FLOAT) && json_number(v))
                 fputs(v, out);
             else
-                json_string(out, v);
+                fq_json_string(out, v);
             continue;
         }
         if (i)
@@ -285,8 +290,8 @@ int fq_run(sqlite3 *db, const char *sql, fq_format f, uint64_t limit, FILE *out,
     }
     uint64_t k = 0;
     int oom = 0;
-    if (f != FQ_FMT_TABLE && t.ncol > 0)
-        header(st, f, out);
+    if (f != FQ_FMT_TABLE && f != FQ_FMT_ZEEK_JSON && t.ncol > 0)
+        header(st, f, out); /* Zeek's JSON logs have none */
     while ((limit == 0 || k < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (f == FQ_FMT_TABLE) {
             if (table_add(&t, st) != 0) {
