@@ -44,6 +44,14 @@ int fc_capread_compression(const fc_capread *r);
  * fc_capread_next after fc_capread_resume. FC_OK, or FC_EINVAL when the
  * place cannot be found again (a stream past its first record). */
 int fc_capread_suspend(fc_capread *r);
+/* fc_capread_suspend and fc_capread_close that keep a mapped file's
+ * mapping alive for records still being read elsewhere: *kept is then
+ * set to it (else to NULL) for fc_capin_unmap later. */
+int fc_capread_suspend_keep(fc_capread *r, void **kept);
+void fc_capread_close_keep(fc_capread *r, void **kept);
+/* 1 when records are read from a mapping, which stays valid until the
+ * file is closed or suspended (not only until the next record). */
+int fc_capread_mapped(const fc_capread *r);
 int fc_capread_resume(fc_capread *r);
 int fc_capread_suspended(const fc_capread *r);
 
