@@ -46,6 +46,8 @@ typedef struct fc_capin_impl {
     size_t zin_pos, zin_len;
     int zin_eof;
     int zerr;          /* an error met after some output: reported next */
+    int (*retire)(void *, void *); /* set: full buffers are replaced, not reused */
+    void *retire_ctx;
     char err[FC_CAPIN_ERRBUF];
 } impl;
 
@@ -246,7 +248,33 @@ int fc_capin__fill(fc_capin *in, size_t n)
             set_window(in, m);
             return FC_DONE;
         }
-        if (m->end == m->cap) {
+        if (m->end == m->cap && m->retire) {
+            /* records handed out may lie anywhere in this buffer: a new
+             * one takes the unread bytes (twice the size when all of it
+             * is unread) and the old one is freed once they are read */
+            size_t live = m->end - m->start, nc = m->cap;
+            if (m->start == 0) {
+                if (m->cap >= STREAM_MAX) {
+                    snprintf(m->err, sizeof m->err, "block of %zu bytes too large", n);
+                    set_window(in, m);
+                    return FC_EFORMAT;
+                }
+                nc = m->cap * 2;
+            }
+            uint8_t *nb = fc_malloc(nc);
+            if (!nb || m->retire(m->retire_ctx, m->buf) != 0) {
+                fc_free(nb);
+                snprintf(m->err, sizeof m->err, "%s", fc_strerror(FC_ENOMEM));
+                set_window(in, m);
+                return FC_ENOMEM;
+            }
+            memcpy(nb, m->buf + m->start, live);
+            m->buf = nb;
+            m->cap = nc;
+            m->base += m->start;
+            m->end = live;
+            m->start = 0;
+        } else if (m->end == m->cap) {
             if (m->start > 0) {
                 memmove(m->buf, m->buf + m->start, m->end - m->start);
                 m->end -= m->start;
@@ -366,15 +394,37 @@ uint64_t fc_capin_file_pos(const fc_capin *in)
     return m->file_pos;
 }
 
+void fc_capin_set_retire(fc_capin *in, int (*retire)(void *ctx, void *buf), void *ctx)
+{
+    impl *m = in->impl;
+    if (m && !m->map) {
+        m->retire = retire;
+        m->retire_ctx = ctx;
+    }
+}
+
+void fc_capin_free_buffer(void *buf)
+{
+    fc_free(buf);
+}
+
 void *fc_capin_close_keep(fc_capin *in)
 {
     impl *m = in->impl;
-    if (!m || !m->map) {
+    if (!m || (!m->map && !m->retire)) {
         fc_capin_close(in);
         return NULL;
     }
-    /* a mapped file holds no descriptor, buffer nor decompressor: the
-     * impl keeps just the mapping */
+    /* the impl keeps just the mapping or the buffer (a mapped file holds
+     * no descriptor, buffer nor decompressor) */
+    if (m->own_fd && m->fd >= 0)
+        close(m->fd);
+    m->own_fd = 0;
+    m->fd = -1;
+    fc_unzip_free(m->z);
+    m->z = NULL;
+    fc_free(m->zin);
+    m->zin = NULL;
     memset(in, 0, sizeof *in);
     return m;
 }
@@ -384,7 +434,9 @@ void fc_capin_unmap(void *kept)
     impl *m = kept;
     if (!m)
         return;
-    munmap(m->map, m->map_len);
+    if (m->map)
+        munmap(m->map, m->map_len);
+    fc_free(m->buf);
     fc_free(m);
 }
 

@@ -72,11 +72,21 @@ uint64_t fc_capin_file_pos(const fc_capin *in);
 /* Closes; a zeroed or closed fc_capin is ok. */
 void fc_capin_close(fc_capin *in);
 
-/* Closes all but the mapping of a mapped file, so that records handed
- * out of it stay readable: returns it (NULL when the file was not
- * mapped, and then nothing is left) for fc_capin_unmap later. */
+/* Streams: from now on, bytes once in the window are never moved nor
+ * overwritten, so that records handed out stay readable elsewhere: when
+ * the buffer is full, a fresh one takes over (with the unread bytes) and
+ * the old one goes to retire(ctx, old), which frees it later with
+ * fc_capin_free_buffer and returns 0, or returns -1 when it cannot take
+ * it (that fill then fails with FC_ENOMEM). No effect on mapped files. */
+void fc_capin_set_retire(fc_capin *in, int (*retire)(void *ctx, void *buf), void *ctx);
+void fc_capin_free_buffer(void *buf);
+
+/* Closes all but the bytes records were handed out of (a mapped file's
+ * mapping, or a stream's buffer after fc_capin_set_retire), so that they
+ * stay readable: returns them (NULL when there is nothing to keep, and
+ * then nothing is left) for fc_capin_unmap later. */
 void *fc_capin_close_keep(fc_capin *in);
-/* Lets go of a mapping kept by fc_capin_close_keep. NULL is ok. */
+/* Lets go of what fc_capin_close_keep kept. NULL is ok. */
 void fc_capin_unmap(void *kept);
 
 #endif

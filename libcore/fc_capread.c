@@ -72,6 +72,8 @@ struct fc_capread {
     int restart;        /* resume from the start (a stream) */
     uint64_t rec_off;   /* while suspended: where the record last returned starts */
     const uint8_t *rec_at; /* that record in the window */
+    int (*retire)(void *, void *); /* fc_capread_set_retire */
+    void *retire_ctx;
 };
 
 static inline uint32_t rd32(const fc_capread *r, const uint8_t *p)
@@ -654,9 +656,17 @@ int fc_capread_suspend(fc_capread *r)
     return fc_capread_suspend_keep(r, NULL);
 }
 
-int fc_capread_mapped(const fc_capread *r)
+void fc_capread_set_retire(fc_capread *r, int (*retire)(void *ctx, void *buf), void *ctx)
 {
-    return !r->suspended && r->in.impl && fc_capin_mapped(&r->in);
+    r->retire = retire;
+    r->retire_ctx = ctx;
+    if (!r->suspended && r->in.impl)
+        fc_capin_set_retire(&r->in, retire, ctx);
+}
+
+int fc_capread_stable(const fc_capread *r)
+{
+    return !r->suspended && r->in.impl && (fc_capin_mapped(&r->in) || r->retire);
 }
 
 int fc_capread_suspend_keep(fc_capread *r, void **kept)
@@ -689,6 +699,8 @@ int fc_capread_resume(fc_capread *r)
         return FC_OK;
     r->suspended = 0;
     int rc = fc_capin_open(&r->in, r->path, ie);
+    if (rc == FC_OK && r->retire)
+        fc_capin_set_retire(&r->in, r->retire, r->retire_ctx);
     if (rc != FC_OK) {
         int n = snprintf(r->err, sizeof r->err, "%s: %s", r->path, ie);
         if (n < 0)

@@ -55,6 +55,7 @@ struct fc_source {
     size_t nfilt;
     fc_source_file *seen; /* per file, as far as records were delivered */
     fc_readahead *ra;
+    fc_readahead *pra;    /* the same, as the producer thread knows it */
     int started;
     char **owned;         /* paths found in directories */
     size_t nowned;
@@ -343,7 +344,7 @@ static void sift_up(fc_source *s, size_t i)
  * be had: the reader then stays as it is (open, a little longer). */
 static int can_let_go(fc_readahead *ra, const reader *r)
 {
-    return !ra || !fc_capread_mapped(r->cr) || fc_readahead_defer_room(ra) == FC_OK;
+    return !ra || !fc_capread_stable(r->cr) || fc_readahead_defer_room(ra) == FC_OK;
 }
 
 static void let_go_later(fc_readahead *ra, void *kept)
@@ -395,12 +396,32 @@ static void pop_top(fc_source *s)
         sift_down(s, 0);
 }
 
+/* A stream's full buffer, retired under read-ahead: freed once the
+ * consumer is past the records in it. */
+static int retire_buffer(void *ctx, void *buf)
+{
+    fc_source *s = ctx;
+    if (fc_readahead_defer_room(s->pra) != FC_OK)
+        return -1;
+    fc_readahead_defer(s->pra, fc_capin_free_buffer, buf);
+    return 0;
+}
+
 static int next_direct(void *ctx, fc_readahead *ra, fc_rec *rec, int *stable)
 {
     fc_source *s = ctx;
 
     if (s->failed)
         return s->failed;
+    if (ra && !s->pra) {
+        /* on the producer thread from now on: streams (decompressed
+         * input) keep their buffers until the consumer is past them,
+         * so that their records too are handed over without a copy */
+        s->pra = ra;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->r[i].cr)
+                fc_capread_set_retire(s->r[i].cr, retire_buffer, s);
+    }
     if (s->handed) {
         s->handed = 0;
         reader *r = &s->r[s->heap[0]];
@@ -436,7 +457,7 @@ static int next_direct(void *ctx, fc_readahead *ra, fc_rec *rec, int *stable)
     }
     *rec = r->rec;
     rec->file = (unsigned)top;
-    *stable = fc_capread_mapped(r->cr);
+    *stable = fc_capread_stable(r->cr);
     s->handed = 1;
     return FC_OK;
 }
