@@ -681,7 +681,8 @@ int fc_capread_suspend_keep(fc_capread *r, void **kept)
         r->restart = 1; /* a stream at its first record: read it again from the start */
     else
         return FC_EINVAL;
-    r->rec_off = r->rec_at ? fc_capin_offset_of(&r->in, r->rec_at) : 0;
+    if (r->rec_at) /* else no record was read since the last resume: rec_off holds */
+        r->rec_off = fc_capin_offset_of(&r->in, r->rec_at);
     if (kept)
         *kept = fc_capin_close_keep(&r->in);
     else
