@@ -20,6 +20,12 @@
 #define ZIN_SIZE ((size_t)256 << 10)
 /* No block of any format we read needs more; a larger claim is damage. */
 #define STREAM_MAX ((size_t)1 << 30)
+/* A mapped file's pages are made ready this many bytes at a time, one
+ * step ahead of the walk: a page fault per 64 KiB of fault-around costs
+ * more than one madvise per 4 MiB, and the walk then never waits for a
+ * page the kernel could have had ready. */
+#define AHEAD_STEP ((size_t)4 << 20)
+#define AHEAD_START ((size_t)64 << 10)
 
 typedef struct fc_capin_impl {
     int fd;
@@ -28,6 +34,7 @@ typedef struct fc_capin_impl {
     /* mapped */
     uint8_t *map;
     size_t map_len;
+    size_t ready;      /* the map's bytes below this are prepared */
     /* streamed */
     uint8_t *buf;
     size_t cap, start, end;
@@ -39,6 +46,8 @@ typedef struct fc_capin_impl {
     size_t zin_pos, zin_len;
     int zin_eof;
     int zerr;          /* an error met after some output: reported next */
+    int (*retire)(void *, void *); /* set: full buffers are replaced, not reused */
+    void *retire_ctx;
     char err[FC_CAPIN_ERRBUF];
 } impl;
 
@@ -112,6 +121,10 @@ int fc_capin_open(fc_capin *in, const char *path, char *err)
                 madvise(p, m->map_len, MADV_SEQUENTIAL);
                 in->cur = m->map;
                 in->lim = m->map + m->map_len;
+                /* prepared once the walk is past the first AHEAD_START
+                 * bytes: opening a file (or a directory of them) reads
+                 * a header and a record, and a small file needs nothing */
+                in->ahead = (uintptr_t)m->map + (m->map_len < AHEAD_START ? m->map_len : AHEAD_START);
                 close(m->fd);
                 m->own_fd = 0;
                 m->fd = -1;
@@ -120,6 +133,7 @@ int fc_capin_open(fc_capin *in, const char *path, char *err)
         }
     }
     /* a stream: the first bytes say whether it is compressed */
+    in->ahead = UINTPTR_MAX;
     m->cap = STREAM_CHUNK;
     if (!(m->buf = fc_malloc(m->cap))) {
         snprintf(err, FC_CAPIN_ERRBUF, "%s", fc_strerror(FC_ENOMEM));
@@ -234,7 +248,33 @@ int fc_capin__fill(fc_capin *in, size_t n)
             set_window(in, m);
             return FC_DONE;
         }
-        if (m->end == m->cap) {
+        if (m->end == m->cap && m->retire) {
+            /* records handed out may lie anywhere in this buffer: a new
+             * one takes the unread bytes (twice the size when all of it
+             * is unread) and the old one is freed once they are read */
+            size_t live = m->end - m->start, nc = m->cap;
+            if (m->start == 0) {
+                if (m->cap >= STREAM_MAX) {
+                    snprintf(m->err, sizeof m->err, "block of %zu bytes too large", n);
+                    set_window(in, m);
+                    return FC_EFORMAT;
+                }
+                nc = m->cap * 2;
+            }
+            uint8_t *nb = fc_malloc(nc);
+            if (!nb || m->retire(m->retire_ctx, m->buf) != 0) {
+                fc_free(nb);
+                snprintf(m->err, sizeof m->err, "%s", fc_strerror(FC_ENOMEM));
+                set_window(in, m);
+                return FC_ENOMEM;
+            }
+            memcpy(nb, m->buf + m->start, live);
+            m->buf = nb;
+            m->cap = nc;
+            m->base += m->start;
+            m->end = live;
+            m->start = 0;
+        } else if (m->end == m->cap) {
             if (m->start > 0) {
                 memmove(m->buf, m->buf + m->start, m->end - m->start);
                 m->end -= m->start;
@@ -266,6 +306,49 @@ int fc_capin__fill(fc_capin *in, size_t n)
     return FC_OK;
 }
 
+/* Prepares map bytes [from, to): their pages read and mapped. */
+static void prepare(impl *m, size_t from, size_t to)
+{
+    if (to > m->map_len)
+        to = m->map_len;
+    if (from >= to)
+        return;
+#ifdef MADV_POPULATE_READ
+    /* fails on kernels before 5.14 (and on a file cut short under us,
+     * where the walk's own access then reports it): the pages then come
+     * by faults as before */
+    if (madvise(m->map + from, to - from, MADV_POPULATE_READ) == 0)
+        return;
+#endif
+    madvise(m->map + from, to - from, MADV_WILLNEED);
+}
+
+void fc_capin_ahead(fc_capin *in)
+{
+    impl *m = in->impl;
+    if (!m->map) {
+        in->ahead = UINTPTR_MAX;
+        return;
+    }
+    size_t at = (size_t)(in->cur - m->map);
+    /* keep two steps ready past the read position, the first of them
+     * before the walk leaves this one */
+    size_t want = (at / AHEAD_STEP + 2) * AHEAD_STEP;
+    if (want > m->map_len)
+        want = m->map_len;
+    if (want > m->ready) {
+        prepare(m, m->ready > at ? m->ready : at, want);
+        m->ready = want;
+    }
+    in->ahead = m->ready >= m->map_len ? UINTPTR_MAX
+                                        : (uintptr_t)m->map + (at / AHEAD_STEP + 1) * AHEAD_STEP;
+}
+
+uint64_t fc_capin_offset_of(const fc_capin *in, const uint8_t *p)
+{
+    return fc_capin_tell(in) - (uint64_t)(in->cur - p);
+}
+
 const char *fc_capin_errmsg(const fc_capin *in)
 {
     return in->impl ? in->impl->err : "";
@@ -292,8 +375,11 @@ uint64_t fc_capin_tell(const fc_capin *in)
 void fc_capin_seek(fc_capin *in, uint64_t off)
 {
     impl *m = in->impl;
-    if (m->map && off <= m->map_len)
+    if (m->map && off <= m->map_len) {
         in->cur = m->map + off;
+        in->ahead = (uintptr_t)in->cur;
+        m->ready = off;
+    }
 }
 
 uint64_t fc_capin_file_pos(const fc_capin *in)
@@ -306,6 +392,52 @@ uint64_t fc_capin_file_pos(const fc_capin *in)
     if (m->kind == FC_CAPIN_PLAIN)
         return m->base + (uint64_t)(in->cur - m->buf);
     return m->file_pos;
+}
+
+void fc_capin_set_retire(fc_capin *in, int (*retire)(void *ctx, void *buf), void *ctx)
+{
+    impl *m = in->impl;
+    if (m && !m->map) {
+        m->retire = retire;
+        m->retire_ctx = ctx;
+    }
+}
+
+void fc_capin_free_buffer(void *buf)
+{
+    fc_free(buf);
+}
+
+void *fc_capin_close_keep(fc_capin *in)
+{
+    impl *m = in->impl;
+    if (!m || (!m->map && !m->retire)) {
+        fc_capin_close(in);
+        return NULL;
+    }
+    /* the impl keeps just the mapping or the buffer (a mapped file holds
+     * no descriptor, buffer nor decompressor) */
+    if (m->own_fd && m->fd >= 0)
+        close(m->fd);
+    m->own_fd = 0;
+    m->fd = -1;
+    fc_unzip_free(m->z);
+    m->z = NULL;
+    fc_free(m->zin);
+    m->zin = NULL;
+    memset(in, 0, sizeof *in);
+    return m;
+}
+
+void fc_capin_unmap(void *kept)
+{
+    impl *m = kept;
+    if (!m)
+        return;
+    if (m->map)
+        munmap(m->map, m->map_len);
+    fc_free(m->buf);
+    fc_free(m);
 }
 
 void fc_capin_close(fc_capin *in)

@@ -20,6 +20,10 @@ enum { FC_CAPIN_PLAIN, FC_CAPIN_GZIP, FC_CAPIN_ZSTD, FC_CAPIN_XZ, FC_CAPIN_BZIP2
 typedef struct fc_capin {
     const uint8_t *cur; /* the read position */
     const uint8_t *lim; /* end of the bytes at hand */
+    /* Mapped files: the address whose reading should call
+     * fc_capin_ahead (UINTPTR_MAX for streams and when the whole map is
+     * prepared). Walkers compare the read position with it. */
+    uintptr_t ahead;
     struct fc_capin_impl *impl;
 } fc_capin;
 
@@ -43,6 +47,15 @@ static inline int fc_capin_need(fc_capin *in, size_t n)
     return fc_capin__fill(in, n);
 }
 
+/* Mapped files: gets the part of the map after in->ahead ready before
+ * the walk reaches it (its pages mapped in one call, not one fault per
+ * 64 KiB) and moves in->ahead on. */
+void fc_capin_ahead(fc_capin *in);
+
+/* Offset in the (decompressed) stream of P, a pointer into the window
+ * at or before in->cur with no fc_capin_need between. */
+uint64_t fc_capin_offset_of(const fc_capin *in, const uint8_t *p);
+
 const char *fc_capin_errmsg(const fc_capin *in);
 /* FC_CAPIN_PLAIN or the compression met. */
 int fc_capin_kind(const fc_capin *in);
@@ -58,5 +71,22 @@ uint64_t fc_capin_file_pos(const fc_capin *in);
 
 /* Closes; a zeroed or closed fc_capin is ok. */
 void fc_capin_close(fc_capin *in);
+
+/* Streams: from now on, bytes once in the window are never moved nor
+ * overwritten, so that records handed out stay readable elsewhere: when
+ * the buffer is full, a fresh one takes over (with the unread bytes) and
+ * the old one goes to retire(ctx, old), which frees it later with
+ * fc_capin_free_buffer and returns 0, or returns -1 when it cannot take
+ * it (that fill then fails with FC_ENOMEM). No effect on mapped files. */
+void fc_capin_set_retire(fc_capin *in, int (*retire)(void *ctx, void *buf), void *ctx);
+void fc_capin_free_buffer(void *buf);
+
+/* Closes all but the bytes records were handed out of (a mapped file's
+ * mapping, or a stream's buffer after fc_capin_set_retire), so that they
+ * stay readable: returns them (NULL when there is nothing to keep, and
+ * then nothing is left) for fc_capin_unmap later. */
+void *fc_capin_close_keep(fc_capin *in);
+/* Lets go of what fc_capin_close_keep kept. NULL is ok. */
+void fc_capin_unmap(void *kept);
 
 #endif

@@ -1,8 +1,10 @@
-/* fc_readahead.c - a producer thread filling blocks of copied records.
+/* fc_readahead.c - a producer thread filling blocks of records.
  *
- * NBLOCK blocks go round: the producer fills block k (records and their
- * bytes) while the consumer reads block k-1, and waits only when all
- * blocks are full. One lock round trip per block, not per record. */
+ * NBLOCK blocks go round: the producer fills block k (records, and the
+ * bytes of those that are not stable) while the consumer reads block
+ * k-1, and waits only when all blocks are full. One lock round trip per
+ * block, not per record. Work deferred while block k is being filled
+ * runs once the consumer has released block k. */
 #include <pthread.h>
 #include <string.h>
 #include "fc_alloc.h"
@@ -21,6 +23,12 @@ typedef struct block {
     size_t cap, used;
 } block;
 
+typedef struct later {
+    void (*fn)(void *);
+    void *arg;
+    uint64_t blk;       /* runs once the consumer has released this block */
+} later;
+
 struct fc_readahead {
     pthread_t thread;
     pthread_mutex_t mu;
@@ -34,17 +42,61 @@ struct fc_readahead {
     size_t pos;
     int over;           /* consumer: the stream ended with `end` */
     int end;
+    /* producer's own */
+    uint64_t filling;   /* the block being filled */
+    later *dq;          /* deferred work, in block order: [dhead, dn) */
+    size_t dhead, dn, dcap;
     block blk[NBLOCK];
 };
 
-/* Waits until block k's slot is free; 0 when told to stop. */
+int fc_readahead_defer_room(fc_readahead *ra)
+{
+    if (ra->dn < ra->dcap)
+        return FC_OK;
+    if (ra->dhead) { /* the front has run: move the rest down */
+        memmove(ra->dq, ra->dq + ra->dhead, (ra->dn - ra->dhead) * sizeof *ra->dq);
+        ra->dn -= ra->dhead;
+        ra->dhead = 0;
+        return FC_OK;
+    }
+    size_t nc = ra->dcap ? ra->dcap * 2 : 16;
+    later *n = fc_realloc(ra->dq, nc * sizeof *n);
+    if (!n)
+        return FC_ENOMEM;
+    ra->dq = n;
+    ra->dcap = nc;
+    return FC_OK;
+}
+
+void fc_readahead_defer(fc_readahead *ra, void (*fn)(void *), void *arg)
+{
+    ra->dq[ra->dn++] = (later){fn, arg, ra->filling};
+}
+
+/* Runs the deferred work whose blocks the consumer has released (all of
+ * it when `all`). */
+static void run_deferred(fc_readahead *ra, uint64_t released, int all)
+{
+    while (ra->dhead < ra->dn && (all || ra->dq[ra->dhead].blk < released)) {
+        later l = ra->dq[ra->dhead++];
+        l.fn(l.arg);
+    }
+    if (ra->dhead == ra->dn)
+        ra->dhead = ra->dn = 0;
+}
+
+/* Waits until block k's slot is free; 0 when told to stop. Then runs
+ * what the consumer's progress allows. */
 static int wait_free(fc_readahead *ra, uint64_t k)
 {
     pthread_mutex_lock(&ra->mu);
     while (!ra->stop && k - ra->released >= NBLOCK)
         pthread_cond_wait(&ra->cv, &ra->mu);
     int go = !ra->stop;
+    uint64_t released = ra->released;
     pthread_mutex_unlock(&ra->mu);
+    if (go && ra->dhead < ra->dn)
+        run_deferred(ra, released, 0);
     return go;
 }
 
@@ -60,14 +112,20 @@ static void *produce(void *arg)
         block *b = &ra->blk[k % NBLOCK];
         b->n = b->used = 0;
         b->end = FC_OK;
+        ra->filling = k;
         while (b->n < BLOCK_RECS) {
             if (!have) {
-                int rc = ra->next(ra->ctx, &r);
+                int stable;
+                int rc = ra->next(ra->ctx, ra, &r, &stable);
                 if (rc != FC_OK) {
                     b->end = rc;
                     break;
                 }
-                have = 1;
+                if (stable) { /* handed over where it lies */
+                    b->rec[b->n++] = r;
+                    continue;
+                }
+                have = 1; /* copied below, here or into the next block */
             }
             if (r.caplen > b->cap - b->used) {
                 if (b->n)
@@ -168,6 +226,8 @@ void fc_readahead_stop(fc_readahead *ra)
     pthread_cond_broadcast(&ra->cv);
     pthread_mutex_unlock(&ra->mu);
     pthread_join(ra->thread, NULL);
+    run_deferred(ra, 0, 1);
+    fc_free(ra->dq);
     pthread_cond_destroy(&ra->cv);
     pthread_mutex_destroy(&ra->mu);
     for (int i = 0; i < NBLOCK; i++)

@@ -1,11 +1,14 @@
 /* fc_readahead.h - records read on a thread of their own, handed over in
  * blocks (internal to libflowcore).
  *
- * libpcap's read loop costs about a third of a replay's reading thread.
- * With a second core, a producer thread runs it (and the merge of several
- * files) into a few blocks of copied records while the replay tracks the
- * records of the block before. The order of records, their bytes and the
- * status that ends the stream are exactly those of the producer. */
+ * With a second core, a producer thread reads the files (and merges
+ * them) into a few blocks of records while the replay tracks the
+ * records of the block before. A record whose bytes lie in a file's
+ * mapping is handed over as a pointer into it, the producer putting off
+ * the unmapping until the consumer is past the record; other records
+ * (pipes, decompressed input) are copied into the block. The order of
+ * records, their bytes and the status that ends the stream are exactly
+ * those of the producer. */
 #ifndef FC_READAHEAD_H
 #define FC_READAHEAD_H
 
@@ -13,10 +16,12 @@
 
 typedef struct fc_readahead fc_readahead;
 
-/* Produces the next record: FC_OK with *rec filled (its data valid until
- * the next call), anything else ends the stream with that status. Runs on
- * the producer thread. */
-typedef int (*fc_readahead_fn)(void *ctx, fc_rec *rec);
+/* Produces the next record: FC_OK with *rec filled, anything else ends
+ * the stream with that status. Runs on the producer thread, with RA the
+ * read-ahead (NULL when the caller reads directly). *stable: 0 when the
+ * data is valid only until the next call (it is copied then), 1 when it
+ * stays valid until the producer lets it go through fc_readahead_defer. */
+typedef int (*fc_readahead_fn)(void *ctx, fc_readahead *ra, fc_rec *rec, int *stable);
 
 /* Starts the producer thread. NULL when memory or a thread cannot be had
  * (the caller then reads directly; nothing was consumed). */
@@ -27,8 +32,17 @@ fc_readahead *fc_readahead_start(fc_readahead_fn next, void *ctx);
  * on every later call. */
 int fc_readahead_next(fc_readahead *ra, fc_rec *rec);
 
-/* Stops the producer (it finishes the record it is reading) and frees
- * everything. NULL is ok. */
+/* On the producer thread: makes sure the next fc_readahead_defer cannot
+ * fail. FC_OK or FC_ENOMEM. */
+int fc_readahead_defer_room(fc_readahead *ra);
+/* On the producer thread, after fc_readahead_defer_room: calls
+ * fn(arg), on the producer thread or at stop, once the consumer is done
+ * with every record handed out so far (say, unmaps the file they lie
+ * in). */
+void fc_readahead_defer(fc_readahead *ra, void (*fn)(void *), void *arg);
+
+/* Stops the producer (it finishes the record it is reading), runs what
+ * was deferred and frees everything. NULL is ok. */
 void fc_readahead_stop(fc_readahead *ra);
 
 #endif

@@ -55,6 +55,7 @@ struct fc_source {
     size_t nfilt;
     fc_source_file *seen; /* per file, as far as records were delivered */
     fc_readahead *ra;
+    fc_readahead *pra;    /* the same, as the producer thread knows it */
     int started;
     char **owned;         /* paths found in directories */
     size_t nowned;
@@ -336,9 +337,25 @@ static void sift_up(fc_source *s, size_t i)
     }
 }
 
+/* Under read-ahead, records of a mapped file may still wait in blocks
+ * for the consumer: a mapping taken from a reader being closed or
+ * suspended is then let go only once the consumer is past them. 1 when
+ * that can be arranged (or is not needed), 0 when memory for it cannot
+ * be had: the reader then stays as it is (open, a little longer). */
+static int can_let_go(fc_readahead *ra, const reader *r)
+{
+    return !ra || !fc_capread_stable(r->cr) || fc_readahead_defer_room(ra) == FC_OK;
+}
+
+static void let_go_later(fc_readahead *ra, void *kept)
+{
+    if (kept)
+        fc_readahead_defer(ra, fc_capin_unmap, kept);
+}
+
 /* Keeps at most MAX_OPEN files open: lets go of the open file (other
  * than `keep`) whose next record comes last. */
-static void make_room(fc_source *s, size_t keep)
+static void make_room(fc_source *s, size_t keep, fc_readahead *ra)
 {
     while (s->nopen >= MAX_OPEN) {
         size_t victim = s->n;
@@ -350,18 +367,25 @@ static void make_room(fc_source *s, size_t keep)
             if (victim == s->n || before(s, victim, i))
                 victim = i;
         }
-        if (victim == s->n || fc_capread_suspend(s->r[victim].cr) != FC_OK)
+        void *kept = NULL;
+        if (victim == s->n || !can_let_go(ra, &s->r[victim]) ||
+            fc_capread_suspend_keep(s->r[victim].cr, ra ? &kept : NULL) != FC_OK)
             return; /* nothing can let go (streams past their start): stay over */
+        let_go_later(ra, kept);
         s->nopen--;
     }
 }
 
-static void finish(fc_source *s, reader *r)
+static void finish(fc_source *s, reader *r, fc_readahead *ra)
 {
+    __atomic_store_n(&r->pos, (unsigned long long)r->info.size, __ATOMIC_RELAXED);
+    if (r->cr && !can_let_go(ra, r))
+        return; /* closed with the source */
     if (r->cr && !fc_capread_suspended(r->cr))
         s->nopen--;
-    __atomic_store_n(&r->pos, (unsigned long long)r->info.size, __ATOMIC_RELAXED);
-    fc_capread_close(r->cr);
+    void *kept = NULL;
+    fc_capread_close_keep(r->cr, ra ? &kept : NULL);
+    let_go_later(ra, kept);
     r->cr = NULL;
 }
 
@@ -372,18 +396,38 @@ static void pop_top(fc_source *s)
         sift_down(s, 0);
 }
 
-static int next_direct(void *ctx, fc_rec *rec)
+/* A stream's full buffer, retired under read-ahead: freed once the
+ * consumer is past the records in it. */
+static int retire_buffer(void *ctx, void *buf)
+{
+    fc_source *s = ctx;
+    if (fc_readahead_defer_room(s->pra) != FC_OK)
+        return -1;
+    fc_readahead_defer(s->pra, fc_capin_free_buffer, buf);
+    return 0;
+}
+
+static int next_direct(void *ctx, fc_readahead *ra, fc_rec *rec, int *stable)
 {
     fc_source *s = ctx;
 
     if (s->failed)
         return s->failed;
+    if (ra && !s->pra) {
+        /* on the producer thread from now on: streams (decompressed
+         * input) keep their buffers until the consumer is past them,
+         * so that their records too are handed over without a copy */
+        s->pra = ra;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->r[i].cr)
+                fc_capread_set_retire(s->r[i].cr, retire_buffer, s);
+    }
     if (s->handed) {
         s->handed = 0;
         reader *r = &s->r[s->heap[0]];
         fill(s, r);
         if (r->done) {
-            finish(s, r);
+            finish(s, r, ra);
             pop_top(s);
         } else if (s->nheap > 1) {
             sift_down(s, 0);
@@ -394,7 +438,7 @@ static int next_direct(void *ctx, fc_rec *rec)
     size_t top = s->heap[0];
     reader *r = &s->r[top];
     if (!r->err && fc_capread_suspended(r->cr)) {
-        make_room(s, top);
+        make_room(s, top, ra);
         int rc = fc_capread_resume(r->cr);
         fc_rec again;
         if (rc == FC_OK)
@@ -413,6 +457,7 @@ static int next_direct(void *ctx, fc_rec *rec)
     }
     *rec = r->rec;
     rec->file = (unsigned)top;
+    *stable = fc_capread_stable(r->cr);
     s->handed = 1;
     return FC_OK;
 }
@@ -469,7 +514,7 @@ static int open_one(fc_source *s, reader *r, const char *path, char *err)
     }
     fill(s, r); /* the first record gives the file its place in the merge */
     if (r->done) {
-        finish(s, r);
+        finish(s, r, NULL);
         return FC_OK;
     }
     s->heap[s->nheap++] = (size_t)(r - s->r);
@@ -562,7 +607,8 @@ int fc_source_next(fc_source *s, fc_rec *rec)
         if (read_ahead_pays(s))
             s->ra = fc_readahead_start(next_direct, s); /* NULL: read directly */
     }
-    int rc = s->ra ? fc_readahead_next(s->ra, rec) : next_direct(s, rec);
+    int stable;
+    int rc = s->ra ? fc_readahead_next(s->ra, rec) : next_direct(s, NULL, rec, &stable);
     if (rc == FC_OK) {
         fc_source_file *f = &s->seen[rec->file];
         f->packets = rec->pktno;
