@@ -77,6 +77,11 @@ FC_API void fc_service_free(fc_service *s);
 FC_API void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
                               const uint8_t *frame, size_t caplen, fc_ts ts);
 
+/* FC_OK, or FC_ENOMEM once detection could not get memory (nDPI's
+ * set-up, a connection's state): the connections it inspected since may
+ * lack their names. Sticky, like ferror(). NULL is ok (FC_OK). */
+FC_API int fc_service_error(const fc_service *s);
+
 /* Adds a name (kept once, in the order added; dropped past
  * FC_SERVICE_MAX_NAMES). */
 FC_API void fc_service_add(fc_service_state *st, int code);

@@ -216,7 +216,11 @@ FC_API fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns,
 FC_API void fc_zeek_table_free(fc_zeek_table *t);
 
 /* One captured frame. Returns 1 if it reached a connection, 0 if Zeek
- * would drop it before any connection. */
+ * would drop it before any connection, or FC_ENOMEM (negative) when
+ * memory ran out: the table could not grow for a new connection, nor
+ * hold a fragment, or service detection failed (fc_service_error). The
+ * frame's effect is then partial; the table stays usable and freeable,
+ * but its output would no longer be Zeek's: stop there. */
 FC_API int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                                 uint32_t wirelen, fc_ts ts);
 
