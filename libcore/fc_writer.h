@@ -55,7 +55,8 @@ FC_API fc_writer *fc_writer_new(int fd, fc_format fmt, unsigned flags, const fc_
 FC_API int fc_writer_columns(fc_writer *w, const char *list, int time_iso, char *err, size_t cap);
 
 /* Appends one event (numbered from 1 in the order written). Returns FC_OK,
- * or FC_EIO when writing failed (errno kept; later calls fail too). */
+ * or FC_EIO when writing failed (the cause: fc_writer_errno; later calls
+ * fail too). */
 FC_API int fc_writer_event(fc_writer *w, const fc_event *ev);
 
 /* Appends ev[0..n-1] as fc_writer_event() would, one after the other,
@@ -67,6 +68,12 @@ FC_API int fc_writer_flush(fc_writer *w);
 
 /* Events written so far (the last seq). */
 FC_API uint64_t fc_writer_count(const fc_writer *w);
+
+/* Why writing failed: the errno value of the first failed write(2),
+ * saved in the writer when it failed; 0 while nothing failed. A program
+ * that writes on another thread reads it after joining that thread, and
+ * makes its message from it (errno itself is per thread). */
+FC_API int fc_writer_errno(const fc_writer *w);
 
 /* Flushes and frees. Returns FC_OK or FC_EIO. NULL is ok. */
 FC_API int fc_writer_close(fc_writer *w);
