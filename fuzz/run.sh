@@ -37,7 +37,12 @@ fi
 
 pkg() { pkg-config "$@" libpcap sqlite3 zlib libzstd liblzma liblz4 libndpi libpq; }
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE= $SAN -I$src/libcore -I$src/tools -I$src/fuzz $(pkg --cflags)"
+# fc_version.h is made by configure; without it, one from configure.ac
+if [ ! -f "$src/libcore/fc_version.h" ]; then
+    v=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' "$src/configure.ac")
+    sed "s/@PACKAGE_VERSION@/$v/" "$src/libcore/fc_version.h.in" > "$B/fc_version.h"
+fi
+CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE= $SAN -I$src/libcore -I$src/tools -I$src/fuzz -I$B $(pkg --cflags)"
 LIBS="$(pkg --libs) -lbz2 -lcsv -lpthread -lm"
 
 # Sources as the Makefile fragments list them, so new modules come along.
@@ -84,7 +89,7 @@ link() { # NAME EXTRA-OBJS...
     link flowdiff $(objs fuzz $diff_srcs libcore/fc_time.c fuzz/fuzz_memfile.c)
     link flowstore $(objs fuzz $lib_srcs $store_srcs fuzz/fuzz_memfile.c) \
         "$B/obj/fuzz/flowstore_sql.o"
-    PLAIN="-O1 -std=gnu11 -D_GNU_SOURCE= -I$src/libcore -I$src/tools $(pkg --cflags)"
+    PLAIN="-O1 -std=gnu11 -D_GNU_SOURCE= -I$src/libcore -I$src/tools -I$B $(pkg --cflags)"
     compile plain "$PLAIN" $lib_srcs $gen_srcs
     $CC $PLAIN "$src/fuzz/seedgen.c" $(objs plain $lib_srcs) $LIBS -o "$B/seedgen"
     $CC $PLAIN $(objs plain $gen_srcs) -lm -o "$B/flowgen"

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "fc_export.h"
 
 /* Link types, numbered as LINKTYPE_* in pcap files (and the DLT_ values
  * libpcap hands out for them). Where the two differ, both are accepted:
@@ -112,13 +113,13 @@ enum { FC_DECODE_CHECKSUMS = 1, FC_DECODE_TCP_CUT = 2 };
  * by caplen; FC_EUNSUPP for frames carrying no IPv4/IPv6 (ARP, unknown
  * link types, other ethertypes); FC_EFORMAT for impossible header
  * values. On error *out is partly written and must be ignored. */
-int fc_decode(int linktype, const uint8_t *frame, size_t caplen,
-              unsigned flags, fc_decoded *out);
+FC_API int fc_decode(int linktype, const uint8_t *frame, size_t caplen,
+                     unsigned flags, fc_decoded *out);
 
 /* True if fc_decode knows this link type. */
-int fc_decode_linktype_supported(int linktype);
+FC_API int fc_decode_linktype_supported(int linktype);
 
 /* Short name of a link type for messages ("EN10MB", ...) or NULL. */
-const char *fc_linktype_name(int linktype);
+FC_API const char *fc_linktype_name(int linktype);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef FC_ERROR_H
 #define FC_ERROR_H
 
+#include "fc_export.h"
+
 #define FC_ERRNO_MAP(X)                                             \
     X(OK, 0, "success")                                             \
     X(DONE, 1, "end of input")                                      \
@@ -25,7 +27,7 @@ typedef enum {
 } fc_rc;
 
 /* Static strings, never NULL; unknown codes give "unknown error". */
-const char *fc_strerror(int rc);
-const char *fc_errname(int rc);
+FC_API const char *fc_strerror(int rc);
+FC_API const char *fc_errname(int rc);
 
 #endif

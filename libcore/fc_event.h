@@ -8,6 +8,7 @@
 #define FC_EVENT_H
 
 #include <stdint.h>
+#include "fc_export.h"
 #include "fc_history.h"
 #include "fc_key.h"
 #include "fc_tcp.h"
@@ -57,18 +58,18 @@ typedef struct fc_event {
 
 /* Output names: "started", "packet", "established", "state_change",
  * "ended"; "fin", "rst", "idle_timeout", "evicted", "eof" ("" for NONE). */
-const char *fc_event_type_name(fc_event_type t);
-const char *fc_end_reason_name(fc_end_reason r);
-int fc_event_type_parse(const char *s, size_t len);   /* -1 if unknown */
-int fc_end_reason_parse(const char *s, size_t len);   /* -1 if unknown */
+FC_API const char *fc_event_type_name(fc_event_type t);
+FC_API const char *fc_end_reason_name(fc_end_reason r);
+FC_API int fc_event_type_parse(const char *s, size_t len);   /* -1 if unknown */
+FC_API int fc_end_reason_parse(const char *s, size_t len);   /* -1 if unknown */
 
 /* The key in initiator orientation: orig = initiator. Address pointers
- * point into ev->key. */
+        * point into ev->key. */
 static inline void fc_event_endpoints(const fc_event *ev, const uint8_t **orig_h,
-                                      uint16_t *orig_p, const uint8_t **resp_h,
-                                      uint16_t *resp_p)
+                                             uint16_t *orig_p, const uint8_t **resp_h,
+                                             uint16_t *resp_p)
 {
-    const fc_key *k = &ev->key;
+           const fc_key *k = &ev->key;
     if (ev->init_orient == FC_FORWARD) {
         *orig_h = k->a; *orig_p = k->port_a; *resp_h = k->b; *resp_p = k->port_b;
     } else {

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include "fc_export.h"
 #include "fc_tcp.h"
 
 #define FC_HISTORY_MAX 16
@@ -16,14 +17,15 @@ typedef struct fc_history {
     uint8_t len;
 } fc_history;
 
-void fc_history_push(fc_history *h, uint8_t tcp_flags, fc_side side, int has_payload);
+FC_API void fc_history_push(fc_history *h, uint8_t tcp_flags, fc_side side, int has_payload);
 
 /* The same history packed into 53 bits, as live flows keep it (a flow
  * entry has no room for 17 bytes): letter k in bits 3k..3k+2 (0-3 = S F R
  * D of the initiator, 4-7 of the responder), the length in bits 48-52. */
 #define FC_HISTORY_BITS 53
-uint64_t fc_history_bits_push(uint64_t bits, uint8_t tcp_flags, fc_side side, int has_payload);
-void fc_history_bits_unpack(uint64_t bits, fc_history *h);
+FC_API uint64_t fc_history_bits_push(uint64_t bits, uint8_t tcp_flags, fc_side side,
+                                     int has_payload);
+FC_API void fc_history_bits_unpack(uint64_t bits, fc_history *h);
 
 /* Copies the string into buf (cap >= FC_HISTORY_MAX + 1), NUL-terminated. */
 static inline void fc_history_str(const fc_history *h, char *buf)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "fc_export.h"
 
 enum { FC_AF_INET = 4, FC_AF_INET6 = 6 };
 
@@ -36,9 +37,9 @@ typedef struct fc_key {
 /* Builds the canonical key for a packet src -> dst and returns the
  * packet's orientation. family is FC_AF_INET (4 address bytes read) or
  * FC_AF_INET6 (16). */
-fc_orient fc_key_make(fc_key *k, int family, const uint8_t *src,
-                      uint16_t sport, const uint8_t *dst, uint16_t dport,
-                      uint8_t proto);
+FC_API fc_orient fc_key_make(fc_key *k, int family, const uint8_t *src,
+                             uint16_t sport, const uint8_t *dst, uint16_t dport,
+                             uint8_t proto);
 
 static inline int fc_key_equal(const fc_key *x, const fc_key *y)
 {
@@ -46,14 +47,14 @@ static inline int fc_key_equal(const fc_key *x, const fc_key *y)
 }
 
 /* Seeded hash of a key (keyed against hash flooding). */
-uint64_t fc_key_hash(const fc_key *k, uint64_t seed);
+FC_API uint64_t fc_key_hash(const fc_key *k, uint64_t seed);
 
 /* A hash of the key that is the same in every run and on every machine
  * (unlike fc_key_hash, seeded per run), for splitting flows among
  * processes: 64-bit FNV-1a over family, protocol, address a, port a
  * (big-endian), address b, port b (big-endian); 4 address bytes for
  * IPv4, 16 for IPv6. */
-uint64_t fc_key_shard_hash(const fc_key *k);
+FC_API uint64_t fc_key_shard_hash(const fc_key *k);
 
 /* True if either endpoint uses `port`. */
 static inline int fc_key_either_port(const fc_key *k, uint16_t port)
@@ -64,10 +65,10 @@ static inline int fc_key_either_port(const fc_key *k, uint16_t port)
 /* Writes endpoint a (which = 0) or b (which = 1) address in standard
  * notation (dotted quad, RFC 5952 IPv6) into buf. Returns buf. */
 #define FC_ADDRSTRLEN 46
-char *fc_addr_format(int family, const uint8_t *addr, char *buf, size_t cap);
+FC_API char *fc_addr_format(int family, const uint8_t *addr, char *buf, size_t cap);
 
 /* Name of an IP protocol for output: "tcp", "udp", "icmp", "icmp6",
  * "sctp", or the decimal number written into buf (cap >= 4). */
-const char *fc_proto_name(uint8_t proto, char *buf, size_t cap);
+FC_API const char *fc_proto_name(uint8_t proto, char *buf, size_t cap);
 
 #endif

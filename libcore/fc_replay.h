@@ -11,6 +11,7 @@
 #define FC_REPLAY_H
 
 #include <stdint.h>
+#include "fc_export.h"
 #include "fc_source.h"
 #include "fc_tracker.h"
 
@@ -53,7 +54,7 @@ static inline int fc_replay_outside(const fc_replay_opts *o, fc_ts ts)
     return (o->has_from && ts < o->from) || (o->has_to && ts >= o->to);
 }
 
-void fc_replay_opts_default(fc_replay_opts *o);
+FC_API void fc_replay_opts_default(fc_replay_opts *o);
 
 typedef struct fc_replay_stats {
     uint64_t packets;         /* records read */
@@ -82,27 +83,27 @@ typedef struct fc_replay fc_replay;
 
 /* Creates the tracker too. user_size/init as for fc_tracker_new. NULL on
  * failure with a message in errbuf (256 bytes). */
-fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *ctx,
-                         char *errbuf, size_t errcap);
-void fc_replay_free(fc_replay *r);
+FC_API fc_replay *fc_replay_new(const fc_replay_opts *o, fc_replay_event_fn fn, void *ctx,
+                                char *errbuf, size_t errcap);
+FC_API void fc_replay_free(fc_replay *r);
 
 /* The tracker, for extra settings (payload or packet hooks) before run;
  * NULL when the engine is Zeek's table. */
-fc_tracker *fc_replay_tracker(fc_replay *r);
+FC_API fc_tracker *fc_replay_tracker(fc_replay *r);
 /* Flows live now, in either engine (for a progress line). */
-size_t fc_replay_live(const fc_replay *r);
-void fc_replay_set_tick_fn(fc_replay *r, fc_replay_tick_fn fn, void *ctx);
+FC_API size_t fc_replay_live(const fc_replay *r);
+FC_API void fc_replay_set_tick_fn(fc_replay *r, fc_replay_tick_fn fn, void *ctx);
 /* Asks a running replay to stop after the current record (signal-safe:
  * it only sets a flag). */
-void fc_replay_interrupt(fc_replay *r);
+FC_API void fc_replay_interrupt(fc_replay *r);
 
 /* Replays every record of src. Returns FC_OK at the end of input, or
  * FC_EFORMAT/FC_EIO when the source broke (message in
  * fc_source_errmsg) or the event callback stopped it, FC_ENOMEM, or
  * FC_EINTR (fc_replay_interrupt). In every case the flows still live are
  * flushed (eof) first if flush_eof is set, so output stays whole. */
-int fc_replay_run(fc_replay *r, fc_source *src);
+FC_API int fc_replay_run(fc_replay *r, fc_source *src);
 
-const fc_replay_stats *fc_replay_stats_get(const fc_replay *r);
+FC_API const fc_replay_stats *fc_replay_stats_get(const fc_replay *r);
 
 #endif

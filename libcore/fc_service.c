@@ -9,6 +9,7 @@
 #include <string.h>
 #include <ndpi_api.h>
 #include "fc_alloc.h"
+#include "fc_error.h"
 #include "fc_key.h"
 #include "fc_service.h"
 
@@ -50,6 +51,7 @@ typedef struct svc_slot {
 struct fc_service {
     struct ndpi_detection_module_struct *ndpi;
     int ndpi_failed;     /* set-up failed once: stay silent, name nothing */
+    int nomem;           /* an allocation failed: fc_service_error says so */
     uint32_t next_ticket;
     svc_slot *slots;     /* FC_SERVICE_MAX_INFLIGHT, allocated with ndpi */
 };
@@ -126,9 +128,15 @@ static int setup(fc_service *s)
         fc_free(s->slots);
         s->slots = NULL;
         s->ndpi_failed = 1;
+        s->nomem = 1; /* nDPI's set-up fails for want of memory */
         return -1;
     }
     return 0;
+}
+
+int fc_service_error(const fc_service *s)
+{
+    return s && s->nomem ? FC_ENOMEM : FC_OK;
 }
 
 void fc_service_add(fc_service_state *st, int code)
@@ -235,8 +243,10 @@ static svc_slot *slot_new(fc_service *s, fc_service_state *st)
     svc_slot *sl = &s->slots[t % FC_SERVICE_MAX_INFLIGHT];
     if (!sl->flow) {
         sl->flow = fc_malloc(SIZEOF_FLOW_STRUCT);
-        if (!sl->flow)
+        if (!sl->flow) {
+            s->nomem = 1;
             return NULL;
+        }
     } else {
         ndpi_free_flow_data(sl->flow);
     }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fc_decode.h"
+#include "fc_export.h"
 #include "fc_time.h"
 
 #define FC_SERVICE_MAX_PKTS 6        /* payload packets inspected per connection */
@@ -61,30 +62,35 @@ enum {
 };
 
 /* Zeek's name of a code ("http"), NULL for FC_SVC_NONE or out of range. */
-const char *fc_service_name(int code);
+FC_API const char *fc_service_name(int code);
 
 typedef struct fc_service fc_service;
 
 /* A detector. NULL on allocation failure. nDPI is set up lazily. */
-fc_service *fc_service_new(void);
+FC_API fc_service *fc_service_new(void);
 /* Frees it with every connection state still in it. NULL is ok. */
-void fc_service_free(fc_service *s);
+FC_API void fc_service_free(fc_service *s);
 
 /* One packet of the connection whose state is st (d decoded from
  * frame[0..caplen)). Cheap once the connection is decided or past the
  * bound: a test of st->seen. */
-void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
-                       const uint8_t *frame, size_t caplen, fc_ts ts);
+FC_API void fc_service_packet(fc_service *s, fc_service_state *st, const fc_decoded *d,
+                              const uint8_t *frame, size_t caplen, fc_ts ts);
+
+/* FC_OK, or FC_ENOMEM once detection could not get memory (nDPI's
+ * set-up, a connection's state): the connections it inspected since may
+ * lack their names. Sticky, like ferror(). NULL is ok (FC_OK). */
+FC_API int fc_service_error(const fc_service *s);
 
 /* Adds a name (kept once, in the order added; dropped past
  * FC_SERVICE_MAX_NAMES). */
-void fc_service_add(fc_service_state *st, int code);
+FC_API void fc_service_add(fc_service_state *st, int code);
 
 /* The connection ended: its nDPI state, if any, is given back. */
-void fc_service_release(fc_service *s, fc_service_state *st);
+FC_API void fc_service_release(fc_service *s, fc_service_state *st);
 
 /* Names as Zeek writes them: "http", "smtp,ssl"; "" when none. buf of
  * cap bytes (>= 32 is always enough). Returns the length. */
-size_t fc_service_format(const fc_service_state *st, char *buf, size_t cap);
+FC_API size_t fc_service_format(const fc_service_state *st, char *buf, size_t cap);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "fc_export.h"
 #include "fc_time.h"
 
 typedef struct fc_source fc_source;
@@ -48,29 +49,29 @@ typedef struct fc_source_file {
  * message "PATH: reason" in errbuf (FC_SOURCE_ERRBUF bytes); nothing
  * stays open then. The paths must outlive the source; a directory's
  * files are counted in fc_source_nfiles, each with its own path. */
-fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *filter,
-                          char *errbuf);
+FC_API fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *filter,
+                                 char *errbuf);
 
 /* Next record in merged order: FC_OK with *rec filled; FC_DONE at the end
  * of every file; FC_EIO/FC_EFORMAT when a file is damaged (message from
  * fc_source_errmsg, e.g. "x.pcap: packet 7: truncated record"). After an
  * error the stream is over. */
-int fc_source_next(fc_source *src, fc_rec *rec);
+FC_API int fc_source_next(fc_source *src, fc_rec *rec);
 
-const char *fc_source_errmsg(const fc_source *src);
+FC_API const char *fc_source_errmsg(const fc_source *src);
 /* Files skipped in directories (not captures): one line each, "PATH:
  * why", valid until close. */
-size_t fc_source_nwarnings(const fc_source *src);
-const char *fc_source_warning(const fc_source *src, size_t i);
-size_t fc_source_nfiles(const fc_source *src);
-const fc_source_file *fc_source_file_info(const fc_source *src, size_t i);
+FC_API size_t fc_source_nwarnings(const fc_source *src);
+FC_API const char *fc_source_warning(const fc_source *src, size_t i);
+FC_API size_t fc_source_nfiles(const fc_source *src);
+FC_API const fc_source_file *fc_source_file_info(const fc_source *src, size_t i);
 /* Bytes consumed so far across files (for progress; with read-ahead,
  * up to a few blocks past the records handed out), and their total size
  * (0 when unknown). */
-uint64_t fc_source_bytes_read(const fc_source *src);
-uint64_t fc_source_bytes_total(const fc_source *src);
+FC_API uint64_t fc_source_bytes_read(const fc_source *src);
+FC_API uint64_t fc_source_bytes_total(const fc_source *src);
 
 /* Closes every file. NULL is ok. */
-void fc_source_close(fc_source *src);
+FC_API void fc_source_close(fc_source *src);
 
 #endif

@@ -3,6 +3,7 @@
 #define FC_TCP_H
 
 #include <stdint.h>
+#include "fc_export.h"
 
 #define FC_STATE_MAP(X)            \
     X(ACTIVE, "active")            \
@@ -25,9 +26,9 @@ typedef enum {
 typedef enum { FC_SIDE_INITIATOR = 0, FC_SIDE_RESPONDER = 1 } fc_side;
 
 /* Lower-case state name ("syn_sent"); "?" for out-of-range values. */
-const char *fc_state_name(fc_state s);
+FC_API const char *fc_state_name(fc_state s);
 /* Parses a name from fc_state_name; -1 if unknown. */
-int fc_state_parse(const char *s, size_t len);
+FC_API int fc_state_parse(const char *s, size_t len);
 
 static inline int fc_state_terminal(fc_state s)
 {
@@ -38,6 +39,6 @@ static inline int fc_state_terminal(fc_state s)
  * `peer_fin` tells whether the other side has already sent a FIN: a
  * FIN in FIN_WAIT moves to CLOSING only when it comes from the side that
  * has not closed yet (the FIX in docs/tracker-semantics.md). */
-fc_state fc_tcp_next(fc_state cur, uint8_t flags, fc_side side, int fin_from_side_already);
+FC_API fc_state fc_tcp_next(fc_state cur, uint8_t flags, fc_side side, int fin_from_side_already);
 
 #endif

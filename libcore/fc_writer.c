@@ -66,6 +66,8 @@ struct fc_writer {
     unsigned flags;
     int header_done;
     int failed;
+    int sys_errno;     /* errno of the first failed write(2), kept here so
+                          whichever thread reads the writer next sees it */
     uint64_t seq;
     uint8_t seq_len;
     char seq_text[24]; /* seq in decimal, counted up in place */
@@ -169,6 +171,8 @@ static int write_all(fc_writer *w, const char *p, size_t n)
         if (k < 0) {
             if (errno == EINTR)
                 continue;
+            if (!w->failed)
+                w->sys_errno = errno;
             w->failed = 1;
             return FC_EIO;
         }
@@ -676,6 +680,11 @@ int fc_writer_event(fc_writer *w, const fc_event *ev)
 uint64_t fc_writer_count(const fc_writer *w)
 {
     return w->seq;
+}
+
+int fc_writer_errno(const fc_writer *w)
+{
+    return w->failed ? w->sys_errno : 0;
 }
 
 int fc_writer_close(fc_writer *w)

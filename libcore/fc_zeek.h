@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "fc_decode.h"
+#include "fc_export.h"
 #include "fc_service.h"
 #include "fc_time.h"
 
@@ -55,15 +56,15 @@ typedef struct fc_zeek_opts {
     const fc_zeek_portset *ports;
 } fc_zeek_opts;
 
-void fc_zeek_opts_default(fc_zeek_opts *o);
+FC_API void fc_zeek_opts_default(fc_zeek_opts *o);
 
 /* Is `port` in Zeek's default likely_server_ports for proto (6 or 17)? */
-int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port);
+FC_API int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port);
 
 /* Parses a likely_server_ports list such as "80,443,53/udp,8000-8080/tcp"
  * (no suffix: both protocols) into *set. Returns 0, or -1 on a syntax
  * error (*set unchanged). Point fc_zeek_opts.ports at the set to use it. */
-int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list);
+FC_API int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list);
 
 /* ------------------------------------------------------------ record */
 
@@ -145,59 +146,59 @@ typedef struct fc_zeek_rec {
 /* Starts a record from the packet that creates the connection: roles
  * (with Zeek's flips at creation), ports, start time. Does not count the
  * packet: call fc_zeek_rec_packet() next with the same packet. */
-void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d, fc_ts ts);
+FC_API void fc_zeek_rec_begin(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d, fc_ts ts);
 
 /* Processes one packet of the connection (checksums, history, states,
  * counters). d must be decoded from frame[0..caplen). */
-void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
-                        const uint8_t *frame, size_t caplen, fc_ts ts);
+FC_API void fc_zeek_rec_packet(fc_zeek_rec *r, const fc_zeek_opts *o, const fc_decoded *d,
+                               const uint8_t *frame, size_t caplen, fc_ts ts);
 
 /* After fc_zeek_rec_packet: hands the packet to service detection s
  * (NULL: none) when Zeek's analyzers would see it: transport payload
  * whose checksum holds (or o->ignore_checksums). Cheap once the
  * record's service is decided. */
-void fc_zeek_rec_service(fc_zeek_rec *r, fc_service *s, const fc_zeek_opts *o,
-                         const fc_decoded *d, const uint8_t *frame, size_t caplen, fc_ts ts);
+FC_API void fc_zeek_rec_service(fc_zeek_rec *r, fc_service *s, const fc_zeek_opts *o,
+                                const fc_decoded *d, const uint8_t *frame, size_t caplen, fc_ts ts);
 
 /* Would this packet (a TCP SYN) start a new connection on r's key
  * (Zeek's IsReuse)? 1 yes, 0 no. */
-int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d);
+FC_API int fc_zeek_rec_is_reuse(const fc_zeek_rec *r, const fc_decoded *d);
 
 /* Time at which Zeek would remove the connection if nothing else
  * arrives (inactivity, attempt, close timers), or the next check of the
  * DNS session timer, which may keep it (fc_zeek_table knows). */
-fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r);
+FC_API fc_ts fc_zeek_rec_deadline(const fc_zeek_rec *r);
 
 /* "S0", "SF", ... (static string). */
-const char *fc_zeek_conn_state(const fc_zeek_rec *r);
+FC_API const char *fc_zeek_conn_state(const fc_zeek_rec *r);
 
 /* History into buf (cap >= FC_ZEEK_HIST_MAX + 1); "" when empty. */
-void fc_zeek_history(const fc_zeek_rec *r, char *buf, size_t cap);
+FC_API void fc_zeek_history(const fc_zeek_rec *r, char *buf, size_t cap);
 
 /* Zeek's orig_bytes/resp_bytes for role 0/1 (TCP: sequence space). */
-uint64_t fc_zeek_payload_bytes(const fc_zeek_rec *r, int role);
+FC_API uint64_t fc_zeek_payload_bytes(const fc_zeek_rec *r, int role);
 
 /* Zeek's proto column: "tcp", "udp", "icmp", "unknown_transport". */
-const char *fc_zeek_proto_name(uint8_t proto);
+FC_API const char *fc_zeek_proto_name(uint8_t proto);
 
 /* Does packet (src, sport) belong to the originator role? For ICMP the
  * "port" is the Zeek port of the packet (fc_zeek_ports). */
-int fc_zeek_rec_is_orig(const fc_zeek_rec *r, const uint8_t *src, uint16_t sport);
+FC_API int fc_zeek_rec_is_orig(const fc_zeek_rec *r, const uint8_t *src, uint16_t sport);
 
 /* Zeek's "ports" for a decoded packet: TCP/UDP ports; ICMP type and
  * counterpart type or code (*oneway set for types without a counterpart);
  * other protocols 0/0. */
-void fc_zeek_ports(const fc_decoded *d, uint16_t *sport, uint16_t *dport, int *oneway);
+FC_API void fc_zeek_ports(const fc_decoded *d, uint16_t *sport, uint16_t *dport, int *oneway);
 
 /* ------------------------------------------------------- community id */
 
 /* Community ID v1 ("1:" + base64 of SHA-1) of the flow, written into buf
  * (cap >= 32). Ports as Zeek reports them (ICMP: type and code of the
  * originator's direction). Returns buf. */
-char *fc_zeek_community_id(const fc_zeek_rec *r, uint16_t seed, char *buf, size_t cap);
+FC_API char *fc_zeek_community_id(const fc_zeek_rec *r, uint16_t seed, char *buf, size_t cap);
 
 /* SHA-1 of len bytes into out[20] (small, for the Community ID). */
-void fc_zeek_sha1(const void *data, size_t len, uint8_t out[20]);
+FC_API void fc_zeek_sha1(const void *data, size_t len, uint8_t out[20]);
 
 /* ------------------------------------------------------------- table */
 
@@ -209,25 +210,29 @@ typedef void (*fc_zeek_emit_fn)(void *ctx, const fc_zeek_rec *r);
 /* max_conns caps live connections (0: 262144); when full, the one with
  * the earliest deadline (ties: created first) is logged early. NULL on
  * allocation failure. */
-fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zeek_emit_fn fn,
-                                 void *ctx);
+FC_API fc_zeek_table *fc_zeek_table_new(const fc_zeek_opts *o, size_t max_conns, fc_zeek_emit_fn fn,
+                                        void *ctx);
 /* Frees without emitting. NULL is ok. */
-void fc_zeek_table_free(fc_zeek_table *t);
+FC_API void fc_zeek_table_free(fc_zeek_table *t);
 
 /* One captured frame. Returns 1 if it reached a connection, 0 if Zeek
- * would drop it before any connection. */
-int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
-                         uint32_t wirelen, fc_ts ts);
+ * would drop it before any connection, or FC_ENOMEM (negative) when
+ * memory ran out: the table could not grow for a new connection, nor
+ * hold a fragment, or service detection failed (fc_service_error). The
+ * frame's effect is then partial; the table stays usable and freeable,
+ * but its output would no longer be Zeek's: stop there. */
+FC_API int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
+                                uint32_t wirelen, fc_ts ts);
 
 /* End of input: logs every live connection (ordered by start time). */
-void fc_zeek_table_finish(fc_zeek_table *t);
+FC_API void fc_zeek_table_finish(fc_zeek_table *t);
 
 typedef struct fc_zeek_table_stats {
     uint64_t packets, dropped, conns, tunneled, frags_reassembled;
 } fc_zeek_table_stats;
-const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
+FC_API const fc_zeek_table_stats *fc_zeek_table_stats_get(const fc_zeek_table *t);
 /* Connections live now (for a progress line). */
-size_t fc_zeek_table_count(const fc_zeek_table *t);
+FC_API size_t fc_zeek_table_count(const fc_zeek_table *t);
 
 /* --------------------------------------------------------------- uid */
 
@@ -237,7 +242,7 @@ size_t fc_zeek_table_count(const fc_zeek_table *t);
  * its key (Zeek's orientation), protocol and start time, so the same
  * connection has the same uid in flowreplay's conn.log and flowstore's
  * conn view, on any machine (fc_zeek_uid.c, docs/zeek-compat.md). */
-void fc_zeek_uid(const fc_zeek_rec *r, char out[FC_ZEEK_UID_LEN]);
+FC_API void fc_zeek_uid(const fc_zeek_rec *r, char out[FC_ZEEK_UID_LEN]);
 
 /* --------------------------------------------------------------- TSV */
 
@@ -248,9 +253,9 @@ void fc_zeek_uid(const fc_zeek_rec *r, char out[FC_ZEEK_UID_LEN]);
  * history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes
  * tunnel_parents community_id. The uid is fc_zeek_uid's (deterministic,
  * not Zeek's random one). Return 0 or -1 (errno set). */
-int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
-int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
-int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);
+FC_API int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
+FC_API int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
+FC_API int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);
 
 /* Columns chosen for the conn.log writers below (--fields). */
 #define FC_ZEEK_NCOLS 22
@@ -260,7 +265,7 @@ typedef struct fc_zeek_cols {
 } fc_zeek_cols;
 
 /* conn.log's column i ("ts", "id.orig_h", ...); NULL past the last. */
-const char *fc_zeek_col_name(int i);
+FC_API const char *fc_zeek_col_name(int i);
 
 /* Zeek's type of that column ("time", "count", "set[string]", ...), as
  * its #types line names it; NULL past the last. */
@@ -274,19 +279,20 @@ size_t fc_zeek_json_secs(fc_ts t, char *buf, size_t cap);
 /* Parses "ts,id.orig_h,service" into c. 0, or -1 with err set to one line
  * naming the unknown (or repeated past 22) field and listing the valid
  * ones. */
-int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap);
+FC_API int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap);
 
 /* The TSV writer with chosen columns (c NULL or c->n 0: as
  * fc_zeek_tsv_header/_row, byte for byte). */
-int fc_zeek_tsv_header_cols(FILE *f, fc_ts open_ts, const fc_zeek_cols *c);
-int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
-                         const fc_zeek_cols *c);
+FC_API int fc_zeek_tsv_header_cols(FILE *f, fc_ts open_ts, const fc_zeek_cols *c);
+FC_API int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
+                                const fc_zeek_cols *c);
 
 /* Zeek's JSON log (LogAscii::use_json): one object a line, Zeek's names
  * ("id.orig_h"), numbers for time, interval, port and count (ts and
  * duration as seconds with up to 6 decimals), unset fields left out.
  * No header or footer. 0 or -1 (errno set). */
-int fc_zeek_json_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed, const fc_zeek_cols *c);
+FC_API int fc_zeek_json_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
+                            const fc_zeek_cols *c);
 
 /* Formats the row's values (without ts/uid) for other writers: each
  * field as Zeek prints it ("-" for unset). */
@@ -300,6 +306,6 @@ typedef struct fc_zeek_fields {
     char service[32];             /* "http", "smtp,ssl"; "-" for none */
     const char *proto, *conn_state;
 } fc_zeek_fields;
-void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out);
+FC_API void fc_zeek_format(const fc_zeek_rec *r, uint16_t cid_seed, fc_zeek_fields *out);
 
 #endif

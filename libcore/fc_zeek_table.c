@@ -24,6 +24,7 @@
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_key.h"
+#include "fc_service.h"
 #include "fc_zeek.h"
 #include "fc_zeek_int.h"
 #include "fc_zeek_timer.h"
@@ -35,6 +36,9 @@
 #define ZT_FRAG_MAX 65535
 /* armed[] of a connection collected by expire() or kept by compact() */
 #define ZT_MARK INT64_MIN
+/* grow(): the table is at max_conns (not an error: the earliest
+ * connection is logged to make room) */
+#define ZT_FULL 1
 
 typedef struct zt_key {
     uint8_t a[16], b[16];
@@ -122,13 +126,16 @@ static void make_key(zt_key *k, const fc_decoded *d)
     }
 }
 
+/* Doubles the arrays (up to max). FC_OK, ZT_FULL at max, or FC_ENOMEM;
+ * a failed step leaves the table as it was (arrays grown before it are
+ * only larger than cap). */
 static int grow(fc_zeek_table *t)
 {
     size_t nc = t->cap ? t->cap * 2 : 1024;
     if (nc > t->max)
         nc = t->max;
     if (nc <= t->cap)
-        return FC_ENOMEM;
+        return ZT_FULL;
     fc_zeek_rec *r = fc_realloc(t->recs, nc * sizeof *r);
     if (!r)
         return FC_ENOMEM;
@@ -380,16 +387,22 @@ size_t fc_zeek_table_count(const fc_zeek_table *t)
     return t->count;
 }
 
-/* A new connection slot for key k; when full, logs the connection with
- * the earliest deadline first, ties by creation order (before the timer
- * heap, ties went to the lowest slot, an accident of the free list). */
-static uint32_t insert(fc_zeek_table *t, const zt_key *k)
+/* A new connection slot for key k (*slot); when at max_conns, logs the
+ * connection with the earliest deadline first, ties by creation order
+ * (before the timer heap, ties went to the lowest slot, an accident of
+ * the free list). FC_OK, or FC_ENOMEM when the table could not grow. */
+static int insert(fc_zeek_table *t, const zt_key *k, uint32_t *slot)
 {
-    if (t->free_head == ZT_NIL && grow(t) != FC_OK) {
-        uint32_t best = earliest(t);
-        if (best == ZT_NIL)
-            return ZT_NIL;
-        emit_remove(t, best);
+    if (t->free_head == ZT_NIL) {
+        int rc = grow(t);
+        if (rc == FC_ENOMEM)
+            return rc;
+        if (rc == ZT_FULL) {
+            uint32_t best = earliest(t);
+            if (best == ZT_NIL)
+                return FC_ENOMEM; /* full of nothing: cannot happen */
+            emit_remove(t, best);
+        }
     }
     uint32_t i = t->free_head;
     t->free_head = t->next[i];
@@ -399,29 +412,32 @@ static uint32_t insert(fc_zeek_table *t, const zt_key *k)
     t->next[i] = t->buckets[h];
     t->buckets[h] = i;
     t->count++;
-    return i;
+    *slot = i;
+    return FC_OK;
 }
 
 /* ---------------------------------------------------------- fragments */
 
-/* Adds a fragment; returns the slot when the datagram is complete. */
-static zt_frag *frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
-                         size_t caplen, fc_ts ts)
+/* Adds a fragment; *done is the slot when the datagram is complete, else
+ * NULL. FC_OK, or FC_ENOMEM when the slots could not be allocated. */
+static int frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame, size_t caplen,
+                    fc_ts ts, zt_frag **done)
 {
     zt_frag *f = NULL, *old = NULL;
     size_t al = d->family == FC_AF_INET6 ? 16 : 4;
     size_t hl = d->l4_off - d->l3_off;
     size_t dlen;
+    *done = NULL;
     /* ip_len counts the headers (v6: its extension headers too); a
      * datagram shorter than the headers walked (a v6 jumbogram's zero
      * payload length, a hostile total length) carries no fragment data */
     if (d->ip_len < hl || d->l4_off > caplen)
-        return NULL;
+        return FC_OK;
     dlen = d->ip_len - hl;
     if (!t->frags && !(t->frags = fc_calloc(ZT_FRAG_SLOTS, sizeof *t->frags)))
-        return NULL;
+        return FC_ENOMEM;
     if (dlen > caplen - d->l4_off || d->frag_off + dlen > ZT_FRAG_MAX)
-        return NULL; /* not fully captured: Zeek drops the rest */
+        return FC_OK; /* not fully captured: Zeek drops the rest */
     for (int i = 0; i < ZT_FRAG_SLOTS; i++) {
         zt_frag *s = &t->frags[i];
         if (s->used && ts - s->ts > FC_SEC(300))
@@ -455,11 +471,12 @@ static zt_frag *frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *f
     if (!d->frag_more)
         f->total = d->frag_off + (uint32_t)dlen;
     if (!f->total || !f->hdr_len)
-        return NULL;
+        return FC_OK;
     for (size_t u = 0; u * 8 < f->total; u++)
         if (!(f->have[u / 8] >> (u % 8) & 1))
-            return NULL;
-    return f;
+            return FC_OK;
+    *done = f;
+    return FC_OK;
 }
 
 /* Builds the reassembled datagram in front of its payload; returns its
@@ -485,12 +502,15 @@ static const uint8_t *frag_build(zt_frag *f, size_t *len)
 
 /* ------------------------------------------------------------ packets */
 
+/* 1 when the frame reached a connection, 0 when dropped, FC_ENOMEM. */
 static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
                     size_t wire, fc_ts ts, int depth);
 
-/* Returns the connection's slot, or ZT_NIL when the table had no room. */
-static uint32_t conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
-                            size_t caplen, fc_ts ts)
+/* The packet to its connection (made if new), whose slot goes to *slot.
+ * FC_OK, or FC_ENOMEM: no room for a new connection, or service
+ * detection ran out of memory on this packet. */
+static int conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
+                       size_t caplen, fc_ts ts, uint32_t *slot)
 {
     zt_key k;
     make_key(&k, d);
@@ -500,8 +520,9 @@ static uint32_t conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t
         i = ZT_NIL;
     }
     if (i == ZT_NIL) {
-        if ((i = insert(t, &k)) == ZT_NIL)
-            return ZT_NIL;
+        int rc = insert(t, &k, &i);
+        if (rc != FC_OK)
+            return rc;
         fc_zeek_rec_begin(&t->recs[i], &t->o, d, ts);
         fc__zeek_app_timer_arm(&t->recs[i], &t->o, t->clock);
         t->recs[i].id = ++t->next_id;
@@ -514,7 +535,10 @@ static uint32_t conn_packet(fc_zeek_table *t, const fc_decoded *d, const uint8_t
     fc_ts dl = fc_zeek_rec_deadline(&t->recs[i]);
     if (dl < t->armed[i])
         arm(t, i, dl);
-    return i;
+    *slot = i;
+    /* a detector that lost memory would name this connection's service
+     * (and later ones') wrongly: said here, not left to the output */
+    return fc_service_error(t->svc);
 }
 
 static int decode(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t caplen,
@@ -552,7 +576,10 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
     if (wire < (size_t)(base - frame) + d.l3_off + d.ip_len)
         return 0; /* wire length shorter than the IP datagram */
     if (d.frag != FC_FRAG_NONE) {
-        zt_frag *f = frag_add(t, &d, base, blen, ts);
+        zt_frag *f;
+        int rc = frag_add(t, &d, base, blen, ts, &f);
+        if (rc != FC_OK)
+            return rc;
         if (!f)
             return 0;
         size_t n;
@@ -584,8 +611,11 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
     if (!d.has_l4 && (d.proto == FC_PROTO_TCP || d.proto == FC_PROTO_UDP ||
                       d.proto == FC_PROTO_ICMP || d.proto == FC_PROTO_ICMPV6))
         return 0;
-    uint32_t ci = conn_packet(t, &d, base, blen, ts);
-    uint64_t cid = ci != ZT_NIL ? t->recs[ci].id : 0;
+    uint32_t ci;
+    int rc = conn_packet(t, &d, base, blen, ts, &ci);
+    if (rc != FC_OK)
+        return rc;
+    uint64_t cid = t->recs[ci].id;
     if (t->o.tunnels && depth < ZT_MAX_DEPTH && d.proto == FC_PROTO_UDP) {
         const uint8_t *u = base + d.payload_off;
         size_t ul = blen > d.payload_off ? blen - d.payload_off : 0;
@@ -596,9 +626,11 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
             t->st.tunneled++;
             /* Zeek names the tunnel analyzer once a frame inside reached
              * a connection (a bubble or an unknown inner packet: not) */
-            if (zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
-                         depth + 1) &&
-                t->svc && cid && t->recs[ci].id == cid) /* not evicted meanwhile */
+            rc = zt_frame(t, in.linktype, u + in.off, ul - in.off, d.payload_wire - in.off, ts,
+                          depth + 1);
+            if (rc < 0)
+                return rc;
+            if (rc && t->svc && t->recs[ci].id == cid) /* not evicted meanwhile */
                 fc_service_add(&t->recs[ci].svc, fc__zeek_udp_tunnel_service(d.sport, d.dport));
         }
     }
@@ -654,7 +686,7 @@ int fc_zeek_table_packet(fc_zeek_table *t, int linktype, const uint8_t *frame, s
     if (top && top->key <= t->clock)
         expire(t, t->clock);
     int r = zt_frame(t, linktype, frame, caplen, wirelen, ts, 0);
-    if (!r)
+    if (r == 0)
         t->st.dropped++;
     return r;
 }

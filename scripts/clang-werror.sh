@@ -8,6 +8,14 @@ command -v clang >/dev/null || { echo "clang-werror: clang not installed"; exit 
 flags="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 -fsyntax-only -D_GNU_SOURCE -Ilibcore -Itools -Itests -Ifuzz"
 flags="$flags $(pkg-config --cflags libpcap sqlite3 check libndpi libpq)"
+# fc_version.h is made by configure; before it, one from configure.ac
+if [ ! -f libcore/fc_version.h ]; then
+    gen=$(mktemp -d) || exit 1
+    trap 'rm -rf "$gen"' EXIT
+    v=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' configure.ac)
+    sed "s/@PACKAGE_VERSION@/$v/" libcore/fc_version.h.in > "$gen/fc_version.h" || exit 1
+    flags="$flags -I$gen"
+fi
 fail=0 n=0
 for f in libcore/*.c tools/*.c tools/flowquery/*.c tests/*.c bench/*.c; do
     n=$((n + 1))

@@ -1,5 +1,4 @@
 /* fk_asyncw.c - single-producer, single-consumer queue of event batches. */
-#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -23,8 +22,8 @@ struct fk_asyncw {
     batch b[NBATCH];
     unsigned head, tail; /* batches filled: [tail, head); producer fills b[head % NBATCH] */
     int done;            /* producer finished */
-    int failed;          /* a write failed */
-    int err;             /* its errno (errno is the writing thread's own) */
+    int rc;              /* FC_OK, or the first failed write's FC_E*; its
+                            cause stays in the writer (fc_writer_errno) */
 };
 
 static void *consume(void *arg)
@@ -38,13 +37,10 @@ static void *consume(void *arg)
             break;
         batch *b = &a->b[a->tail % NBATCH];
         pthread_mutex_unlock(&a->mu);
-        int failed = fc_writer_events(a->w, b->ev, (size_t)b->n) != FC_OK;
-        int err = errno;
+        int rc = fc_writer_events(a->w, b->ev, (size_t)b->n);
         pthread_mutex_lock(&a->mu);
-        if (failed && !a->failed) {
-            a->failed = 1;
-            a->err = err;
-        }
+        if (rc != FC_OK && a->rc == FC_OK)
+            a->rc = rc;
         a->tail++;
         pthread_cond_broadcast(&a->cv);
     }
@@ -77,10 +73,10 @@ static int hand_over(fk_asyncw *a)
     pthread_cond_broadcast(&a->cv);
     while (a->head - a->tail >= NBATCH)
         pthread_cond_wait(&a->cv, &a->mu);
-    int failed = a->failed;
+    int rc = a->rc;
     pthread_mutex_unlock(&a->mu);
     a->b[a->head % NBATCH].n = 0;
-    return failed ? FC_EIO : FC_OK;
+    return rc;
 }
 
 int fk_asyncw_push(fk_asyncw *a, const fc_event *ev)
@@ -111,11 +107,9 @@ int fk_asyncw_finish(fk_asyncw *a)
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
     pthread_join(a->thread, NULL);
-    int rc = a->failed ? FC_EIO : FC_OK, err = a->err;
+    int rc = a->rc;
     pthread_mutex_destroy(&a->mu);
     pthread_cond_destroy(&a->cv);
     free(a);
-    if (rc != FC_OK)
-        errno = err;
     return rc;
 }

@@ -24,8 +24,9 @@ fk_asyncw *fk_asyncw_start(fc_writer *w);
 int fk_asyncw_push(fk_asyncw *a, const fc_event *ev);
 
 /* Drains the queue, stops the thread, frees the queue. Returns FC_OK or
- * FC_EIO if any write failed, with errno as the first failed write left
- * it on the writing thread. NULL is ok. */
+ * FC_EIO if any write failed; why is saved in the writer, which is the
+ * caller's again: fc_writer_errno(w). errno is not touched (it belongs
+ * to the thread that wrote). NULL is ok. */
 int fk_asyncw_finish(fk_asyncw *a);
 
 #endif

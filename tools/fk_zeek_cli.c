@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "fc_alloc.h"
 #include "fc_decode.h"
 #include "fc_error.h"
 #include "fc_event.h"

@@ -68,7 +68,9 @@ typedef struct out_ctx {
     const fc_replay *rp; /* for the conn.log's #open stamp */
     int lifecycle;    /* --events lifecycle: packet events are not written */
     int failed;
-    int err;          /* errno of the first failed inline write */
+    int err;          /* errno of the first failed conn.log write (fk_zeek_tsv
+                         runs on this thread); the event writer keeps its own
+                         (fc_writer_errno) */
 } out_ctx;
 
 static int on_event(void *ctx, const fc_event *ev)
@@ -80,8 +82,8 @@ static int on_event(void *ctx, const fc_event *ev)
              : o->async ? fk_asyncw_push(o->async, ev)
                         : fc_writer_event(o->w, ev);
     if (rc != FC_OK) {
-        if (!o->failed && !o->async)
-            o->err = errno; /* fk_zeek_tsv keeps errno too */
+        if (!o->failed && o->tsv)
+            o->err = errno; /* fk_zeek_tsv hands back this thread's errno */
         o->failed = 1;
         return 1;
     }
@@ -354,11 +356,12 @@ static int run(int argc, char **argv, const char **inputs)
 
     int rc = fc_replay_run(rp, src), status = 0, werr = oc.err;
     fk_progress_done(&tc.prog);
-    if (fk_asyncw_finish(oc.async) != FC_OK) {
+    if (fk_asyncw_finish(oc.async) != FC_OK)
         oc.failed = 1;
-        if (!werr)
-            werr = errno; /* the writing thread's, handed back */
-    }
+    /* the cause as the writer saved it, on whichever thread wrote: the
+     * writing thread's errno is not this one's */
+    if (oc.w && !werr)
+        werr = fc_writer_errno(oc.w);
     const fc_replay_stats *st = fc_replay_stats_get(rp);
     int wrc = oc.tsv ? fk_zeek_tsv_close(oc.tsv, st->first_ts, st->last_ts) : fc_writer_close(oc.w);
     if (wrc != FC_OK && !werr)
