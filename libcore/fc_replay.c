@@ -14,7 +14,7 @@
 #include "fc_replay.h"
 #include "fc_engine.h"
 #include "fc_tracker_int.h"
-#include "fc_zeek_tunnel.h"
+#include "fc_tunnel.h"
 
 struct fc_replay {
     fc_replay_opts o;
@@ -175,7 +175,7 @@ static int run_ticks(fc_replay *r)
 static int track_inner(fc_replay *r, const fc_packet *p, int depth)
 {
     fc_decoded d;
-    fc_inner in = {0, 0};
+    fc__inner in = {0, 0};
     const fc_event *ev;
 
     if (depth >= TUNNEL_DEPTH || fc_decode(p->linktype, p->data, p->caplen, 0, &d) != FC_OK ||
@@ -186,10 +186,10 @@ static int track_inner(fc_replay *r, const fc_packet *p, int depth)
     if (d.proto == 4 || d.proto == 41) { /* IPv4 / IPv6 in IP */
         in.linktype = FC_LINK_RAW;
     } else if (d.proto == 47) {
-        if (fc__zeek_gre(pl, plen, &in) != 0)
+        if (fc__tunnel_gre(pl, plen, &in) != 0)
             return FC_OK;
     } else if (d.proto == FC_PROTO_UDP && d.has_l4) {
-        if (fc__zeek_udp_tunnel(d.sport, d.dport, pl, plen, d.payload_wire, &in) != 0)
+        if (fc__tunnel_udp(d.sport, d.dport, pl, plen, d.payload_wire, &in) != 0)
             return FC_OK;
     } else {
         return FC_OK;
