@@ -48,7 +48,8 @@ LIBS="$(pkg --libs) -lbz2 -lcsv -lpthread -lm"
 # Sources as the Makefile fragments list them, so new modules come along.
 am_sources() { grep -o "$2/[A-Za-z0-9_]*\.c" "$src/mk/$1" | sort -u; }
 lib_srcs="$(am_sources libcore.am libcore) $(am_sources zeek.am libcore)"
-diff_srcs="tools/flowdiff_read.c tools/flowdiff_csv.c tools/flowdiff_jsonl.c
+diff_srcs="tools/flowdiff_read.c tools/flowdiff_lines.c tools/flowdiff_values.c
+tools/flowdiff_csv.c tools/flowdiff_jsonl.c
 tools/flowdiff_fields.c tools/flowdiff_connlog.c"
 store_srcs="$(am_sources flowstore.am tools | grep -v -e 'tools/flowstore\.c' -e flowstore_sql)
 tools/fk_cli.c tools/fk_asyncw.c tools/fk_zeek_cli.c"

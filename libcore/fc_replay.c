@@ -13,8 +13,9 @@
 #include "fc_decode.h"
 #include "fc_replay.h"
 #include "fc_engine.h"
+#include "fc_ring.h"
 #include "fc_tracker_int.h"
-#include "fc_zeek_tunnel.h"
+#include "fc_tunnel.h"
 
 struct fc_replay {
     fc_replay_opts o;
@@ -175,7 +176,7 @@ static int run_ticks(fc_replay *r)
 static int track_inner(fc_replay *r, const fc_packet *p, int depth)
 {
     fc_decoded d;
-    fc_inner in = {0, 0};
+    fc__inner in = {0, 0};
     const fc_event *ev;
 
     if (depth >= TUNNEL_DEPTH || fc_decode(p->linktype, p->data, p->caplen, 0, &d) != FC_OK ||
@@ -186,10 +187,10 @@ static int track_inner(fc_replay *r, const fc_packet *p, int depth)
     if (d.proto == 4 || d.proto == 41) { /* IPv4 / IPv6 in IP */
         in.linktype = FC_LINK_RAW;
     } else if (d.proto == 47) {
-        if (fc__zeek_gre(pl, plen, &in) != 0)
+        if (fc__tunnel_gre(pl, plen, &in) != 0)
             return FC_OK;
     } else if (d.proto == FC_PROTO_UDP && d.has_l4) {
-        if (fc__zeek_udp_tunnel(d.sport, d.dport, pl, plen, d.payload_wire, &in) != 0)
+        if (fc__tunnel_udp(d.sport, d.dport, pl, plen, d.payload_wire, &in) != 0)
             return FC_OK;
     } else {
         return FC_OK;
@@ -293,39 +294,6 @@ static int process(fc_replay *r, const fc_packet *p, const fc__engine_prep *prep
     return FC_OK;
 }
 
-/* Packets decoded ahead of the one being tracked: the flow table's bucket
- * is prefetched AHEAD packets early and its chain walked in the packets
- * between (fc_tracker_int.h), so the misses overlap with other work. */
-#define AHEAD FC__AHEAD
-
-typedef struct ahead_slot {
-    fc_packet p;
-    fc__engine_prep prep;
-    uint8_t *copy;   /* the frame's bytes, when tracking reads them */
-    size_t cap;
-} ahead_slot;
-
-/* The source reuses its buffer, so a frame whose bytes are read at
- * tracking time (packet or payload hooks) is copied into its slot; the
- * slot's buffer grows to the largest frame and is kept. */
-static int keep_bytes(ahead_slot *s, const fc_rec *rec)
-{
-    if (rec->caplen > s->cap) {
-        size_t nc = s->cap ? s->cap : 256;
-        while (nc < rec->caplen)
-            nc *= 2;
-        uint8_t *b = fc_realloc(s->copy, nc);
-        if (!b)
-            return FC_ENOMEM;
-        s->copy = b;
-        s->cap = nc;
-    }
-    if (rec->caplen)
-        memcpy(s->copy, rec->data, rec->caplen);
-    s->p.data = s->copy;
-    return FC_OK;
-}
-
 int fc_replay_run(fc_replay *r, fc_source *src)
 {
     fc_rec rec;
@@ -335,13 +303,14 @@ int fc_replay_run(fc_replay *r, fc_source *src)
      * their outer frame is tracked: preparing outer frames ahead would
      * change the order in which both reach the fragment table. */
     int ahead = !r->o.speed_num && !r->o.tunnels;
-    int copy = fc__engine_wants_data(&r->eng);
     int zeek = r->eng.kind == FC__ENGINE_ZEEK;
-    ahead_slot ring[AHEAD];
-    uint64_t in = 0, out = 0;
+    fc__ring ring;
+    fc__ring_slot slots[FC__RING];
     int failed = 0; /* the loop ended on a tracking error, not the source */
 
-    memset(ring, 0, sizeof ring);
+    /* the ring keeps no bytes unless tracking reads them */
+    fc__ring_init(&ring, slots, &r->eng,
+                  fc__engine_wants_data(&r->eng) ? FC__RING_COPY : FC__RING_NO_DATA);
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
         fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
         if (fc_replay_outside(&r->o, rec.ts)) {
@@ -358,26 +327,10 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             }
             continue;
         }
-        ahead_slot *s = &ring[in % AHEAD];
-        s->p = p;
-        s->p.data = NULL;
-        if (copy && (rc = keep_bytes(s, &rec)) != FC_OK)
+        if ((rc = fc__ring_push(&ring, &p)) != FC_OK)
             break; /* the packets read before are still tracked below */
-        fc__engine_prepare(&r->eng, &p, &s->prep);
-        in++;
-        if (zeek) {
-            if (in - out > FC__ZEEK_STEP) {
-                ahead_slot *w = &ring[(in - 1 - FC__ZEEK_STEP) % AHEAD];
-                fc__engine_step(&r->eng, &w->prep, w->p.ts);
-            }
-        } else {
-            for (uint64_t d = FC__STEP + 1; d <= AHEAD && d <= in - out; d += FC__STEP) {
-                ahead_slot *w = &ring[(in - d) % AHEAD];
-                fc__engine_step(&r->eng, &w->prep, w->p.ts);
-            }
-        }
-        if (in - out == AHEAD) {
-            ahead_slot *o = &ring[out++ % AHEAD];
+        if (fc__ring_full(&ring)) {
+            const fc__ring_slot *o = fc__ring_pop(&ring);
             if ((rc = process(r, &o->p, &o->prep)) != FC_OK) {
                 failed = 1;
                 break;
@@ -386,8 +339,8 @@ int fc_replay_run(fc_replay *r, fc_source *src)
     }
     /* what was read before the end (or an input error) is tracked too */
     if (!failed) {
-        while (out < in) {
-            ahead_slot *o = &ring[out++ % AHEAD];
+        while (!fc__ring_empty(&ring)) {
+            const fc__ring_slot *o = fc__ring_pop(&ring);
             int prc = process(r, &o->p, &o->prep);
             if (prc != FC_OK) {
                 rc = prc;
@@ -395,8 +348,7 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             }
         }
     }
-    for (int k = 0; k < AHEAD; k++)
-        fc_free(ring[k].copy);
+    fc__ring_free(&ring);
     r->st.last_ts = r->clock;
     if (r->late_hist && r->st.late_count) {
         uint64_t want = (r->st.late_count * 99 + 99) / 100, seen = 0;

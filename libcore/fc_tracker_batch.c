@@ -1,34 +1,32 @@
 /* fc_tracker_batch.c - many packets through the tracker, prefetching ahead.
  *
- * Each packet is prepared (decoded, keyed, its bucket prefetched) AHEAD
- * packets before it is tracked, and its hash chain walked one prefetched
- * entry every FC__STEP packets after that (fc_tracker_int.h): with a large
- * table the misses of several packets are in flight at once instead of
- * one after another. */
+ * The packets go through the look-ahead ring (fc_ring.h) that the replay
+ * driver uses: each is prepared (decoded, keyed, its bucket prefetched)
+ * FC__RING packets before it is tracked, and its hash chain walked on the
+ * way (fc_tracker_int.h), so with a large table the misses of several
+ * packets are in flight at once instead of one after another. */
 #include "fc_error.h"
-#include "fc_tracker_int.h"
-
-#define AHEAD FC__AHEAD
+#include "fc_ring.h"
 
 long fc_tracker_track_batch(fc_tracker *t, const fc_packet *pkts, size_t n, fc_event_fn fn,
                             void *ctx)
 {
-    fc__prep ring[AHEAD];
-    size_t in = 0, out = 0;
+    fc__engine eng = {.kind = FC__ENGINE_SEED, .t = t};
+    fc__ring ring;
+    fc__ring_slot slots[FC__RING];
+    size_t in = 0;
 
-    while (out < n) {
-        /* keep the ring full: prepare up to AHEAD packets past `out` */
-        while (in < n && in - out < AHEAD) {
-            fc__tracker_prepare(t, &pkts[in], &ring[in % AHEAD]);
-            for (size_t d = FC__STEP; d < AHEAD && d <= in; d += FC__STEP)
-                fc__tracker_step(t, &ring[(in - d) % AHEAD], pkts[in - d].ts);
-            in++;
-        }
+    /* the caller's packets stay where they are until we return */
+    fc__ring_init(&ring, slots, &eng, FC__RING_BORROW);
+    while (in < n || !fc__ring_empty(&ring)) {
+        /* keep the ring full: FC__RING packets prepared past the next */
+        while (in < n && !fc__ring_full(&ring))
+            (void)fc__ring_push(&ring, &pkts[in++]); /* borrowing cannot fail */
+        const fc__ring_slot *s = fc__ring_pop(&ring);
         const fc_event *ev;
-        int k = fc__tracker_track_prep(t, &pkts[out], &ring[out % AHEAD], &ev);
+        int k = fc__engine_track(&eng, &s->p, &s->prep, &ev);
         if (k < 0)
             return k;
-        out++;
         if (fn)
             for (int e = 0; e < k; e++)
                 fn(ctx, &ev[e]);

@@ -28,7 +28,7 @@
 #include "fc_zeek.h"
 #include "fc_zeek_int.h"
 #include "fc_zeek_timer.h"
-#include "fc_zeek_tunnel.h"
+#include "fc_tunnel.h"
 
 #define ZT_NIL UINT32_MAX
 #define ZT_MAX_DEPTH 4
@@ -551,7 +551,7 @@ static int decode(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t c
     *blen = caplen;
     if (rc == FC_EUNSUPP && linktype == FC_LINK_EN10MB) {
         size_t off;
-        if (fc__zeek_l2_fallback(frame, caplen, &off) != 0)
+        if (fc__tunnel_l2_fallback(frame, caplen, &off) != 0)
             return rc;
         *base = frame + off;
         *blen = caplen - off;
@@ -570,7 +570,7 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
     fc_decoded d;
     const uint8_t *base;
     size_t blen;
-    fc_inner in;
+    fc__inner in;
     if (decode(t, linktype, frame, caplen, &d, &base, &blen) != FC_OK)
         return 0;
     if (wire < (size_t)(base - frame) + d.l3_off + d.ip_len)
@@ -599,7 +599,7 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
             return zt_frame(t, FC_LINK_RAW, pl, plen, d.payload_wire, ts, depth + 1);
         }
         if (d.proto == 47) {
-            if (fc__zeek_gre(pl, plen, &in) != 0 || in.off > plen)
+            if (fc__tunnel_gre(pl, plen, &in) != 0 || in.off > plen)
                 return 0;
             t->st.tunneled++;
             return zt_frame(t, in.linktype, pl + in.off, plen - in.off,
@@ -621,7 +621,7 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
         size_t ul = blen > d.payload_off ? blen - d.payload_off : 0;
         if (ul > d.payload_wire)
             ul = d.payload_wire;
-        if (fc__zeek_udp_tunnel(d.sport, d.dport, u, ul, d.payload_wire, &in) == 0 &&
+        if (fc__tunnel_udp(d.sport, d.dport, u, ul, d.payload_wire, &in) == 0 &&
             in.off < ul) {
             t->st.tunneled++;
             /* Zeek names the tunnel analyzer once a frame inside reached
@@ -630,8 +630,8 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
                           depth + 1);
             if (rc < 0)
                 return rc;
-            if (rc && t->svc && t->recs[ci].id == cid) /* not evicted meanwhile */
-                fc_service_add(&t->recs[ci].svc, fc__zeek_udp_tunnel_service(d.sport, d.dport));
+            if (rc && t->svc && cid && t->recs[ci].id == cid) /* not evicted meanwhile */
+                fc_service_add(&t->recs[ci].svc, fc__tunnel_udp_service(d.sport, d.dport));
         }
     }
     return 1;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tsan-check.sh - tests/test_threads under ThreadSanitizer: two trackers
 # and two Zeek tables on two threads must share no mutable state; and
-# tests/test_writer, the event writer's thread. Builds
+# tests/test_asyncw, the event writer's thread. Builds
 # libcore and the test with clang -fsanitize=thread into $TSAN_DIR (default
 # tsan-build/), outside the autotools build; needs config.h from a
 # configured tree (run after ./configure). Exit 77 when clang or its
@@ -39,8 +39,8 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" CK_FORK
     "$out/test_threads" || { echo "tsan-check: FAILED"; exit 1; }
 # the event writer on its own thread (tools/fk_asyncw.c), failures included
 # shellcheck disable=SC2086
-clang $flags -I$top/tools tests/test_writer.c tools/fk_asyncw.c "$out/libcore-tsan.a" \
-    -o "$out/test_writer" $(pkg-config --libs check) $libs $(mk CSV_LIBS) -lpthread -lm || exit 1
+clang $flags -I$top/tools tests/test_asyncw.c tools/fk_asyncw.c "$out/libcore-tsan.a" \
+    -o "$out/test_asyncw" $(pkg-config --libs check) $libs $(mk CSV_LIBS) -lpthread -lm || exit 1
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" CK_FORK=no \
-    "$out/test_writer" || { echo "tsan-check: FAILED (test_writer)"; exit 1; }
-echo "tsan-check: no data race in tests/test_threads, tests/test_writer"
+    "$out/test_asyncw" || { echo "tsan-check: FAILED (test_asyncw)"; exit 1; }
+echo "tsan-check: no data race in tests/test_threads, tests/test_asyncw"

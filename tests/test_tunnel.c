@@ -1,4 +1,4 @@
-/* test_tunnel.c - Check tests for the tunnel locators of fc_zeek_tunnel.c
+/* test_tunnel.c - Check tests for the tunnel locators of fc_tunnel.c
  * added for issue 13: GRE in UDP (port 4754) and Aruba's 802.11-in-GRE
  * protocol types. Payloads sit in exactly-sized heap blocks so ASan sees
  * any read past them. */
@@ -7,24 +7,24 @@
 #include <string.h>
 
 #include "fc_decode.h"
-#include "fc_zeek_tunnel.h"
+#include "fc_tunnel.h"
 
-static int gre_exact(const uint8_t *p, size_t n, fc_inner *in)
+static int gre_exact(const uint8_t *p, size_t n, fc__inner *in)
 {
     uint8_t *copy = malloc(n ? n : 1);
     ck_assert_ptr_nonnull(copy);
     memcpy(copy, p, n);
-    int rc = fc__zeek_gre(copy, n, in);
+    int rc = fc__tunnel_gre(copy, n, in);
     free(copy);
     return rc;
 }
 
-static int udp_exact(uint16_t sp, uint16_t dp, const uint8_t *p, size_t n, fc_inner *in)
+static int udp_exact(uint16_t sp, uint16_t dp, const uint8_t *p, size_t n, fc__inner *in)
 {
     uint8_t *copy = malloc(n ? n : 1);
     ck_assert_ptr_nonnull(copy);
     memcpy(copy, p, n);
-    int rc = fc__zeek_udp_tunnel(sp, dp, copy, n, n, in);
+    int rc = fc__tunnel_udp(sp, dp, copy, n, n, in);
     free(copy);
     return rc;
 }
@@ -46,7 +46,7 @@ START_TEST(aruba_types)
     static const uint16_t yes[] = {0x8200, 0x8210, 0x82f0, 0x8300, 0x8350, 0x8370, 0x9000};
     static const uint16_t no[] = {0x8201, 0x8100, 0x8000, 0x9010, 0x0200};
     uint8_t b[64];
-    fc_inner in;
+    fc__inner in;
     size_t i, n;
     for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         n = gre(b, 0, yes[i]);
@@ -72,7 +72,7 @@ START_TEST(gre_truncated)
 {
     static const uint16_t types[] = {0x8200, 0x0800, 0x86dd, 0x6558, 0x88be, 0x22eb};
     uint8_t b[64];
-    fc_inner in;
+    fc__inner in;
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         size_t n = gre(b, 0x8000 | 0x2000 | 0x1000, types[t]);
         for (size_t cut = 0; cut <= n; cut++) {
@@ -93,7 +93,7 @@ END_TEST
 START_TEST(gre_in_udp)
 {
     uint8_t b[64];
-    fc_inner in;
+    fc__inner in;
     size_t n = gre(b, 0, 0x0800);
     b[4] = 0x45;
     ck_assert_int_eq(udp_exact(50000, 4754, b, n, &in), 0);

@@ -595,7 +595,17 @@ static void cleanup(state *st, int details)
 #define AHEAD 8 /* events read ahead of the merge, where allowed */
 
 /* The next events of one input, oldest first. Reading ahead lets the
- * flow table be prefetched for events before they are processed. */
+ * flow table be prefetched for events before they are processed.
+ *
+ * This is not libflowcore's look-ahead ring (libcore/fc_ring.h), and on
+ * purpose does not use it: that ring carries captured packets to a flow
+ * engine (decode, key, prefetch the engine's table, track in order);
+ * this window holds parsed rows of one of two inputs for a merge by
+ * time, with a depth that changes at run time (1 until the formats are
+ * checked, and 1 where reading ahead would move where a read error is
+ * reported: setup_side), prefetching flowdiff's own pairing table. They
+ * share only the modulo arithmetic, and the ring is internal to the
+ * library, which tools reach through its installed headers alone. */
 typedef struct side {
     fd_event *ev[AHEAD];
     unsigned head, n, depth;

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "flowdiff_read.h"
+#include "flowdiff_csv.h"
+#include "flowdiff_values.h"
 
 /* Keep spaces: libcsv would trim them from unquoted fields otherwise. */
 static int no_space(unsigned char c)

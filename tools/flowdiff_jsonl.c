@@ -1,7 +1,8 @@
 /* flowdiff_jsonl.c - a strict parser for JSON Lines event files: one flat
  * object per line whose values are strings or integers, nothing else. */
 #include <string.h>
-#include "flowdiff_read.h"
+#include "flowdiff_jsonl.h"
+#include "flowdiff_values.h"
 
 #define REQUIRED ((UINT64_C(1) << FD_F_SEQ) | (UINT64_C(1) << FD_F_TS) | \
     (UINT64_C(1) << FD_F_EVENT) | (UINT64_C(1) << FD_F_PROTO) |          \

@@ -1,6 +1,9 @@
 /* flowdiff_read.c - opening an input (file, stdin or a replayed capture),
- * telling CSV from JSONL, reading it line by line, and the value checks
- * both parsers share. */
+ * telling CSV from JSONL, and handing each row to its parser
+ * (flowdiff_csv.c, flowdiff_jsonl.c). The line buffer and messages both
+ * parsers read through are flowdiff_lines.c, the value checks
+ * flowdiff_values.c: each a file of its own so that the parsers, which
+ * this file calls, never call back into it. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -16,160 +19,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "flowdiff_connlog.h"
-#include "flowdiff_read.h"
+#include "flowdiff_csv.h"
+#include "flowdiff_jsonl.h"
+#include "flowdiff_lines.h"
 
 #define FD_BUFSZ (1u << 20)
-
-/* Prints "flowdiff: NAME HEAD MESSAGE", or keeps it while the reader is
- * held (only the first: a reader stops at its first error). */
-__attribute__((format(printf, 3, 0)))
-static void say(fd_reader *r, const char *head, const char *fmt, va_list ap)
-{
-    char *msg = NULL;
-
-    if (!r->hold) {
-        fprintf(stderr, "flowdiff: %s%s", r->name, head);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-        return;
-    }
-    if (r->held || r->lost)
-        return;
-    if (vasprintf(&msg, fmt, ap) < 0 ||
-        asprintf(&r->held, "flowdiff: %s%s%s\n", r->name, head, msg) < 0) {
-        r->held = NULL;
-        r->lost = 1; /* still say something when released */
-    }
-    free(msg);
-}
-
-int fd__rd_err(fd_reader *r, uint64_t line, uint64_t col, const char *fmt, ...)
-{
-    char head[48];
-    va_list ap;
-
-    snprintf(head, sizeof head, ":%" PRIu64 ":%" PRIu64 ": ", line, col);
-    va_start(ap, fmt);
-    say(r, head, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-__attribute__((format(printf, 2, 3)))
-static int fail(fd_reader *r, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    say(r, ": ", fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-void fd_reader_hold(fd_reader *r)
-{
-    r->hold = 1;
-}
-
-void fd_reader_release(fd_reader *r, int print)
-{
-    if (print && (r->held || r->lost))
-        fputs(r->held ? r->held : "flowdiff: out of memory\n", stderr);
-    free(r->held);
-    r->held = NULL;
-    r->hold = r->lost = 0;
-}
-
-int fd__append(char **buf, size_t *used, size_t *cap, const char *s, size_t n)
-{
-    if (n == 0) /* nothing to copy (and *buf may still be NULL) */
-        return 0;
-    if (*used + n > *cap) {
-        size_t nc = *cap ? *cap : 256;
-        char *nb;
-        while (nc < *used + n)
-            nc *= 2;
-        nb = realloc(*buf, nc);
-        if (!nb)
-            return -1;
-        *buf = nb;
-        *cap = nc;
-    }
-    memcpy(*buf + *used, s, n);
-    *used += n;
-    return 0;
-}
-
-/* Reads more input after the unread bytes. 1 got some, 0 EOF, -1 error. */
-static int fill(fd_reader *r)
-{
-    ssize_t k;
-
-    if (r->pos > 0) {
-        memmove(r->buf, r->buf + r->pos, r->end - r->pos);
-        r->boff += r->pos;
-        r->end -= r->pos;
-        r->pos = 0;
-    }
-    if (r->end == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 65536;
-        char *nb = realloc(r->buf, ncap);
-        if (!nb)
-            return fail(r, "out of memory");
-        r->buf = nb;
-        r->cap = ncap;
-    }
-    for (;;) {
-        k = read(r->fd, r->buf + r->end, r->cap - r->end);
-        if (k >= 0)
-            break;
-        if (errno != EINTR)
-            return fail(r, "%s", strerror(errno));
-    }
-    if (k == 0) {
-        r->eof = 1;
-        if (r->pid > 0) {
-            int pid = r->pid;
-            r->pid = 0;
-            if (fd_spawn_wait(pid, r->capture) != 0)
-                return -1;
-        }
-        return 0;
-    }
-    r->end += (size_t)k;
-    return 1;
-}
-
-int fd__rd_line(fd_reader *r, const char **p, size_t *n, int *nl)
-{
-    size_t scanned = 0;
-
-    for (;;) {
-        const char *s = r->buf + r->pos + scanned;
-        const char *e = memchr(s, '\n', r->end - r->pos - scanned);
-        if (e) {
-            *p = r->buf + r->pos;
-            *n = (size_t)(e - *p) + 1;
-            *nl = 1;
-            r->pos += *n;
-            r->lineno++;
-            return 1;
-        }
-        scanned = r->end - r->pos;
-        if (r->eof) {
-            if (scanned == 0)
-                return 0;
-            *p = r->buf + r->pos;
-            *n = scanned;
-            *nl = 0;
-            r->pos = r->end;
-            r->lineno++;
-            return 1;
-        }
-        if (fill(r) < 0)
-            return -1;
-    }
-}
 
 static int is_pcap(const unsigned char *b, size_t n)
 {
@@ -216,7 +70,7 @@ static int stdin_to_temp(fd_reader *r)
         r->pos = r->end = 0;
         if (r->eof)
             break;
-        if (fill(r) < 0) {
+        if (fd__rd_fill(r) < 0) {
             close(tfd);
             return -1;
         }
@@ -279,7 +133,7 @@ fd_reader *fd_reader_open(const char *path, const fd_replay *rp)
         goto fail;
     }
     while (!r->eof && r->end < 4)
-        if (fill(r) < 0)
+        if (fd__rd_fill(r) < 0)
             goto fail;
     if (r->end == 0) {
         fd__rd_err(r, 1, 1, "empty file");
@@ -450,155 +304,4 @@ void fd_reader_close(fd_reader *r)
     free(r->name);
     free(r->capture);
     free(r);
-}
-
-/* Strict unsigned decimal: digits only, no sign, no overflow. */
-static int parse_u64(const char *s, size_t n, uint64_t *out)
-{
-    uint64_t v = 0;
-    unsigned d;
-
-    if (n == 0 || n > 20)
-        return -1;
-    /* 19 digits always fit; only a 20th can overflow. */
-    for (size_t i = 0; i + 1 < n; i++) {
-        d = (unsigned)(s[i] - '0');
-        if (d > 9)
-            return -1;
-        v = v * 10 + d;
-    }
-    d = (unsigned)(s[n - 1] - '0');
-    if (d > 9 || v > (UINT64_MAX - d) / 10)
-        return -1;
-    *out = v * 10 + d;
-    return 0;
-}
-
-#define ONES UINT64_C(0x0101010101010101)
-
-/* The eight ASCII digits at s as a number, or -1 if one is not a digit.
- * All eight at once: a byte is a digit when its high nibble is 3 and
- * stays 3 after adding 6; then pairs, quads and the octet are combined
- * by multiplying, each step's sums too small to carry into the next
- * lane. */
-static int64_t eight_digits(const char *s)
-{
-    uint64_t w;
-
-    memcpy(&w, s, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w); /* the first digit in the low byte */
-#endif
-    if ((w & (ONES * 0xf0)) != ONES * 0x30 ||
-        ((w + ONES * 6) & (ONES * 0xf0)) != ONES * 0x30)
-        return -1;
-    w &= ONES * 0x0f;
-    w = (w * 10 + (w >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-    w = (w * 100 + (w >> 16)) & UINT64_C(0x0000ffff0000ffff);
-    w = (w * 10000 + (w >> 32)) & UINT64_C(0xffffffff);
-    return (int64_t)w;
-}
-
-/* A timestamp as flowreplay writes it, "SECONDS.NNNNNNNNN" with 8 to 10
- * digits of seconds below 9e9, parsed eight digits at a time; any other
- * spelling goes to fc_ts_parse, which gives the same value for this
- * one. */
-static int parse_ts(const char *s, size_t n, fc_ts *out)
-{
-    int64_t sec = 0, lo, frac;
-    size_t k = n - 10; /* digits of seconds */
-
-    if (n < 18 || n > 20 || s[k] != '.')
-        return fc_ts_parse(s, n, out);
-    for (size_t i = 0; i < k - 8; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (d > 9)
-            return fc_ts_parse(s, n, out);
-        sec = sec * 10 + d;
-    }
-    lo = eight_digits(s + k - 8);
-    frac = eight_digits(s + k + 1);
-    if (lo < 0 || frac < 0 || (unsigned)(s[n - 1] - '0') > 9)
-        return fc_ts_parse(s, n, out);
-    sec = sec * 100000000 + lo;
-    if (sec >= INT64_C(9000000000))
-        return fc_ts_parse(s, n, out);
-    *out = sec * FC_NSEC_PER_SEC + frac * 10 + (s[n - 1] - '0');
-    return 0;
-}
-
-/* The event type named by v[0..n), or -1; the names differ in length. */
-static int event_type(const char *v, size_t n)
-{
-    static const signed char by_len[13] = {
-        -1, -1, -1, -1, -1, 4, 1, 0, -1, -1, -1, 2, 3
-    };
-    int t = n < sizeof by_len ? by_len[n] : -1;
-
-    return t >= 0 && memcmp(v, fd_event_names[t], n) == 0 ? t : -1;
-}
-
-static int bad(fd_reader *r, fd__loc_fn *loc, int id, const char *what,
-               const fd_event *ev)
-{
-    uint64_t line, col;
-    size_t n;
-    const char *v = fd_ev_val(ev, id, &n);
-
-    loc(r, id, &line, &col);
-    return fd__rd_err(r, line, col, "%s in column %s: '%.*s'", what,
-                      fd_field_name(id), (int)(n > 60 ? 60 : n), v);
-}
-
-int fd__rd_validate(fd_reader *r, fd_event *ev, fd__loc_fn *loc)
-{
-    static const int must[] = {FD_F_PROTO, FD_F_ORIG_H, FD_F_RESP_H};
-    static const int ints[] = {FD_F_LEN, FD_F_ORIG_PKTS, FD_F_RESP_PKTS,
-                               FD_F_ORIG_BYTES, FD_F_RESP_BYTES};
-    const char *v;
-    size_t n;
-    uint64_t u;
-    int i;
-
-    v = fd_ev_val(ev, FD_F_SEQ, &n);
-    if (parse_u64(v, n, &ev->seq) != 0)
-        return bad(r, loc, FD_F_SEQ, "bad number", ev);
-    if (ev->seq != r->last_seq + 1)
-        return bad(r, loc, FD_F_SEQ, r->last_seq ? "seq does not follow the previous row"
-                                                 : "seq does not start at 1", ev);
-    v = fd_ev_val(ev, FD_F_TS, &n);
-    if (parse_ts(v, n, &ev->ts) != 0)
-        return bad(r, loc, FD_F_TS, "bad timestamp", ev);
-    v = fd_ev_val(ev, FD_F_EVENT, &n);
-    if ((ev->type = event_type(v, n)) < 0)
-        return bad(r, loc, FD_F_EVENT, "unknown event name", ev);
-    for (i = 0; i < 3; i++)
-        if (ev->len[must[i]] == 0)
-            return bad(r, loc, must[i], "empty value", ev);
-    v = fd_ev_val(ev, FD_F_ORIG_P, &n);
-    if (parse_u64(v, n, &u) != 0 || u > 65535)
-        return bad(r, loc, FD_F_ORIG_P, "bad port", ev);
-    v = fd_ev_val(ev, FD_F_RESP_P, &n);
-    if (parse_u64(v, n, &u) != 0 || u > 65535)
-        return bad(r, loc, FD_F_RESP_P, "bad port", ev);
-    v = fd_ev_val(ev, FD_F_SIDE, &n);
-    if (n != 0 && !(n == 4 && (memcmp(v, "orig", 4) == 0 || memcmp(v, "resp", 4) == 0)))
-        return bad(r, loc, FD_F_SIDE, "bad side", ev);
-    for (i = 0; i < 5; i++) {
-        v = fd_ev_val(ev, ints[i], &n);
-        if (n != 0 && parse_u64(v, n, &u) != 0)
-            return bad(r, loc, ints[i], "bad number", ev);
-    }
-    v = fd_ev_val(ev, FD_F_START, &n);
-    if (parse_ts(v, n, &ev->start) != 0)
-        return bad(r, loc, FD_F_START, "bad timestamp", ev);
-    v = fd_ev_val(ev, FD_F_FMT, &n);
-    if (parse_u64(v, n, &u) != 0 || u > 1000000)
-        return bad(r, loc, FD_F_FMT, "bad format version", ev);
-    if (r->fmt < 0)
-        r->fmt = (int)u;
-    else if ((int)u != r->fmt)
-        return bad(r, loc, FD_F_FMT, "format version differs from earlier rows", ev);
-    r->last_seq = ev->seq;
-    return 1;
 }

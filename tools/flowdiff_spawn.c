@@ -14,8 +14,18 @@
 #include <unistd.h>
 #include "flowdiff_input.h"
 
-/* Sets buf to "DIR/flowreplay" where DIR holds our own executable (or
- * its parent when libtool put us in .libs/). Returns 0 if executable. */
+/* Sets buf to DIR/NAME: 0 if that is an executable file, else -1. */
+static int try_replay(char *buf, size_t cap, const char *dir, const char *name)
+{
+    if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
+        return -1;
+    return access(buf, X_OK) == 0 ? 0 : -1;
+}
+
+/* Sets buf to the flowreplay beside our own executable: DIR/flowreplay
+ * where DIR holds it (installed, both are in bindir), or, in the build
+ * tree where each program has its folder, DIR/../flowreplay/flowreplay;
+ * DIR is the parent when libtool put us in .libs/. Returns 0 if found. */
 static int sibling_replay(char *buf, size_t cap)
 {
     char exe[PATH_MAX];
@@ -29,16 +39,12 @@ static int sibling_replay(char *buf, size_t cap)
     if (!slash)
         return -1;
     *slash = '\0';
-    if ((size_t)snprintf(buf, cap, "%s/flowreplay", exe) < cap &&
-        access(buf, X_OK) == 0)
-        return 0;
     n = (ssize_t)strlen(exe);
-    if (n > 6 && strcmp(exe + n - 6, "/.libs") == 0) {
+    if (n > 6 && strcmp(exe + n - 6, "/.libs") == 0)
         exe[n - 6] = '\0';
-        if ((size_t)snprintf(buf, cap, "%s/flowreplay", exe) < cap &&
-            access(buf, X_OK) == 0)
-            return 0;
-    }
+    if (try_replay(buf, cap, exe, "flowreplay") == 0 ||
+        try_replay(buf, cap, exe, "../flowreplay/flowreplay") == 0)
+        return 0;
     return -1;
 }
 

@@ -1,20 +1,20 @@
-/* fc_zeek_tunnel.c - what Zeek decodes and the seed decoder does not:
+/* fc_tunnel.c - what Zeek decodes and the seed decoder does not:
  * extra Ethernet shims (FabricPath, 802.1ah PBB, VN-Tag) and tunnel
- * payloads (VXLAN, Geneve, Teredo, AYIYA, GTP-U, GRE incl. ERSPAN,
- * PPTP and Aruba's 802.11 tunnels, GRE in UDP, IP-in-IP). Each function only locates the inner frame; the
- * caller decodes it with fc_decode. Everything reads through explicit
+ * payloads (VXLAN, Geneve, Teredo, AYIYA, GTP-U, GRE incl. ERSPAN, PPTP
+ * and Aruba's 802.11 tunnels, GRE in UDP, IP-in-IP). Each function only
+ * locates the inner frame; the caller decodes it with fc_decode. Everything reads through explicit
  * length checks: the input is hostile. */
 #include <string.h>
 #include "fc_decode.h"
 #include "fc_service.h"
-#include "fc_zeek_tunnel.h"
+#include "fc_tunnel.h"
 
 static uint16_t be16(const uint8_t *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-int fc__zeek_l2_fallback(const uint8_t *f, size_t caplen, size_t *ip_off)
+int fc__tunnel_l2_fallback(const uint8_t *f, size_t caplen, size_t *ip_off)
 {
     size_t off = 12;
     for (int n = 0; n < 16; n++) {
@@ -49,7 +49,7 @@ int fc__zeek_l2_fallback(const uint8_t *f, size_t caplen, size_t *ip_off)
 }
 
 /* PPP protocol field (after optional address/control bytes). */
-static int ppp_inner(const uint8_t *p, size_t n, fc_inner *in)
+static int ppp_inner(const uint8_t *p, size_t n, fc__inner *in)
 {
     size_t off = 0;
     uint16_t proto;
@@ -73,7 +73,7 @@ static int ppp_inner(const uint8_t *p, size_t n, fc_inner *in)
     return 0;
 }
 
-static int by_ethertype(uint16_t type, size_t off, fc_inner *in)
+static int by_ethertype(uint16_t type, size_t off, fc__inner *in)
 {
     in->off = off;
     if (type == 0x0800 || type == 0x86dd)
@@ -96,7 +96,7 @@ static int aruba_type(uint16_t t)
     return (t & 0x8200) == 0x8200 || ((t & 0x8300) == 0x8300 && t <= 0x8370) || t == 0x9000;
 }
 
-int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in)
+int fc__tunnel_gre(const uint8_t *p, size_t n, fc__inner *in)
 {
     if (n < 4)
         return -1;
@@ -141,7 +141,7 @@ int fc__zeek_gre(const uint8_t *p, size_t n, fc_inner *in)
 
 /* Teredo: optional authentication and origin-indication headers, then
  * a plausible IPv6 packet (Zeek checks the same before decapsulating). */
-static int teredo(const uint8_t *p, size_t n, size_t wire, fc_inner *in)
+static int teredo(const uint8_t *p, size_t n, size_t wire, fc__inner *in)
 {
     size_t off = 0;
     if (n >= 4 && p[0] == 0 && p[1] == 1) {
@@ -161,7 +161,7 @@ static int teredo(const uint8_t *p, size_t n, size_t wire, fc_inner *in)
     return 0;
 }
 
-static int ayiya(const uint8_t *p, size_t n, fc_inner *in)
+static int ayiya(const uint8_t *p, size_t n, fc__inner *in)
 {
     if (n < 8)
         return -1;
@@ -174,7 +174,7 @@ static int ayiya(const uint8_t *p, size_t n, fc_inner *in)
     return in->off < n ? 0 : -1;
 }
 
-static int gtpu(const uint8_t *p, size_t n, fc_inner *in)
+static int gtpu(const uint8_t *p, size_t n, fc__inner *in)
 {
     if (n < 8 || (p[0] >> 5) != 1 || !(p[0] & 0x10) || p[1] != 0xff)
         return -1;
@@ -201,7 +201,7 @@ static int gtpu(const uint8_t *p, size_t n, fc_inner *in)
     return 0;
 }
 
-static int geneve(const uint8_t *p, size_t n, fc_inner *in)
+static int geneve(const uint8_t *p, size_t n, fc__inner *in)
 {
     if (n < 8 || (p[0] >> 6) != 0)
         return -1;
@@ -211,7 +211,7 @@ static int geneve(const uint8_t *p, size_t n, fc_inner *in)
     return by_ethertype(be16(p + 2), off, in);
 }
 
-static int vxlan(const uint8_t *p, size_t n, fc_inner *in)
+static int vxlan(const uint8_t *p, size_t n, fc__inner *in)
 {
     if (n < 8 + 14 || !(p[0] & 0x08))
         return -1;
@@ -220,8 +220,8 @@ static int vxlan(const uint8_t *p, size_t n, fc_inner *in)
     return 0;
 }
 
-int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t n,
-                        size_t wire, fc_inner *in)
+int fc__tunnel_udp(uint16_t sport, uint16_t dport, const uint8_t *p, size_t n,
+                        size_t wire, fc__inner *in)
 {
     if (dport == 4789)
         return vxlan(p, n, in);
@@ -231,7 +231,7 @@ int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t
      * its GRE analyzer; 4754 is a likely server port, so unless the other
      * port is one too it is the responder, whichever side sent this */
     if (dport == 4754 || sport == 4754)
-        return fc__zeek_gre(p, n, in);
+        return fc__tunnel_gre(p, n, in);
     if (sport == 3544 || dport == 3544)
         return teredo(p, n, wire, in);
     if (sport == 5072 || dport == 5072)
@@ -242,7 +242,7 @@ int fc__zeek_udp_tunnel(uint16_t sport, uint16_t dport, const uint8_t *p, size_t
     return teredo(p, n, wire, in);
 }
 
-int fc__zeek_udp_tunnel_service(uint16_t sport, uint16_t dport)
+int fc__tunnel_udp_service(uint16_t sport, uint16_t dport)
 {
     if (dport == 4789)
         return FC_SVC_VXLAN;

@@ -1,8 +1,9 @@
-/* flowdiff_read.h - reader internals shared by the line buffer
- * (flowdiff_read.c) and the two parsers (flowdiff_csv.c,
- * flowdiff_jsonl.c). Not for the aligner or the reports. */
-#ifndef FLOWDIFF_READ_H
-#define FLOWDIFF_READ_H
+/* flowdiff_lines.h - a reader's state and its line buffer, shared by the
+ * opener (flowdiff_read.c), the two parsers (flowdiff_csv.c,
+ * flowdiff_jsonl.c) and the value checks (flowdiff_values.c). Not for
+ * the aligner or the reports. */
+#ifndef FLOWDIFF_LINES_H
+#define FLOWDIFF_LINES_H
 
 #include <csv.h>
 #include "flowdiff_input.h"
@@ -58,17 +59,12 @@ struct fd_reader {
 /* Prints "flowdiff: NAME:LINE:COL: ..." and returns -1. */
 int fd__rd_err(fd_reader *r, uint64_t line, uint64_t col, const char *fmt,
                ...) __attribute__((format(printf, 4, 5)));
+/* Reads more input after the unread bytes. 1 got some, 0 EOF, -1 error
+ * (printed). */
+int fd__rd_fill(fd_reader *r);
 /* Next line with its newline: 1 (nl says if it ended in '\n'), 0 EOF,
  * -1 error. The bytes stay valid until the next call. */
 int fd__rd_line(fd_reader *r, const char **p, size_t *n, int *nl);
-/* Checks an event's values; loc(r, id, &line, &col) places errors. */
-typedef void fd__loc_fn(fd_reader *r, int id, uint64_t *line, uint64_t *col);
-int fd__rd_validate(fd_reader *r, fd_event *ev, fd__loc_fn *loc);
 int fd__append(char **buf, size_t *used, size_t *cap, const char *s, size_t n);
-
-int fd__csv_init(fd_reader *r);
-int fd__csv_next(fd_reader *r, fd_event *ev);
-void fd__csv_free(fd_reader *r);
-int fd__jsonl_next(fd_reader *r, fd_event *ev);
 
 #endif
