@@ -269,12 +269,12 @@ FC_API const char *fc_zeek_col_name(int i);
 
 /* Zeek's type of that column ("time", "count", "set[string]", ...), as
  * its #types line names it; NULL past the last. */
-const char *fc_zeek_col_type(int i);
+FC_API const char *fc_zeek_col_type(int i);
 
 /* A time or interval as Zeek's JSON writes it: seconds rounded to the
  * microsecond, at most 6 decimals, no trailing zeros ("12.5", "3.0").
  * Returns the length (buf of cap >= 32 bytes is always enough). */
-size_t fc_zeek_json_secs(fc_ts t, char *buf, size_t cap);
+FC_API size_t fc_zeek_json_secs(fc_ts t, char *buf, size_t cap);
 
 /* Parses "ts,id.orig_h,service" into c. 0, or -1 with err set to one line
  * naming the unknown (or repeated past 22) field and listing the valid
