@@ -1170,7 +1170,7 @@ static int pass_columns(const PGresult *r, const fs_pg_rows *cb)
     return cb->columns(cb->ctx, n, names, kinds);
 }
 
-static int pass_row(const PGresult *r, const fs_pg_rows *cb)
+static int pass_row(const PGresult *r, int i, const fs_pg_rows *cb)
 {
     enum { MAXCOL = 1600 };
     const char *v[MAXCOL];
@@ -1178,7 +1178,7 @@ static int pass_row(const PGresult *r, const fs_pg_rows *cb)
     if (n > MAXCOL)
         n = MAXCOL;
     for (int j = 0; j < n; j++)
-        v[j] = PQgetisnull(r, 0, j) ? NULL : PQgetvalue(r, 0, j);
+        v[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
     return cb->row(cb->ctx, n, v);
 }
 
@@ -1228,10 +1228,10 @@ int fs_pg_query_each(const char *conninfo, const char *sql, uint64_t limit,
         PQfinish(pg.conn);
         return FS_PG_EQUERY;
     }
-    /* rows one at a time: a large answer is never held whole here */
-    PQsetSingleRowMode(pg.conn);
-    int fresh = 1, stopped = 0, cancelled = 0;
-    uint64_t nrows = 0;
+    /* Each result comes whole, as psql takes it: libpq's single-row
+     * mode, tried first, took 2 ms a row here (100,000 flows in 200 s
+     * against psql's 3 s) */
+    int stopped = 0;
     PGresult *r;
     for (;;) {
         if (wait_input(&pg, pg.conn) != 0) {
@@ -1243,37 +1243,20 @@ int fs_pg_query_each(const char *conninfo, const char *sql, uint64_t limit,
         if (!(r = PQgetResult(pg.conn)))
             break;
         ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_SINGLE_TUPLE && !stopped) {
-            if (fresh && (stopped = pass_columns(r, cb) != 0) == 0)
-                nrows = 0;
-            fresh = 0;
-            if (!stopped && (limit == 0 || nrows < limit)) {
-                stopped = pass_row(r, cb) != 0;
-                nrows++;
-            }
-            if (!stopped && limit && nrows >= limit && !cancelled) {
-                /* -n: the server need not make the rest */
-                PGcancel *cn = PQgetCancel(pg.conn);
-                char e[256];
-                if (cn) {
-                    PQcancel(cn, e, sizeof e);
-                    PQfreeCancel(cn);
-                }
-                cancelled = 1;
-            }
-        } else if ((st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && !stopped) {
-            if (fresh) /* a statement that gave no row */
-                stopped = pass_columns(r, cb) != 0;
-            fresh = 1;
+        if ((st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && !stopped) {
+            /* a statement without rows passes no columns (n 0) */
+            stopped = pass_columns(r, cb) != 0;
+            int n = PQntuples(r);
+            if (limit && (uint64_t)n > limit)
+                n = (int)limit;
+            for (int i = 0; i < n && !stopped; i++)
+                stopped = pass_row(r, i, cb) != 0;
         } else if (st == PGRES_FATAL_ERROR && rc == 0) {
             const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-            /* the cancel asked for by -n is no failure */
-            if (!(cancelled && state && strcmp(state, "57014") == 0)) {
-                char m[FS_ERRBUF - 8];
-                one_line(m, sizeof m, PQresultErrorMessage(r));
-                snprintf(err, cap, "%s", m);
-                rc = state && strncmp(state, "42", 2) == 0 ? FS_PG_ESQL : FS_PG_EQUERY;
-            }
+            char m[FS_ERRBUF - 8];
+            one_line(m, sizeof m, PQresultErrorMessage(r));
+            snprintf(err, cap, "%s", m);
+            rc = state && strncmp(state, "42", 2) == 0 ? FS_PG_ESQL : FS_PG_EQUERY;
         } else if (st == PGRES_COPY_IN) {
             PQputCopyEnd(pg.conn, "not a query");
         } else if (st == PGRES_COPY_OUT) {

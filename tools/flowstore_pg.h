@@ -64,8 +64,9 @@ typedef struct fs_pg_rows {
 
 /* Runs `sql` (one or more statements) on a flowstore database in
  * PostgreSQL, in a read-only transaction (the database is an input,
- * never written), handing rows over one at a time. After `limit` rows
- * of a result (0: no limit) the rest is not fetched. Refuses a database
+ * never written), handing rows over one at a time (each result is held
+ * whole by libpq, as psql holds it). At most `limit` rows of a result
+ * (0: no limit) are handed over. Refuses a database
  * without flowstore's schema. 0, or an FS_PG_E* with one line in err
  * (empty when a callback stopped the query: its caller knows why). */
 int fs_pg_query_each(const char *conninfo, const char *sql, uint64_t limit,

@@ -250,6 +250,13 @@ sqlite3 *fq_db_pg(const char *conninfo, const char *sql, uint64_t limit, char **
         sqlite3_close(s.db);
         return NULL;
     }
+    /* one transaction for every row rather than one per INSERT; never
+     * committed, the database goes when it is closed */
+    if (fs_db_exec(s.db, "BEGIN") != SQLITE_OK) {
+        snprintf(err, cap, "temporary database: %s", sqlite3_errmsg(s.db));
+        sqlite3_close(s.db);
+        return NULL;
+    }
     fs_pg_rows cb = {stage_columns, stage_row, &s};
     int rc = fs_pg_query_each(conninfo, sql, limit, &cb, err, cap);
     if (rc == FS_PG_EQUERY && !err[0])
