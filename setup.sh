@@ -51,7 +51,7 @@ echo "   fixtures/real/http-download.pcap: curl downloads 20 KB from a local HTT
 echo "   fixtures/real/refused.pcap: a connection to a closed port"
 echo "   (seconds from the first packet; packets and bytes as initiator/responder)"
 echo
-tools/flowreplay -q --events lifecycle fixtures/real/http-download.pcap fixtures/real/refused.pcap |
+tools/flowreplay/flowreplay -q --events lifecycle fixtures/real/http-download.pcap fixtures/real/refused.pcap |
     awk -F, 'NR == 1 {
         printf "%-9s %-12s %-6s %-12s %-6s %-7s %-11s %s\n", "seconds", "event", "port",
             "to_state", "reason", "packets", "bytes", "history"

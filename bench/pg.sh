@@ -24,11 +24,11 @@ for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && pgbin=$d; done
 mkdir -p "$dir"
 big=$dir/flows-1m.pcap
 nbig=$((1000000 / scale)) nsmall=$((100000 / scale))
-[ -s "$big" ] || "$T/flowgen" --flows $nbig --seed 1 -o "$big"
+[ -s "$big" ] || "$T/flowgen/flowgen" --flows $nbig --seed 1 -o "$big"
 smalls=()
 for s in 1 2 3 4; do
     f=$dir/flows-j$s.pcap
-    [ -s "$f" ] || "$T/flowgen" --flows $nsmall --seed $((s + 100)) -o "$f"
+    [ -s "$f" ] || "$T/flowgen/flowgen" --flows $nsmall --seed $((s + 100)) -o "$f"
     smalls+=("$f")
 done
 cat "$big" "${smalls[@]}" >/dev/null # warm the page cache
@@ -59,31 +59,31 @@ median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 pg1=() sq1=() pgj1=() pgj2=() sqj1=() sqj2=()
 for ((i = 0; i < repeat; i++)); do
     fresh_pg
-    pg1+=("$(secs "$T/flowstore" -q -d "$conn" "$big")")
+    pg1+=("$(secs "$T/flowstore/flowstore" -q -d "$conn" "$big")")
     rm -f "$dir/pgbench.db"*
-    sq1+=("$(secs "$T/flowstore" -q -d "$dir/pgbench.db" "$big")")
+    sq1+=("$(secs "$T/flowstore/flowstore" -q -d "$dir/pgbench.db" "$big")")
     fresh_pg
-    pgj1+=("$(secs "$T/flowstore" -q -j 1 -d "$conn" "${smalls[@]}")")
+    pgj1+=("$(secs "$T/flowstore/flowstore" -q -j 1 -d "$conn" "${smalls[@]}")")
     fresh_pg
-    pgj2+=("$(secs "$T/flowstore" -q -j 2 -d "$conn" "${smalls[@]}")")
+    pgj2+=("$(secs "$T/flowstore/flowstore" -q -j 2 -d "$conn" "${smalls[@]}")")
     rm -f "$dir/pgbench.db"*
-    sqj1+=("$(secs "$T/flowstore" -q -j 1 -d "$dir/pgbench.db" "${smalls[@]}")")
+    sqj1+=("$(secs "$T/flowstore/flowstore" -q -j 1 -d "$dir/pgbench.db" "${smalls[@]}")")
     rm -f "$dir/pgbench.db"*
-    sqj2+=("$(secs "$T/flowstore" -q -j 2 -d "$dir/pgbench.db" "${smalls[@]}")")
+    sqj2+=("$(secs "$T/flowstore/flowstore" -q -j 2 -d "$dir/pgbench.db" "${smalls[@]}")")
 done
 # bytes per flow, from one more load of the big capture each
 fresh_pg
-"$T/flowstore" -q -d "$conn" "$dir/flows-j1.pcap" >/dev/null 2>&1 # creates the schema
+"$T/flowstore/flowstore" -q -d "$conn" "$dir/flows-j1.pcap" >/dev/null 2>&1 # creates the schema
 psql -d bench -c "TRUNCATE captures; DROP TABLE IF EXISTS $(psql -d bench -c \
     "SELECT string_agg(c.relname, ', ') FROM pg_inherits JOIN pg_class AS c ON c.oid = inhrelid
      WHERE inhparent = 'flows'::regclass")" -c "VACUUM FULL"
 empty=$(psql -d bench -c "SELECT pg_database_size('bench')")
-"$T/flowstore" -q -d "$conn" "$big"
+"$T/flowstore/flowstore" -q -d "$conn" "$big"
 psql -d bench -c "CHECKPOINT" -c "VACUUM ANALYZE"
 pgbytes=$(($(psql -d bench -c "SELECT pg_database_size('bench')") - empty))
 pgflows=$(psql -d bench -c "SELECT count(*) FROM flows")
 rm -f "$dir/pgbench.db"*
-"$T/flowstore" -q -d "$dir/pgbench.db" "$big"
+"$T/flowstore/flowstore" -q -d "$dir/pgbench.db" "$big"
 sqbytes=$(stat -c %s "$dir/pgbench.db")
 rm -f "$dir/pgbench.db"*
 

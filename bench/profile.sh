@@ -21,8 +21,8 @@ done
 command -v valgrind >/dev/null || { echo "profile: valgrind not installed"; exit 1; }
 mkdir -p "$dir"
 T=$top/tools B=$top/bench
-rp=$T/.libs/flowreplay
-[ -x "$rp" ] || rp=$T/flowreplay
+rp=$T/flowreplay/.libs/flowreplay
+[ -x "$rp" ] || rp=$T/flowreplay/flowreplay
 export LD_LIBRARY_PATH=$top/libcore/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 
 # scale_replay ARGS: timeouts (whole seconds) and --max-flows / 100
@@ -46,7 +46,7 @@ grep -v '^#' "$here/shapes.txt" | while IFS='|' read -r name gen rargs what; do
     cap=$dir/p-$name.pcap files=$cap
     case $gen in *--split*) files=$(printf "$cap.%04d " $(seq 0 999)) ;; esac
     # shellcheck disable=SC2086
-    "$T/flowgen" $gen -o "$cap"
+    "$T/flowgen/flowgen" $gen -o "$cap"
     # shellcheck disable=SC2086
     read -r _ npk _ < <("$B/bench_floor" next_ex $files)
     # shellcheck disable=SC2086

@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/run.sh - flowkit's benchmarks, as ratios within one run.
 #
-# Generates (deterministically, with tools/flowgen) a ~10M-packet / 1M-flow
+# Generates (deterministically, with tools/flowgen/flowgen) a ~10M-packet / 1M-flow
 # capture and a 100k-flow capture under DIR (default /tmp/flowkit-bench;
 # never committed), then, page cache warm, runs every case REPEAT times
 # (default 3) and prints the median: the bare libpcap loop (the floor),
@@ -47,15 +47,15 @@ done
 mkdir -p "$dir"
 T=$top/tools
 B=$top/bench
-for t in "$T/flowreplay" "$T/flowgen" "$T/flowdiff" "$B/bench_floor" "$B/bench_tracker"; do
+for t in "$T/flowreplay/flowreplay" "$T/flowgen/flowgen" "$T/flowdiff/flowdiff" "$B/bench_floor" "$B/bench_tracker"; do
     [ -x "$t" ] || { echo "bench: $t not built (make all bench/bench_floor bench/bench_tracker)"; exit 1; }
 done
 big=$dir/flows-1m.pcap small=$dir/flows-100k.pcap
 nbig=$((1000000 / scale)) nsmall=$((100000 / scale))
 if [ "$legacy" = 1 ]; then
 # (the matrix's `many` shape is this capture; it makes it when needed)
-[ -s "$big" ] || "$T/flowgen" --flows $nbig --seed 1 -o "$big"
-[ -s "$small" ] || "$T/flowgen" --flows $nsmall --seed 2 -o "$small"
+[ -s "$big" ] || "$T/flowgen/flowgen" --flows $nbig --seed 1 -o "$big"
+[ -s "$small" ] || "$T/flowgen/flowgen" --flows $nsmall --seed 2 -o "$small"
 pk=$("$B/bench_floor" next_ex "$big" | cut -d' ' -f2)
 cat "$big" "$small" >/dev/null # warm the page cache
 
@@ -95,24 +95,24 @@ if command -v gzip >/dev/null && command -v zstd >/dev/null; then
     [ -s "$big.gz" ] || gzip -c "$big" >"$big.gz"
     [ -s "$big.zst" ] || zstd -q -c "$big" >"$big.zst"
     run_case zcat_only bash -c "gzip -dc '$big.gz' >/dev/null"
-    run_case replay_gz "$T/flowreplay" -q --events lifecycle -o /dev/null "$big.gz"
+    run_case replay_gz "$T/flowreplay/flowreplay" -q --events lifecycle -o /dev/null "$big.gz"
     run_case zstdcat_only bash -c "zstd -qdc '$big.zst' >/dev/null"
-    run_case replay_zst "$T/flowreplay" -q --events lifecycle -o /dev/null "$big.zst"
+    run_case replay_zst "$T/flowreplay/flowreplay" -q --events lifecycle -o /dev/null "$big.zst"
     zcases="zcat_only replay_gz zstdcat_only replay_zst"
 fi
-run_case replay_lifecycle "$T/flowreplay" -q --events lifecycle -o /dev/null "$big"
-run_case replay_all "$T/flowreplay" -q -o /dev/null "$big"
-run_case replay_zeek "$T/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
-"$T/flowreplay" -q -o "$dir/ev-a.csv" "$big" # flowdiff: two files of 10M+ events
+run_case replay_lifecycle "$T/flowreplay/flowreplay" -q --events lifecycle -o /dev/null "$big"
+run_case replay_all "$T/flowreplay/flowreplay" -q -o /dev/null "$big"
+run_case replay_zeek "$T/flowreplay/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
+"$T/flowreplay/flowreplay" -q -o "$dir/ev-a.csv" "$big" # flowdiff: two files of 10M+ events
 cp "$dir/ev-a.csv" "$dir/ev-b.csv"
 nev=$(($(wc -l <"$dir/ev-a.csv") - 1))
-run_case flowdiff "$T/flowdiff" "$dir/ev-a.csv" "$dir/ev-b.csv"
-if [ -x "$T/flowstore" ]; then
-    run_case flowstore bash -c "rm -f '$dir/bench.db'* && '$T/flowstore' -q -d '$dir/bench.db' '$big'"
+run_case flowdiff "$T/flowdiff/flowdiff" "$dir/ev-a.csv" "$dir/ev-b.csv"
+if [ -x "$T/flowstore/flowstore" ]; then
+    run_case flowstore bash -c "rm -f '$dir/bench.db'* && '$T/flowstore/flowstore' -q -d '$dir/bench.db' '$big'"
     dbsize=$(stat -c %s "$dir/bench.db" 2>/dev/null || echo 0)
     # where its time goes, from one more run
     rm -f "$dir/bench.db"*
-    phases=$("$T/flowstore" -q -v -d "$dir/bench.db" "$big" 2>&1 | sed -n 's/.*: replay and insert/replay and insert/p')
+    phases=$("$T/flowstore/flowstore" -q -v -d "$dir/bench.db" "$big" 2>&1 | sed -n 's/.*: replay and insert/replay and insert/p')
 fi
 # service detection: with and without, alternately, REPEAT times each
 svc_pair() { # NAME_ON NAME_OFF CMD... (the off run adds --no-service)
@@ -127,9 +127,9 @@ svc_pair() { # NAME_ON NAME_OFF CMD... (the off run adds --no-service)
     S[$on]=$(printf '%s\n' "${a[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")
     S[$off]=$(printf '%s\n' "${b[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")
 }
-svc_pair svc_zeek svc_zeek_off "$T/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
-if [ -x "$T/flowstore" ]; then
-    svc_pair svc_store svc_store_off bash -c "rm -f '$dir/svc.db'* && exec '$T/flowstore' -q -d '$dir/svc.db' '$big' \"\$@\"" _
+svc_pair svc_zeek svc_zeek_off "$T/flowreplay/flowreplay" -q --zeek --format zeek -o /dev/null "$big"
+if [ -x "$T/flowstore/flowstore" ]; then
+    svc_pair svc_store svc_store_off bash -c "rm -f '$dir/svc.db'* && exec '$T/flowstore/flowstore' -q -d '$dir/svc.db' '$big' \"\$@\"" _
 fi
 declare -A OTHER=()
 command -v softflowd >/dev/null && OTHER[softflowd]="softflowd -r $big -n 127.0.0.1:9 -d -D"
@@ -187,7 +187,7 @@ if [ -n "${dbsize:-}" ]; then
         "$(awk -v r="${S[replay_lifecycle]}" -v s="${S[flowstore]}" 'BEGIN{printf "%.0f", 100 * r / s}')% of flowreplay lifecycle's speed"
     echo "flowstore phases (one run): ${phases:-?}"
 fi
-if [ -x "$T/flowstore" ]; then # PostgreSQL against SQLite, -j (bench/pg.sh)
+if [ -x "$T/flowstore/flowstore" ]; then # PostgreSQL against SQLite, -j (bench/pg.sh)
     echo
     top_builddir=$top bash "$here/pg.sh" -d "$dir" -r "$repeat" $([ "$scale" = 10 ] && echo -s)
 fi
@@ -208,22 +208,22 @@ for i in range(2000):
     out += struct.pack("<IIII", ts // 10**9, ts % 10**9, len(frame), len(frame)) + frame
 open(sys.argv[1], "wb").write(out)
 PY
-"$T/flowreplay" -q --speed 1 -o /dev/null --stats "$dir/paced.json" "$dir/paced.pcap"
+"$T/flowreplay/flowreplay" -q --speed 1 -o /dev/null --stats "$dir/paced.json" "$dir/paced.pcap"
 sed 's/.*"pacing":/  lateness (ns): /; s/}}$/}/' "$dir/paced.json"
 
 echo
 echo "tracker in memory (bench_tracker):"
 "$B/bench_tracker" $nbig 2000
 if command -v valgrind >/dev/null; then
-    "$T/flowgen" --flows 2000 --seed 3 -o "$dir/cg.pcap"
+    "$T/flowgen/flowgen" --flows 2000 --seed 3 -o "$dir/cg.pcap"
     lib=$top/libcore/.libs
     # the binaries, not libtool's wrapper scripts (valgrind would count
     # the shell too, and print one total per process)
     bf=$B/.libs/bench_floor
     [ -x "$bf" ] || bf=$B/bench_floor
     base=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bf" next_ex "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
-    rp=$T/.libs/flowreplay
-    [ -x "$rp" ] || rp=$T/flowreplay
+    rp=$T/flowreplay/.libs/flowreplay
+    [ -x "$rp" ] || rp=$T/flowreplay/flowreplay
     full=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --events lifecycle -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     n=$("$B/bench_floor" next_ex "$dir/cg.pcap" | cut -d' ' -f2)
     echo "callgrind: floor $((base / n)) instructions/packet, flowreplay --events lifecycle $((full / n)) instructions/packet ($n packets)"
@@ -233,8 +233,8 @@ if command -v valgrind >/dev/null; then
     zoff=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$rp" -q --zeek --format zeek --no-service -o /dev/null "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)
     echo "callgrind: --zeek $((zon / n)) instructions/packet with the service column, $((zoff / n)) with --no-service (x$(ratio "$zoff" "$zon"), nDPI set-up included)"
     # flowstore's, on the same capture (its storing thread counted too)
-    fs=$T/.libs/flowstore
-    [ -x "$fs" ] || fs=$T/flowstore
+    fs=$T/flowstore/.libs/flowstore
+    [ -x "$fs" ] || fs=$T/flowstore/flowstore
     if [ -x "$fs" ]; then
         rm -f "$dir/cg.db"*
         son=$(LD_LIBRARY_PATH=$lib valgrind --tool=callgrind --callgrind-out-file=/dev/null "$fs" -q -d "$dir/cg.db" "$dir/cg.pcap" 2>&1 | sed -n 's/.*refs: *//p' | tr -d ,)

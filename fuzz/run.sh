@@ -42,17 +42,17 @@ if [ ! -f "$src/libcore/fc_version.h" ]; then
     v=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' "$src/configure.ac")
     sed "s/@PACKAGE_VERSION@/$v/" "$src/libcore/fc_version.h.in" > "$B/fc_version.h"
 fi
-CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE= $SAN -I$src/libcore -I$src/tools -I$src/fuzz -I$B $(pkg --cflags)"
+CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE= $SAN -I$src/libcore -I$src/tools/common -I$src/tools/flowdiff -I$src/tools/flowstore -I$src/fuzz -I$B $(pkg --cflags)"
 LIBS="$(pkg --libs) -lbz2 -lcsv -lpthread -lm"
 
 # Sources as the Makefile fragments list them, so new modules come along.
-am_sources() { grep -o "$2/[A-Za-z0-9_]*\.c" "$src/mk/$1" | sort -u; }
+am_sources() { grep -o "$2/[A-Za-z0-9_/]*\.c" "$src/mk/$1" | sort -u; }
 lib_srcs="$(am_sources libcore.am libcore) $(am_sources zeek.am libcore)"
-diff_srcs="tools/flowdiff_read.c tools/flowdiff_lines.c tools/flowdiff_values.c
-tools/flowdiff_csv.c tools/flowdiff_jsonl.c
-tools/flowdiff_fields.c tools/flowdiff_connlog.c"
-store_srcs="$(am_sources flowstore.am tools | grep -v -e 'tools/flowstore\.c' -e flowstore_sql)
-tools/fk_cli.c tools/fk_asyncw.c tools/fk_zeek_cli.c"
+diff_srcs="tools/flowdiff/flowdiff_read.c tools/flowdiff/flowdiff_lines.c tools/flowdiff/flowdiff_values.c
+tools/flowdiff/flowdiff_csv.c tools/flowdiff/flowdiff_jsonl.c
+tools/flowdiff/flowdiff_fields.c tools/flowdiff/flowdiff_connlog.c"
+store_srcs="$(am_sources flowstore.am tools | grep -v -e 'tools/flowstore/flowstore\.c' -e flowstore_sql)
+tools/common/fk_cli.c tools/common/fk_asyncw.c tools/common/fk_zeek_cli.c"
 gen_srcs=$(am_sources flowgen.am tools)
 
 # Compiles each source once per flavour (fuzz: instrumented; plain: for
@@ -68,7 +68,7 @@ objs() { local flavour=$1; shift; for s in "$@"; do
     printf '%s ' "$B/obj/$flavour/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')"; done; }
 
 echo "fuzz: building in $B"
-bash "$src/tools/sql2c.sh" fs_schema_sql "$src/sql/schema.sql" \
+bash "$src/tools/flowstore/sql2c.sh" fs_schema_sql "$src/sql/schema.sql" \
     fs_views_sql "$src/sql/views.sql" fs_pg_schema_sql "$src/sql/pg/schema.sql" \
     fs_pg_views_sql "$src/sql/pg/views.sql" > "$B/flowstore_sql.c"
 FZ="$CFLAGS -fsanitize=fuzzer-no-link"
@@ -90,7 +90,7 @@ link() { # NAME EXTRA-OBJS...
     link flowdiff $(objs fuzz $diff_srcs libcore/fc_time.c fuzz/fuzz_memfile.c)
     link flowstore $(objs fuzz $lib_srcs $store_srcs fuzz/fuzz_memfile.c) \
         "$B/obj/fuzz/flowstore_sql.o"
-    PLAIN="-O1 -std=gnu11 -D_GNU_SOURCE= -I$src/libcore -I$src/tools -I$B $(pkg --cflags)"
+    PLAIN="-O1 -std=gnu11 -D_GNU_SOURCE= -I$src/libcore -I$src/tools/common -I$src/tools/flowdiff -I$src/tools/flowstore -I$B $(pkg --cflags)"
     compile plain "$PLAIN" $lib_srcs $gen_srcs
     $CC $PLAIN "$src/fuzz/seedgen.c" $(objs plain $lib_srcs) $LIBS -o "$B/seedgen"
     $CC $PLAIN $(objs plain $gen_srcs) -lm -o "$B/flowgen"

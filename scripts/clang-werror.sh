@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 command -v clang >/dev/null || { echo "clang-werror: clang not installed"; exit 77; }
 flags="-std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
--fsyntax-only -D_GNU_SOURCE -Ilibcore -Itools -Itests -Ifuzz"
+-fsyntax-only -D_GNU_SOURCE -Ilibcore -Itools/common -Itools/flowdiff -Itools/flowstore -Itools/flowgen -Itests -Ifuzz"
 flags="$flags $(pkg-config --cflags libpcap sqlite3 check libndpi libpq)"
 # fc_version.h is made by configure; before it, one from configure.ac
 if [ ! -f libcore/fc_version.h ]; then
@@ -17,7 +17,7 @@ if [ ! -f libcore/fc_version.h ]; then
     flags="$flags -I$gen"
 fi
 fail=0 n=0
-for f in libcore/*.c tools/*.c tools/flowquery/*.c tests/*.c bench/*.c; do
+for f in libcore/*.c tools/*/*.c tests/*.c bench/*.c; do
     n=$((n + 1))
     # shellcheck disable=SC2086
     clang $flags "$f" || { echo "clang-werror: $f"; fail=1; }

@@ -11,7 +11,7 @@ cd "$top" || exit 2
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ $# -gt 0 ]; then files=("$@"); else
     mapfile -t files < <(find libcore tools -name '*.c' | sort); fi
-incs=(-Ilibcore -Itools)
+incs=(-Ilibcore -Itools/common -Itools/flowdiff -Itools/flowstore -Itools/flowgen)
 pkgflags=$(pkg-config --cflags libpcap sqlite3 libndpi libpq 2>/dev/null)
 status=0 ran=0
 
@@ -19,13 +19,13 @@ if command -v cppcheck >/dev/null; then
     ran=1
     # missingIncludeSystem: system headers are not given to cppcheck.
     # unusedFunction: off (needs the whole program; libcore is a library).
-    # arrayIndexOutOfBounds in tools/flowdiff.h: fd_ev_val returns early
+    # arrayIndexOutOfBounds in tools/flowdiff/flowdiff.h: fd_ev_val returns early
     #   for id >= e->nf and nf <= FD_MAXF, which cppcheck cannot see.
     if ! cppcheck -q -j "$jobs" --std=c11 --error-exitcode=1 --inline-suppr \
         --enable=warning,portability,performance \
         --suppress=missingIncludeSystem --suppress=unmatchedSuppression \
-        --suppress=arrayIndexOutOfBounds:tools/flowdiff.h \
-        --suppress=arrayIndexOutOfBounds:tools/flowdiff_event.h \
+        --suppress=arrayIndexOutOfBounds:tools/flowdiff/flowdiff.h \
+        --suppress=arrayIndexOutOfBounds:tools/flowdiff/flowdiff_event.h \
         -D__GNUC__ -DHAVE_GETRANDOM "${incs[@]}" "${files[@]}" 2> "${TMPDIR:-/tmp}/lint.$$"; then
         status=1
     fi

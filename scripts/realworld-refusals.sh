@@ -6,7 +6,7 @@
 # of make check. Usage: scripts/realworld-refusals.sh [FLOWREPLAY [DIR]]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-replay=${1:-$top/tools/flowreplay}
+replay=${1:-$top/tools/flowreplay/flowreplay}
 dir=${2:-$top/../shared/realworld/train}
 [ -f "$dir/index.tsv" ] || { echo "realworld-refusals: no $dir/index.tsv"; exit 77; }
 tmp=$(mktemp -d) || exit 1

@@ -18,8 +18,8 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 shared=${FLOWKIT_SHARED:-$src/../shared}
 jobs=${JOBS:-2}
 limit=${TIMEOUT:-60}
-R=$BUILD/tools/flowreplay
-S=$BUILD/tools/flowstore
+R=$BUILD/tools/flowreplay/flowreplay
+S=$BUILD/tools/flowstore/flowstore
 for t in "$R" "$S"; do
     [ -x "$t" ] || { echo "realworld-san: $t not built" >&2; exit 2; }
 done

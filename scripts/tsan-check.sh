@@ -37,9 +37,9 @@ clang $flags tests/test_threads.c "$out/libcore-tsan.a" -o "$out/test_threads" \
 # halt_on_error: a race fails the run even if the digests agree
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" CK_FORK=no \
     "$out/test_threads" || { echo "tsan-check: FAILED"; exit 1; }
-# the event writer on its own thread (tools/fk_asyncw.c), failures included
+# the event writer on its own thread (tools/common/fk_asyncw.c), failures included
 # shellcheck disable=SC2086
-clang $flags -I$top/tools tests/test_asyncw.c tools/fk_asyncw.c "$out/libcore-tsan.a" \
+clang $flags -I$top/tools/common tests/test_asyncw.c tools/common/fk_asyncw.c "$out/libcore-tsan.a" \
     -o "$out/test_asyncw" $(pkg-config --libs check) $libs $(mk CSV_LIBS) -lpthread -lm || exit 1
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" CK_FORK=no \
     "$out/test_asyncw" || { echo "tsan-check: FAILED (test_asyncw)"; exit 1; }

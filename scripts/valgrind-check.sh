@@ -24,10 +24,10 @@ vg() {
     local log="$tmp/vg.$runs.log" wrap=()
     runs=$((runs + 1))
     # a libtool wrapper is a script: run the real binary inside it
-    if head -c 2 "$B/tools/$tool" | grep -q '#!'; then
+    if head -c 2 "$B/tools/$tool/$tool" | grep -q '#!'; then
         wrap=("$B/libtool" --mode=execute)
     fi
-    "${wrap[@]}" "${VG[@]}" --log-file="$log" "$B/tools/$tool" "$@" \
+    "${wrap[@]}" "${VG[@]}" --log-file="$log" "$B/tools/$tool/$tool" "$@" \
         > "$tmp/out" 2> "$tmp/err"
     local rc=$?
     if grep -q 'ERROR SUMMARY: [1-9]\|definitely lost: [1-9]\|indirectly lost: [1-9]' "$log" ||
@@ -56,7 +56,7 @@ vg 1 flowreplay -q -o "$tmp/cut.csv" "$tmp/cut.pcap"
 printf 'not a capture' > "$tmp/junk.pcap"
 vg 2 flowreplay -q -o "$tmp/j.csv" "$tmp/junk.pcap"
 for f in "$top_srcdir"/tests/regressions/pcap/*; do
-    [ -f "$f" ] && vg "$(cd "$tmp" && "$B/tools/flowreplay" -q -o /dev/null "$f" \
+    [ -f "$f" ] && vg "$(cd "$tmp" && "$B/tools/flowreplay/flowreplay" -q -o /dev/null "$f" \
         >/dev/null 2>&1; echo $?)" flowreplay -q -o /dev/null "$f"
 done
 
@@ -71,7 +71,7 @@ vg 1 flowdiff "$tmp/ev.csv" "$tmp/lc.jsonl"
 # two files made differently (lifecycle, all events): one line, exit 2
 vg 2 flowdiff "$tmp/ev.csv" "$tmp/out.jsonl"
 
-if [ -x "$B/tools/flowstore" ]; then
+if [ -x "$B/tools/flowstore/flowstore" ]; then
     vg 0 flowstore -q --events -d "$tmp/s.db" "$top_srcdir"/fixtures/real/*.pcap
     vg 0 flowstore -q -d "$tmp/s.db" "$top_srcdir"/fixtures/real/*.pcap
     vg 1 flowstore -q -d "$tmp/s.db" "$tmp/cut.pcap"

@@ -10,8 +10,8 @@
 # Captures stream through pipes: nothing large is written to disk.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
-replay="$top_builddir/tools/flowreplay"
-gen="$top_builddir/tools/flowgen"
+replay="$top_builddir/tools/flowreplay/flowreplay"
+gen="$top_builddir/tools/flowgen/flowgen"
 for tool in /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not found"; exit 77; }
 done

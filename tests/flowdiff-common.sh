@@ -3,7 +3,7 @@
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-FLOWDIFF=${FLOWDIFF:-$top_builddir/tools/flowdiff}
+FLOWDIFF=${FLOWDIFF:-$top_builddir/tools/flowdiff/flowdiff}
 DATA=$top_srcdir/tests/data/flowdiff
 if [ ! -x "$FLOWDIFF" ]; then
     echo "SKIP: $FLOWDIFF not built"

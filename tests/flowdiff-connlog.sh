@@ -6,8 +6,8 @@
 # options given. A conn.log against an event file, or a broken conn.log,
 # is one line and status 2.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/flowdiff-common.sh"
-REPLAY=$top_builddir/tools/flowreplay
-FLOWGEN=$top_builddir/tools/flowgen
+REPLAY=$top_builddir/tools/flowreplay/flowreplay
+FLOWGEN=$top_builddir/tools/flowgen/flowgen
 [ -x "$REPLAY" ] && [ -x "$FLOWGEN" ] || { echo "SKIP: tools not built"; exit 77; }
 
 "$FLOWGEN" --flows 80 --seed 12 -o "$T/w.pcap" || exit 1

@@ -4,7 +4,7 @@
 # replayed as the file was made (its Zeek columns, its event selection),
 # and says in one line (exit 2) when two inputs were made differently.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/flowdiff-common.sh"
-REPLAY=$top_builddir/tools/flowreplay
+REPLAY=$top_builddir/tools/flowreplay/flowreplay
 [ -x "$REPLAY" ] || { echo "SKIP: flowreplay not built"; exit 77; }
 CAP=$top_srcdir/fixtures/real/http-download.pcap
 

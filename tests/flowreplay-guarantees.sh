@@ -6,7 +6,7 @@
 # --no-flush is honoured, and a reader that goes away (| head) ends the
 # run quietly.
 . "${top_srcdir:-.}/tests/flowreplay-lib.sh"
-DIFF=${top_builddir:-.}/tools/flowdiff
+DIFF=${top_builddir:-.}/tools/flowdiff/flowdiff
 cd "$tmp" || exit 1
 cp "$SRC/fixtures/real/http-download.pcap" t.pcap
 sum0=$(cksum < t.pcap)

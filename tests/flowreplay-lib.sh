@@ -1,7 +1,7 @@
 # flowreplay-lib.sh - sourced by the flowreplay-*.sh and flowgen-*.sh
 # tests: tool paths, a scratch directory removed on exit, fail/finish.
-REPLAY=${top_builddir:-.}/tools/flowreplay
-FLOWGEN=${top_builddir:-.}/tools/flowgen
+REPLAY=${top_builddir:-.}/tools/flowreplay/flowreplay
+FLOWGEN=${top_builddir:-.}/tools/flowgen/flowgen
 SRC=${top_srcdir:-.}
 TZ=UTC LC_ALL=C
 export TZ LC_ALL

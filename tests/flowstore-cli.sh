@@ -8,7 +8,7 @@ expect "--version" "$("$FLOWSTORE" --version)" "flowstore (flowkit) 0.1.0"
 for opt in --database --events --replace --tcp-timeout --no-flush --filter --sha256; do
     grep -q -- "$opt" "$T/help" || fail "--help does not mention $opt"
 done
-grep -q '^\.TH FLOWSTORE 1' "$top_srcdir/tools/flowstore.1" || fail "man page"
+grep -q '^\.TH FLOWSTORE 1' "$top_srcdir/tools/flowstore/flowstore.1" || fail "man page"
 
 # usage errors: exit 2, nothing created
 cd "$T" || fail "cd"

@@ -5,9 +5,9 @@ set -u
 : "${top_builddir:?top_builddir is not set (run through make check)}"
 export TZ=UTC LC_ALL=C
 
-FLOWSTORE=$top_builddir/tools/flowstore
-FLOWGEN=$top_builddir/tools/flowgen
-FLOWREPLAY=$top_builddir/tools/flowreplay
+FLOWSTORE=$top_builddir/tools/flowstore/flowstore
+FLOWGEN=$top_builddir/tools/flowgen/flowgen
+FLOWREPLAY=$top_builddir/tools/flowreplay/flowreplay
 FIX=$top_srcdir/fixtures/real
 EXPECTED=$top_srcdir/tests/data/flowstore
 QUERIES=$top_srcdir/sql/queries

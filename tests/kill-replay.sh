@@ -7,8 +7,8 @@
 # $KILL_SEED when given, printed so a failure can be rerun).
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
-replay="$top_builddir/tools/flowreplay"
-diff="$top_builddir/tools/flowdiff"
+replay="$top_builddir/tools/flowreplay/flowreplay"
+diff="$top_builddir/tools/flowdiff/flowdiff"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 seed=${KILL_SEED:-$$}
@@ -16,7 +16,7 @@ RANDOM=$seed
 echo "kill-replay: seed $seed (rerun with KILL_SEED=$seed)"
 kills=${KILLS:-10}
 
-"$top_builddir/tools/flowgen" --flows 15000 --packets-per-flow 12 -o "$tmp/in.pcap" ||
+"$top_builddir/tools/flowgen/flowgen" --flows 15000 --packets-per-flow 12 -o "$tmp/in.pcap" ||
     { echo "FAIL: flowgen"; exit 1; }
 for fmt in csv jsonl; do
     start=$(date +%s%N)

@@ -7,9 +7,9 @@
 # is missing. Moments are random, seeded from $KILL_SEED when given.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
-store="$top_builddir/tools/flowstore"
-gen="$top_builddir/tools/flowgen"
-replay="$top_builddir/tools/flowreplay"
+store="$top_builddir/tools/flowstore/flowstore"
+gen="$top_builddir/tools/flowgen/flowgen"
+replay="$top_builddir/tools/flowreplay/flowreplay"
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 shell not found"; exit 77; }
 [ -x "$store" ] || { echo "FAIL: $store not built"; exit 1; }
 tmp=$(mktemp -d) || exit 1

@@ -8,8 +8,8 @@ SRC=${top_srcdir:-.}
 SHARED=${FLOWKIT_SHARED:-$SRC/../shared}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-for s in $("$BUILD/tools/flowgen" --list-scenarios 2>/dev/null); do
-    "$BUILD/tools/flowgen" --scenario "$s" -o "$tmp/gen-$s.pcap" >/dev/null 2>&1
+for s in $("$BUILD/tools/flowgen/flowgen" --list-scenarios 2>/dev/null); do
+    "$BUILD/tools/flowgen/flowgen" --scenario "$s" -o "$tmp/gen-$s.pcap" >/dev/null 2>&1
 done
 {
     find "$SRC/fixtures" "$SRC/tests/data" "$SRC/tests/regressions" "$tmp" -type f

@@ -121,7 +121,7 @@ grep -q "warning: $tmp/d/a/up: link to a directory, skipped" "$tmp/d2.err" ||
     fail "directory with a loop: $(cat "$tmp/d2.err")"
 # flowstore stores a compressed capture's records under the SHA-256 and
 # size of the file as given
-FLOWSTORE=${top_builddir:-.}/tools/flowstore
+FLOWSTORE=${top_builddir:-.}/tools/flowstore/flowstore
 if command -v sqlite3 >/dev/null && command -v sha256sum >/dev/null; then
     "$FLOWSTORE" -q -d "$tmp/s.db" "$tmp/eth.zstd" "$tmp/eth.pcap" 2>"$tmp/s.err" ||
         fail "flowstore: $(cat "$tmp/s.err")"

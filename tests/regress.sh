@@ -4,9 +4,9 @@
 # it rewrites the golden files instead.
 SRC=${top_srcdir:-.}
 BUILD=${top_builddir:-.}
-REPLAY=$BUILD/tools/flowreplay
-FLOWGEN=$BUILD/tools/flowgen
-FLOWDIFF=$BUILD/tools/flowdiff
+REPLAY=$BUILD/tools/flowreplay/flowreplay
+FLOWGEN=$BUILD/tools/flowgen/flowgen
+FLOWDIFF=$BUILD/tools/flowdiff/flowdiff
 TZ=UTC LC_ALL=C
 export TZ LC_ALL
 for t in "$REPLAY" "$FLOWGEN" "$FLOWDIFF"; do

@@ -5,7 +5,7 @@
 # as without it, both time notations, bad times refused.
 . "$top_srcdir/tests/flowstore-common.sh"
 need_sqlite3
-FLOWDIFF=$top_builddir/tools/flowdiff
+FLOWDIFF=$top_builddir/tools/flowdiff/flowdiff
 FLOWQUERY=$top_builddir/tools/flowquery/flowquery
 
 # idle-tcp (flowgen's description): 10.0.1.1:40010 -> 10.0.1.2:80

@@ -3,7 +3,7 @@
 # (repeatable, operands may follow) and -h is --help, in every tool.
 . "$top_srcdir/tests/flowstore-common.sh"
 need_sqlite3
-FLOWDIFF=$top_builddir/tools/flowdiff
+FLOWDIFF=$top_builddir/tools/flowdiff/flowdiff
 FLOWQUERY=$top_builddir/tools/flowquery/flowquery
 A=$FIX/http-download.pcap
 B=$FIX/refused.pcap

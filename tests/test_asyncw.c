@@ -1,5 +1,5 @@
 /* test_asyncw.c - the event writer's failures and its thread
- * (tools/fk_asyncw.c).
+ * (tools/common/fk_asyncw.c).
  *
  * - A write that fails is reported as FC_EIO, and why is saved in the
  *   writer (fc_writer_errno): ENOSPC on /dev/full, EPIPE on a pipe

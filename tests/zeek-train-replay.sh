@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 ok=0 unsupported=0 bad=0
 for p in "$DIR"/*.pcap; do
     n=$(basename "$p" .pcap)
-    "$BUILD/tools/flowreplay" -q -o "$tmp/a.csv" "$p" 2>"$tmp/err"
+    "$BUILD/tools/flowreplay/flowreplay" -q -o "$tmp/a.csv" "$p" 2>"$tmp/err"
     rc=$?
     if [ $rc = 2 ] && grep -q 'unsupported link type' "$tmp/err"; then
         unsupported=$((unsupported + 1))
@@ -22,8 +22,8 @@ for p in "$DIR"/*.pcap; do
         bad=$((bad + 1))
         continue
     fi
-    "$BUILD/tools/flowreplay" -q -o "$tmp/b.csv" "$p"
-    if ! "$BUILD/tools/flowdiff" --color=never "$tmp/a.csv" "$tmp/b.csv" >"$tmp/d" 2>&1 ||
+    "$BUILD/tools/flowreplay/flowreplay" -q -o "$tmp/b.csv" "$p"
+    if ! "$BUILD/tools/flowdiff/flowdiff" --color=never "$tmp/a.csv" "$tmp/b.csv" >"$tmp/d" 2>&1 ||
         ! cmp -s "$tmp/a.csv" "$tmp/b.csv"; then
         echo "FAIL $n: two runs differ"; cat "$tmp/d"
         bad=$((bad + 1))

@@ -11,7 +11,7 @@
 #include "flowstore_pg.h"
 #include "fq.h"
 
-/* From the generated tools/flowstore_sql.c (in libflowstore). */
+/* From the generated tools/flowstore/flowstore_sql.c (in libflowstore). */
 extern const char fs_schema_sql[];
 extern const char fs_views_sql[];
 

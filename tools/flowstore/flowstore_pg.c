@@ -35,7 +35,7 @@
 #include "flowstore_db.h"
 #include "flowstore_pg.h"
 
-/* From the generated tools/flowstore_sql.c (tools/sql2c.sh). */
+/* From the generated tools/flowstore/flowstore_sql.c (tools/flowstore/sql2c.sh). */
 extern const char fs_pg_schema_sql[];
 extern const char fs_pg_views_sql[];
 

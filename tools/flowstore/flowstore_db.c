@@ -15,7 +15,7 @@
 #include "fk_cli.h"
 #include "flowstore_db.h"
 
-/* From the generated tools/flowstore_sql.c (tools/sql2c.sh). */
+/* From the generated tools/flowstore/flowstore_sql.c (tools/flowstore/sql2c.sh). */
 extern const char fs_schema_sql[];
 extern const char fs_views_sql[];
 
