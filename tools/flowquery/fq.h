@@ -83,8 +83,13 @@ int fq_format_parse(const char *s);
 int fq_run(sqlite3 *db, const char *sql, fq_format f, uint64_t limit, FILE *out, char *err,
            size_t cap);
 
+/* ----------------------------------------------------------- json.c */
+
 /* A JSON string of s (escaped). */
 void fq_json_string(FILE *out, const char *s);
+/* Whether s, a number as SQLite writes it, is a valid JSON number (not
+ * Inf or NaN). */
+int fq_json_number(const char *s);
 
 /* --------------------------------------------------------- zjson.c */
 

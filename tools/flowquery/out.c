@@ -54,30 +54,6 @@ static void tsv_field(FILE *out, const char *s)
     }
 }
 
-void fq_json_string(FILE *out, const char *s)
-{
-    putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", out);
-        else if (*p == '\t')
-            fputs("\\t", out);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            putc(*p, out);
-    }
-    putc('"', out);
-}
-
-/* A REAL as SQLite formats it is a JSON number unless it is Inf/NaN. */
-static int json_number(const char *s)
-{
-    return s && (*s == '-' || (*s >= '0' && *s <= '9')) && !strpbrk(s, "IiNn");
-}
-
 /* Text that reads as a decimal number ("40.0", "-3"), as printf() in a
  * query makes: aligned to the right like numbers. */
 static int decimal(const char *s)
@@ -222,7 +198,7 @@ static void row(sqlite3_stmt *st, fq_format f, uint64_t k, FILE *out)
             putc(':', out);
             if (ty == SQLITE_NULL || !v)
                 fputs("null", out);
-            else if ((ty == SQLITE_INTEGER || ty == SQLITE_FLOAT) && json_number(v))
+            else if ((ty == SQLITE_INTEGER || ty == SQLITE_FLOAT) && fq_json_number(v))
                 fputs(v, out);
             else
                 fq_json_string(out, v);

@@ -41,12 +41,6 @@ static const char *transport_proto(const char *v)
     return !strcmp(v, "icmp6") ? "icmp" : "unknown_transport";
 }
 
-/* A number SQLite wrote as text is valid JSON unless it is Inf or NaN. */
-static int json_number(const char *s)
-{
-    return (*s == '-' || (*s >= '0' && *s <= '9')) && !strpbrk(s, "IiNn");
-}
-
 /* Seconds for a time or interval column: ISO 8601 text (the conn view's
  * ts), or a number of seconds (REAL or INTEGER, as duration is). 0 when
  * written, -1 when the value is neither (then it goes out as it is). */
@@ -135,7 +129,7 @@ void fq_zeek_json_row(sqlite3_stmt *st, FILE *out)
             continue;
         }
         /* not a Zeek field, or a value its type cannot take: SQLite's */
-        if ((ty == SQLITE_INTEGER || ty == SQLITE_FLOAT) && json_number(v))
+        if ((ty == SQLITE_INTEGER || ty == SQLITE_FLOAT) && fq_json_number(v))
             fputs(v, out);
         else
             fq_json_string(out, v);
