@@ -1,5 +1,6 @@
 /* fc_time.c - formatting and parsing of integer-nanosecond times. */
 #include <string.h>
+#include "fc_error.h"
 #include "fc_time.h"
 
 size_t fc_ts_format(fc_ts t, char *buf, size_t cap)
@@ -43,25 +44,25 @@ int fc_ts_parse(const char *s, size_t len, fc_ts *out)
     }
     for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
         if (sec > (INT64_MAX / FC_NSEC_PER_SEC - 1) / 10)
-            return -1;
+            return FC_EFORMAT;
         sec = sec * 10 + (s[i] - '0');
     }
     if (digits == 0)
-        return -1;
+        return FC_EFORMAT;
     if (i < len && s[i] == '.') {
         i++;
         for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
             if (++frac_digits > 9)
-                return -1;
+                return FC_EFORMAT;
             nsec = nsec * 10 + (s[i] - '0');
         }
         if (frac_digits == 0)
-            return -1;
+            return FC_EFORMAT;
         for (int k = frac_digits; k < 9; k++)
             nsec *= 10;
     }
     if (i != len)
-        return -1;
+        return FC_EFORMAT;
     *out = neg ? -(sec * FC_NSEC_PER_SEC + nsec) : sec * FC_NSEC_PER_SEC + nsec;
     return 0;
 }
@@ -86,31 +87,31 @@ int fc_duration_parse(const char *s, fc_ts *out)
     size_t u;
 
     if (!s)
-        return -1;
+        return FC_EFORMAT;
     for (; *p >= '0' && *p <= '9'; p++, digits++) {
         if (whole > INT64_MAX / 10 - 10)
-            return -1;
+            return FC_EFORMAT;
         whole = whole * 10 + (*p - '0');
     }
     if (*p == '.') {
         p++;
         for (; *p >= '0' && *p <= '9'; p++) {
             if (++frac_digits > 12)
-                return -1;
+                return FC_EFORMAT;
             frac = frac * 10 + (*p - '0');
             frac_scale *= 10;
         }
         if (frac_digits == 0)
-            return -1;
+            return FC_EFORMAT;
     }
     if (digits == 0 && frac_digits == 0)
-        return -1;
+        return FC_EFORMAT;
     if (*p) {
         for (u = 0; u < sizeof units / sizeof units[0]; u++)
             if (strcmp(p, units[u].name) == 0)
                 break;
         if (u == sizeof units / sizeof units[0])
-            return -1;
+            return FC_EFORMAT;
         unit = units[u].ns;
         max_frac = units[u].scale_digits;
     }
@@ -118,14 +119,14 @@ int fc_duration_parse(const char *s, fc_ts *out)
         /* Accept trailing zeros beyond nanosecond resolution only. */
         while (frac_digits > max_frac) {
             if (frac % 10)
-                return -1;
+                return FC_EFORMAT;
             frac /= 10;
             frac_scale /= 10;
             frac_digits--;
         }
     }
     if (whole > INT64_MAX / unit - 1)
-        return -1;
+        return FC_EFORMAT;
     /* unit is a multiple of frac_scale here, so this is exact. */
     *out = whole * unit + frac * (unit / frac_scale);
     return 0;

@@ -24,13 +24,13 @@ static inline fc_ts fc_ts_make(int64_t sec, int64_t nsec)
 FC_API size_t fc_ts_format(fc_ts t, char *buf, size_t cap);
 
 /* Parses "SECONDS[.FRACTION]" (up to 9 fraction digits) exactly.
- * Returns 0 and sets *out, or -1 on anything else. */
+ * Returns 0 and sets *out, or FC_EFORMAT on anything else. */
 FC_API int fc_ts_parse(const char *s, size_t len, fc_ts *out);
 
 /* Parses a duration: a non-negative decimal number with an optional unit
  * ns, us, ms, s (default), m, h, e.g. "300", "1.5s", "250ms". Exact
  * integer arithmetic; fractions finer than 1 ns are refused.
- * Returns 0 and sets *out, or -1 with nothing set. */
+ * Returns 0 and sets *out, or FC_EFORMAT with nothing set. */
 FC_API int fc_duration_parse(const char *s, fc_ts *out);
 
 #endif

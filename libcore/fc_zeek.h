@@ -62,7 +62,7 @@ FC_API void fc_zeek_opts_default(fc_zeek_opts *o);
 FC_API int fc_zeek_likely_server_port(const fc_zeek_opts *o, uint8_t proto, uint16_t port);
 
 /* Parses a likely_server_ports list such as "80,443,53/udp,8000-8080/tcp"
- * (no suffix: both protocols) into *set. Returns 0, or -1 on a syntax
+ * (no suffix: both protocols) into *set. Returns 0, or FC_EFORMAT on a syntax
  * error (*set unchanged). Point fc_zeek_opts.ports at the set to use it. */
 FC_API int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list);
 
@@ -276,7 +276,7 @@ FC_API const char *fc_zeek_col_type(int i);
  * Returns the length (buf of cap >= 32 bytes is always enough). */
 FC_API size_t fc_zeek_json_secs(fc_ts t, char *buf, size_t cap);
 
-/* Parses "ts,id.orig_h,service" into c. 0, or -1 with err set to one line
+/* Parses "ts,id.orig_h,service" into c. 0, or FC_EFORMAT with err set to one line
  * naming the unknown (or repeated past 22) field and listing the valid
  * ones. */
 FC_API int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap);

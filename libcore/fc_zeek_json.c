@@ -7,6 +7,7 @@
  * port and count as integers, unset fields ("-") left out. */
 #include <stdio.h>
 #include <string.h>
+#include "fc_error.h"
 #include "fc_zeek.h"
 #include "fc_zeek_int.h"
 
@@ -44,7 +45,7 @@ int fc_zeek_cols_parse(const char *list, fc_zeek_cols *c, char *err, size_t cap)
             size_t k = (size_t)snprintf(err, cap, "unknown field '%.*s'; valid: ", (int)len, p);
             for (int j = 0; j < FC_ZEEK_NCOLS && k < cap; j++)
                 k += (size_t)snprintf(err + k, cap - k, "%s%s", j ? "," : "", names[j]);
-            return -1;
+            return FC_EFORMAT;
         }
         c->col[c->n++] = (uint8_t)i;
         p += len;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fc_error.h"
 #include "fc_key.h"
 #include "fc_zeek.h"
 #include "fc_zeek_int.h"
@@ -67,12 +68,12 @@ int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list)
         unsigned long lo, hi;
         int which = 3; /* bit 0 tcp, bit 1 udp */
         if (parse_port(&s, &lo) != 0)
-            return -1;
+            return FC_EFORMAT;
         hi = lo;
         if (*s == '-') {
             s++;
             if (parse_port(&s, &hi) != 0 || hi < lo)
-                return -1;
+                return FC_EFORMAT;
         }
         if (*s == '/') {
             if (strncmp(s, "/tcp", 4) == 0)
@@ -80,7 +81,7 @@ int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list)
             else if (strncmp(s, "/udp", 4) == 0)
                 which = 2;
             else
-                return -1;
+                return FC_EFORMAT;
             s += 4;
         }
         for (unsigned long p = lo; p <= hi; p++)
@@ -90,7 +91,7 @@ int fc_zeek_portset_parse(fc_zeek_portset *set, const char *list)
         if (*s == ',')
             s++;
         else if (*s)
-            return -1;
+            return FC_EFORMAT;
     }
     *set = tmp;
     return 0;

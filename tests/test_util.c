@@ -87,11 +87,11 @@ START_TEST(ts_format_and_parse)
     ck_assert_int_eq(t, fc_ts_make(12, 500000000));
     ck_assert_int_eq(fc_ts_parse("12", 2, &t), 0);
     ck_assert_int_eq(t, FC_SEC(12));
-    ck_assert_int_eq(fc_ts_parse("12.", 3, &t), -1);
-    ck_assert_int_eq(fc_ts_parse("1.0000000001", 12, &t), -1);
-    ck_assert_int_eq(fc_ts_parse("x", 1, &t), -1);
-    ck_assert_int_eq(fc_ts_parse("", 0, &t), -1);
-    ck_assert_int_eq(fc_ts_parse("99999999999999999999", 20, &t), -1);
+    ck_assert_int_eq(fc_ts_parse("12.", 3, &t), FC_EFORMAT);
+    ck_assert_int_eq(fc_ts_parse("1.0000000001", 12, &t), FC_EFORMAT);
+    ck_assert_int_eq(fc_ts_parse("x", 1, &t), FC_EFORMAT);
+    ck_assert_int_eq(fc_ts_parse("", 0, &t), FC_EFORMAT);
+    ck_assert_int_eq(fc_ts_parse("99999999999999999999", 20, &t), FC_EFORMAT);
 }
 END_TEST
 
@@ -111,7 +111,7 @@ START_TEST(duration_parse)
         ck_assert_msg(d == ok[i].want, "%s -> %lld", ok[i].s, (long long)d);
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        ck_assert_msg(fc_duration_parse(bad[i], &d) == -1, "accepted '%s'", bad[i]);
+        ck_assert_msg(fc_duration_parse(bad[i], &d) == FC_EFORMAT, "accepted '%s'", bad[i]);
 }
 END_TEST
 

@@ -637,8 +637,8 @@ START_TEST(likely_server_ports_list)
     ck_assert(!fc_zeek_likely_server_port(&o, 6, 53));
     ck_assert(fc_zeek_likely_server_port(&o, 6, 6001));
     ck_assert(!fc_zeek_likely_server_port(&o, 17, 6001));
-    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "80,x"), -1);
-    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "9-8"), -1);
+    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "80,x"), FC_EFORMAT);
+    ck_assert_int_eq(fc_zeek_portset_parse(&ps, "9-8"), FC_EFORMAT);
     ck_assert(fc_zeek_likely_server_port(&o, 6, 8080)); /* unchanged */
     /* the set belongs to these options only: others keep Zeek's */
     fc_zeek_opts o2;
