@@ -252,7 +252,7 @@ FC_API void fc_zeek_uid(const fc_zeek_rec *r, char out[FC_ZEEK_UID_LEN]);
  * orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes
  * history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes
  * tunnel_parents community_id. The uid is fc_zeek_uid's (deterministic,
- * not Zeek's random one). Return 0 or -1 (errno set). */
+ * not Zeek's random one). Return 0 or FC_EIO (errno set). */
 FC_API int fc_zeek_tsv_header(FILE *f, fc_ts open_ts);
 FC_API int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed);
 FC_API int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts);
@@ -290,7 +290,7 @@ FC_API int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed
 /* Zeek's JSON log (LogAscii::use_json): one object a line, Zeek's names
  * ("id.orig_h"), numbers for time, interval, port and count (ts and
  * duration as seconds with up to 6 decimals), unset fields left out.
- * No header or footer. 0 or -1 (errno set). */
+ * No header or footer. 0 or FC_EIO (errno set). */
 FC_API int fc_zeek_json_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
                             const fc_zeek_cols *c);
 

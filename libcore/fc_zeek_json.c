@@ -75,16 +75,16 @@ int fc_zeek_tsv_header_cols(FILE *f, fc_ts open_ts, const fc_zeek_cols *c)
                 "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
                 "#unset_field\t-\n#path\tconn\n#open\t%s\n#fields",
                 date) < 0)
-        return -1;
+        return FC_EIO;
     for (int i = 0; i < c->n; i++)
         if (fprintf(f, "\t%s", names[c->col[i]]) < 0)
-            return -1;
+            return FC_EIO;
     if (fputs("\n#types", f) < 0)
-        return -1;
+        return FC_EIO;
     for (int i = 0; i < c->n; i++)
         if (fprintf(f, "\t%s", types[c->col[i]]) < 0)
-            return -1;
-    return fputc('\n', f) < 0 ? -1 : 0;
+            return FC_EIO;
+    return fputc('\n', f) < 0 ? FC_EIO : 0;
 }
 
 int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
@@ -96,8 +96,8 @@ int fc_zeek_tsv_row_cols(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed,
     fc__zeek_row(r, cid_seed, &row);
     for (int i = 0; i < c->n; i++)
         if (fprintf(f, "%s%s", i ? "\t" : "", row.v[c->col[i]]) < 0)
-            return -1;
-    return fputc('\n', f) < 0 ? -1 : 0;
+            return FC_EIO;
+    return fputc('\n', f) < 0 ? FC_EIO : 0;
 }
 
 /* "12.500000" -> "12.5", "3.000000" -> "3.0": rapidjson's way with 6
@@ -144,39 +144,39 @@ int fc_zeek_json_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed, const fc_
     int first = 1;
     fc__zeek_row(r, cid_seed, &row);
     if (fputc('{', f) < 0)
-        return -1;
+        return FC_EIO;
     for (int i = 0, n = ncols(c); i < n; i++) {
         int k = col_at(c, i);
         const char *v = row.v[k], *t = types[k];
         if (!strcmp(v, "-"))
             continue; /* unset: Zeek's JSON leaves it out */
         if ((!first && fputc(',', f) < 0) || json_str(f, names[k]) != 0 || fputc(':', f) < 0)
-            return -1;
+            return FC_EIO;
         first = 0;
         if (!strcmp(t, "time") || !strcmp(t, "interval")) {
             snprintf(num, sizeof num, "%s", v);
             trim_zeros(num);
             if (fputs(num, f) < 0)
-                return -1;
+                return FC_EIO;
         } else if (!strcmp(t, "port") || !strcmp(t, "count")) {
             if (fputs(v, f) < 0)
-                return -1;
+                return FC_EIO;
         } else if (!strcmp(t, "set[string]")) {
             /* a set: an array of its comma-separated members */
             if (fputc('[', f) < 0)
-                return -1;
+                return FC_EIO;
             for (const char *p = v; *p;) {
                 size_t l = strcspn(p, ",");
                 snprintf(num, sizeof num, "%.*s", (int)l, p);
                 if ((p != v && fputc(',', f) < 0) || json_str(f, num) != 0)
-                    return -1;
+                    return FC_EIO;
                 p += l + (p[l] == ',');
             }
             if (fputc(']', f) < 0)
-                return -1;
+                return FC_EIO;
         } else if (json_str(f, v) != 0) {
-            return -1;
+            return FC_EIO;
         }
     }
-    return fputs("}\n", f) < 0 ? -1 : 0;
+    return fputs("}\n", f) < 0 ? FC_EIO : 0;
 }

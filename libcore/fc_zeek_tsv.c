@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "fc_error.h"
 #include "fc_key.h"
 #include "fc_zeek.h"
 #include "fc_zeek_int.h"
@@ -86,7 +87,7 @@ int fc_zeek_tsv_header(FILE *f, fc_ts open_ts)
                    "count\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\t"
                    "count\tset[string]\tstring\n",
                    date) < 0
-               ? -1
+               ? FC_EIO
                : 0;
 }
 
@@ -103,7 +104,7 @@ int fc_zeek_tsv_row(FILE *f, const fc_zeek_rec *r, uint16_t cid_seed)
                    ts, uid, z.orig_h, z.orig_p, z.resp_h, z.resp_p, z.proto, z.service, z.duration,
                    z.orig_bytes, z.resp_bytes, z.conn_state, z.missed, z.history, z.orig_pkts,
                    z.orig_ip_bytes, z.resp_pkts, z.resp_ip_bytes, z.community_id) < 0
-               ? -1
+               ? FC_EIO
                : 0;
 }
 
@@ -131,5 +132,5 @@ int fc_zeek_tsv_footer(FILE *f, fc_ts close_ts)
 {
     char date[32];
     fmt_date(date, sizeof date, close_ts);
-    return fprintf(f, "#close\t%s\n", date) < 0 ? -1 : 0;
+    return fprintf(f, "#close\t%s\n", date) < 0 ? FC_EIO : 0;
 }

@@ -5,6 +5,7 @@
  * conn.log TSV, the per-flow record kept through the tracker hook, and
  * the table's timers against a brute-force model. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,6 +569,30 @@ START_TEST(tsv_layout)
 }
 END_TEST
 
+/* A failed write is FC_EIO from every conn.log writer (not -1, which is
+ * FC_ENOMEM's value), with errno saying why. */
+START_TEST(writers_report_eio)
+{
+    FILE *f = fopen("/dev/full", "w");
+    ck_assert_ptr_nonnull(f);
+    setvbuf(f, NULL, _IONBF, 0); /* each write reaches the device */
+    tcp(1, 40000, 22, 5, 0, SYN, 0, 0);
+    fc_zeek_table_finish(tab);
+    fc_zeek_cols some;
+    char err[512];
+    ck_assert_int_eq(fc_zeek_cols_parse("ts,uid,history", &some, err, sizeof err), 0);
+    ck_assert_int_eq(fc_zeek_tsv_header(f, FC_SEC(1000)), FC_EIO);
+    ck_assert_int_eq(fc_zeek_tsv_row(f, &lg.r[0], 0), FC_EIO);
+    ck_assert_int_eq(errno, ENOSPC);
+    ck_assert_int_eq(fc_zeek_tsv_footer(f, FC_SEC(1000)), FC_EIO);
+    ck_assert_int_eq(fc_zeek_tsv_header_cols(f, FC_SEC(1000), &some), FC_EIO);
+    ck_assert_int_eq(fc_zeek_tsv_row_cols(f, &lg.r[0], 0, &some), FC_EIO);
+    ck_assert_int_eq(fc_zeek_json_row(f, &lg.r[0], 0, &some), FC_EIO);
+    ck_assert_int_eq(fc_zeek_cols_parse("ts,nosuch", &some, err, sizeof err), FC_EFORMAT);
+    fclose(f);
+}
+END_TEST
+
 /* Seed mode: the record kept in the tracker's user state and handed out
  * with the ended event. */
 static void hook(void *ctx, void *user, const fc_key *key, fc_orient o, const fc_decoded *d,
@@ -914,6 +939,7 @@ static Suite *suite(void)
     tcase_add_test(tc, scaled_retransmissions);
     tcase_add_test(tc, gap_missed_bytes);
     tcase_add_test(tc, tsv_layout);
+    tcase_add_test(tc, writers_report_eio);
     suite_add_tcase(s, tc);
     TCase *tu = tcase_create("units");
     tcase_add_test(tu, csum_matches_reference);
