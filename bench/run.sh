@@ -86,7 +86,8 @@ floor=${S[floor_dispatch]}
 for c in floor_next_ex floor_dispatch_1m floor_next_ex_1m; do
     awk -v a="${S[$c]}" -v b="$floor" 'BEGIN{exit !(a<b)}' && floor=${S[$c]}
 done
-# flowkit's own reader walking the same file (mapped, no decode): the
+# flowkit's own reader walking the same file (read in 1 MiB pieces and
+# walked in place, no decode): the
 # floor stays libpcap's loop, what a user would otherwise build on
 run_case reader_walk "$B/bench_floor" reader "$big"
 # compressed inputs: replay against decompression alone

@@ -2,8 +2,9 @@
  * (fuzz_rdpcap.c, fuzz_rdpcapng.c, fuzz_rdzip.c), each of which defines
  * FZ_SHAPE to bend its input toward one format before reading it.
  *
- * The input is read twice: from a memory file (mapped, walked in place)
- * and through standard input made a pipe (streamed through the buffer).
+ * The input is read twice: from a memory file (a regular file: its
+ * reader can save a position and reopen there) and through standard
+ * input made a pipe; both are walked in place in the reader's buffer.
  * Both walks must give the same records with the same bytes and end
  * with the same status; lengths stay within what the reader promises. */
 #define _GNU_SOURCE

@@ -3,7 +3,9 @@
  * The hook's counters are per thread: a test failing the Nth allocation
  * counts only its own thread's calls, and two threads allocating at once
  * (two trackers, a tracker and a writer) never race on them. */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "fc_alloc.h"
 
 static _Thread_local unsigned long alloc_calls;
@@ -32,6 +34,22 @@ void *fc_calloc(size_t nmemb, size_t size)
     if (should_fail())
         return NULL;
     return calloc(nmemb ? nmemb : 1, size ? size : 1);
+}
+
+#define LINE 64
+
+void *fc_calloc_lines(size_t nmemb, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    if (size && nmemb > (SIZE_MAX - LINE) / size)
+        return NULL;
+    size_t n = nmemb * size;
+    n = n ? (n + LINE - 1) / LINE * LINE : LINE;
+    void *p;
+    if (posix_memalign(&p, LINE, n) != 0)
+        return NULL;
+    return memset(p, 0, n);
 }
 
 void *fc_realloc(void *p, size_t n)

@@ -13,6 +13,12 @@ void *fc_malloc(size_t n);
 void *fc_calloc(size_t nmemb, size_t size);
 void *fc_realloc(void *p, size_t n);
 void fc_free(void *p);
+/* As fc_calloc, but the block starts on a cache line and no other
+ * allocation shares its last line: for state one thread writes for every
+ * packet while another thread reads or writes state of its own nearby
+ * (a line both use would move between the two cores each time). Freed
+ * with fc_free. */
+void *fc_calloc_lines(size_t nmemb, size_t size);
 
 /* Test hook: make the Nth allocation from now on the calling thread fail
  * (1 = the next one), and every one after it while `sticky` is set.

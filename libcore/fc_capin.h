@@ -1,11 +1,13 @@
 /* fc_capin.h - the bytes of one capture file, as a window the format
  * readers walk in place (internal to libflowcore).
  *
- * A regular, uncompressed file is memory-mapped: the window is the whole
- * file and records are read where they lie, never copied. Standard
- * input, pipes and compressed files (gzip, zstd, xz, bzip2, lz4 frames,
- * told apart by their magic bytes, not their names) are streamed through
- * a buffer that grows only as far as the longest block needs. */
+ * Every input is read through a buffer that grows only as far as the
+ * longest block needs, and records are read where they lie in it, never
+ * copied one by one: regular files (which can also be reopened at a
+ * saved position), standard input, pipes, and compressed files (gzip,
+ * zstd, xz, bzip2, lz4 frames, told apart by their magic bytes, not
+ * their names), decompressed into it. fc_capin.c says why regular files
+ * are read rather than mapped. */
 #ifndef FC_CAPIN_H
 #define FC_CAPIN_H
 
@@ -20,10 +22,6 @@ enum { FC_CAPIN_PLAIN, FC_CAPIN_GZIP, FC_CAPIN_ZSTD, FC_CAPIN_XZ, FC_CAPIN_BZIP2
 typedef struct fc_capin {
     const uint8_t *cur; /* the read position */
     const uint8_t *lim; /* end of the bytes at hand */
-    /* Mapped files: the address whose reading should call
-     * fc_capin_ahead (UINTPTR_MAX for streams and when the whole map is
-     * prepared). Walkers compare the read position with it. */
-    uintptr_t ahead;
     struct fc_capin_impl *impl;
 } fc_capin;
 
@@ -39,18 +37,14 @@ int fc_capin__fill(fc_capin *in, size_t n);
  * the input ends first (in->lim - in->cur says how many there are);
  * FC_EIO/FC_EFORMAT/FC_ENOMEM when reading or decompressing failed
  * (fc_capin_errmsg). Pointers into the window stay valid until the next
- * fc_capin_need (streams) or until close (mapped files). */
+ * fc_capin_need (or, after fc_capin_set_retire, until the buffer holding
+ * them is freed). */
 static inline int fc_capin_need(fc_capin *in, size_t n)
 {
     if ((size_t)(in->lim - in->cur) >= n)
         return 0;
     return fc_capin__fill(in, n);
 }
-
-/* Mapped files: gets the part of the map after in->ahead ready before
- * the walk reaches it (its pages mapped in one call, not one fault per
- * 64 KiB) and moves in->ahead on. */
-void fc_capin_ahead(fc_capin *in);
 
 /* Offset in the (decompressed) stream of P, a pointer into the window
  * at or before in->cur with no fc_capin_need between. */
@@ -59,12 +53,15 @@ uint64_t fc_capin_offset_of(const fc_capin *in, const uint8_t *p);
 const char *fc_capin_errmsg(const fc_capin *in);
 /* FC_CAPIN_PLAIN or the compression met. */
 int fc_capin_kind(const fc_capin *in);
-/* 1 when the file is mapped (positions can be saved and restored). */
-int fc_capin_mapped(const fc_capin *in);
+/* 1 for a regular, uncompressed file opened by path: positions can be
+ * saved (fc_capin_tell) and returned to when it is opened again. */
+int fc_capin_seekable(const fc_capin *in);
 /* Offset of in->cur in the (decompressed) stream. */
 uint64_t fc_capin_tell(const fc_capin *in);
-/* Mapped files only: moves the read position to OFF (<= size). */
-void fc_capin_seek(fc_capin *in, uint64_t off);
+/* Seekable files only, before anything was read past the sniffed first
+ * bytes: moves the read position to OFF. FC_OK, FC_EINVAL (not
+ * seekable) or FC_EIO (fc_capin_errmsg). */
+int fc_capin_seek(fc_capin *in, uint64_t off);
 /* Bytes of the file itself consumed so far (compressed bytes for a
  * compressed file), for progress. */
 uint64_t fc_capin_file_pos(const fc_capin *in);
@@ -77,16 +74,16 @@ void fc_capin_close(fc_capin *in);
  * the buffer is full, a fresh one takes over (with the unread bytes) and
  * the old one goes to retire(ctx, old), which frees it later with
  * fc_capin_free_buffer and returns 0, or returns -1 when it cannot take
- * it (that fill then fails with FC_ENOMEM). No effect on mapped files. */
+ * it (that fill then fails with FC_ENOMEM). */
 void fc_capin_set_retire(fc_capin *in, int (*retire)(void *ctx, void *buf), void *ctx);
 void fc_capin_free_buffer(void *buf);
 
-/* Closes all but the bytes records were handed out of (a mapped file's
- * mapping, or a stream's buffer after fc_capin_set_retire), so that they
- * stay readable: returns them (NULL when there is nothing to keep, and
- * then nothing is left) for fc_capin_unmap later. */
+/* Closes all but the bytes records were handed out of (the buffer, after
+ * fc_capin_set_retire), so that they stay readable: returns them (NULL
+ * when there is nothing to keep, and then nothing is left) for
+ * fc_capin_free_kept later. */
 void *fc_capin_close_keep(fc_capin *in);
 /* Lets go of what fc_capin_close_keep kept. NULL is ok. */
-void fc_capin_unmap(void *kept);
+void fc_capin_free_kept(void *kept);
 
 #endif

@@ -25,10 +25,6 @@
 #define MAX_SNAPLEN 262144u
 /* libpcap's ceiling for a pcapng block with the largest snap length */
 #define NG_MAX_BLOCK (((uint32_t)1 << 27) + 4096u)
-/* How far ahead of a record the walk asks for the cache lines it will
- * read next: the hardware prefetcher stops at each 4 KiB page, so a
- * mapped walk would otherwise start every page with a miss. */
-#define PREFETCH_AHEAD 4096u
 
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -132,18 +128,6 @@ static int fail(fc_capread *r, int rc, const char *what)
     return rc;
 }
 
-/* Asks for what the walk reads next (a hint: no fault, no access). */
-static inline void prefetch_after(fc_capin *in, const uint8_t *p)
-{
-    /* computed as an address, not a pointer: it may lie past the window */
-    const void *a = (const void *)((uintptr_t)p + PREFETCH_AHEAD);
-    __builtin_prefetch(a);
-    __builtin_prefetch((const void *)((uintptr_t)a + 64));
-    if (LIKELY((uintptr_t)p < in->ahead))
-        return;
-    fc_capin_ahead(in);
-}
-
 /* The fast path applies to the file as opened (or resumed). */
 static void set_fast(fc_capread *r)
 {
@@ -226,7 +210,6 @@ static int next_pcap(fc_capread *r, fc_rec *rec)
     if (rc != FC_OK)
         return short_read(r, rc, "record", whole);
     h = in->cur;
-    prefetch_after(in, h);
     r->rec_at = h;
     in->cur += whole;
     rec->data = h + r->hdrsize;
@@ -255,8 +238,6 @@ static inline int next_pcap_fast(fc_capread *r, fc_rec *rec)
         uint32_t w[4];
         memcpy(w, h, 16);
         if (LIKELY(w[2] <= r->snap && (size_t)(in->lim - h) - 16 >= w[2])) {
-            __builtin_prefetch((const void *)((uintptr_t)h + PREFETCH_AHEAD));
-            __builtin_prefetch((const void *)((uintptr_t)h + PREFETCH_AHEAD + 64));
             r->rec_at = h;
             in->cur = h + 16 + w[2];
             rec->data = h + 16;
@@ -265,8 +246,6 @@ static inline int next_pcap_fast(fc_capread *r, fc_rec *rec)
             rec->ts = (int64_t)w[0] * FC_NSEC_PER_SEC + (int64_t)(int32_t)w[1] * r->frac_ns;
             rec->linktype = r->dlt;
             rec->pktno = ++r->recno;
-            if (!LIKELY((uintptr_t)h < in->ahead))
-                fc_capin_ahead(in);
             return FC_OK;
         }
     }
@@ -422,7 +401,6 @@ static int ng_block(fc_capread *r, const uint8_t **bp, uint32_t *blenp, uint32_t
         snprintf(m, sizeof m, "block length %u in its header, %u in its trailer", blen, tail);
         return fail(r, FC_EFORMAT, m);
     }
-    prefetch_after(in, b);
     r->rec_at = b;
     in->cur += blen;
     *bp = b;
@@ -666,7 +644,7 @@ void fc_capread_set_retire(fc_capread *r, int (*retire)(void *ctx, void *buf), v
 
 int fc_capread_stable(const fc_capread *r)
 {
-    return !r->suspended && r->in.impl && (fc_capin_mapped(&r->in) || r->retire);
+    return !r->suspended && r->in.impl && r->retire;
 }
 
 int fc_capread_suspend_keep(fc_capread *r, void **kept)
@@ -675,7 +653,7 @@ int fc_capread_suspend_keep(fc_capread *r, void **kept)
         *kept = NULL;
     if (r->suspended)
         return FC_OK;
-    if (fc_capin_mapped(&r->in) && r->recno > 0)
+    if (fc_capin_seekable(&r->in) && r->recno > 0)
         r->restart = 0;
     else if (r->recno <= 1 && strcmp(r->path, "-") != 0)
         r->restart = 1; /* a stream at its first record: read it again from the start */
@@ -709,7 +687,7 @@ int fc_capread_resume(fc_capread *r)
         r->failed = rc;
         return rc;
     }
-    if (r->restart || !fc_capin_mapped(&r->in)) {
+    if (r->restart || !fc_capin_seekable(&r->in)) {
         /* from the top: the header again, then the same first record */
         r->nif = 0;
         r->recno = 0;
@@ -722,7 +700,14 @@ int fc_capread_resume(fc_capread *r)
         set_fast(r);
         return FC_OK;
     }
-    fc_capin_seek(&r->in, r->rec_off);
+    rc = fc_capin_seek(&r->in, r->rec_off);
+    if (rc != FC_OK) {
+        int n = snprintf(r->err, sizeof r->err, "%s: %s", r->path, fc_capin_errmsg(&r->in));
+        if (n < 0)
+            r->err[0] = '\0';
+        r->failed = rc;
+        return rc;
+    }
     r->recno--;
     set_fast(r);
     return FC_OK;

@@ -39,23 +39,23 @@ uint64_t fc_capread_file_pos(const fc_capread *r);
 /* FC_CAPIN_PLAIN or the compression of the file. */
 int fc_capread_compression(const fc_capread *r);
 
-/* Lets go of the file (descriptor and mapping) while keeping the place
+/* Lets go of the file (descriptor and buffer) while keeping the place
  * so that the record last returned is returned again by the first
  * fc_capread_next after fc_capread_resume. FC_OK, or FC_EINVAL when the
  * place cannot be found again (a stream past its first record). */
 int fc_capread_suspend(fc_capread *r);
-/* fc_capread_suspend and fc_capread_close that keep a mapped file's
- * mapping alive for records still being read elsewhere: *kept is then
- * set to it (else to NULL) for fc_capin_unmap later. */
+/* fc_capread_suspend and fc_capread_close that keep the buffer alive
+ * (after fc_capread_set_retire) for records still being read elsewhere:
+ * *kept is then set to it (else to NULL) for fc_capin_free_kept later. */
 int fc_capread_suspend_keep(fc_capread *r, void **kept);
 void fc_capread_close_keep(fc_capread *r, void **kept);
-/* Streams: keep every buffer records were handed out of, giving each
+/* Keep every buffer records were handed out of, giving each
  * full one to retire (fc_capin_set_retire), from now on and after every
  * resume. */
 void fc_capread_set_retire(fc_capread *r, int (*retire)(void *ctx, void *buf), void *ctx);
 /* 1 when the records handed out stay valid until the file is closed or
- * suspended (not only until the next record): a mapped file, or a
- * stream after fc_capread_set_retire. */
+ * suspended (not only until the next record): after
+ * fc_capread_set_retire. */
 int fc_capread_stable(const fc_capread *r);
 int fc_capread_resume(fc_capread *r);
 int fc_capread_suspended(const fc_capread *r);

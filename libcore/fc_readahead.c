@@ -7,6 +7,9 @@
  * runs once the consumer has released block k. */
 #include <pthread.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "fc_alloc.h"
 #include "fc_error.h"
 #include "fc_readahead.h"
@@ -14,13 +17,16 @@
 #define NBLOCK 4
 #define BLOCK_RECS 1024
 #define BLOCK_BYTES ((size_t)256 << 10) /* over 1,024 records of 250 bytes */
+#define PREP_LOCAL 512 /* prep output up to this size is made on the stack */
+_Static_assert(sizeof(fc_rec) % 8 == 0, "records are copied 8 bytes at a time");
 
 typedef struct block {
-    fc_rec rec[BLOCK_RECS];
+    _Alignas(64) fc_rec rec[BLOCK_RECS]; /* blocks share no cache line */
     size_t n;
     int end;           /* FC_OK, or the status that follows these records */
     uint8_t *bytes;    /* the records' data, back to back */
     size_t cap, used;
+    uint8_t *prep;     /* prep's output for each record (prep_size each) */
 } block;
 
 typedef struct later {
@@ -38,12 +44,19 @@ struct fc_readahead {
     int stop;
     fc_readahead_fn next;
     void *ctx;
-    block *cur;         /* consumer: the block being read, or NULL */
+    fc_readahead_prep_fn prep; /* or NULL */
+    const void *prep_ctx;
+    size_t prep_size;
+    /* The consumer's own, on cache lines of their own (the struct is
+     * allocated with fc_calloc_lines): it writes pos for every record,
+     * and a line it shared with what the producer reads for every record
+     * would move between the two cores each time. */
+    _Alignas(64) block *cur; /* the block being read, or NULL */
     size_t pos;
-    int over;           /* consumer: the stream ended with `end` */
+    int over;           /* the stream ended with `end` */
     int end;
-    /* producer's own */
-    uint64_t filling;   /* the block being filled */
+    /* the producer's own */
+    _Alignas(64) uint64_t filling; /* the block being filled */
     later *dq;          /* deferred work, in block order: [dhead, dn) */
     size_t dhead, dn, dcap;
     block blk[NBLOCK];
@@ -100,9 +113,46 @@ static int wait_free(fc_readahead *ra, uint64_t k)
     return go;
 }
 
+/* Copies into a block without reading the block's lines first: they
+ * were last read by the consumer, on the other core, and fetching each
+ * back before writing it costs a round trip between the cores per line
+ * (and every later load on this thread that must wait for the store
+ * queue waits for those). Streaming stores write around the cache; the
+ * block is published after a fence. n and both addresses are multiples
+ * of 8. */
+static inline void put_apart(void *dst, const void *src, size_t n)
+{
+#if defined(__SSE2__) && defined(__x86_64__)
+    long long *d = dst;
+    for (size_t i = 0; i < n / 8; i++) {
+        long long v; /* read as bytes: src is any type */
+        memcpy(&v, (const char *)src + i * 8, sizeof v);
+        _mm_stream_si64(d + i, v);
+    }
+#else
+    memcpy(dst, src, n);
+#endif
+}
+
+/* Runs prep for rec into slot i of b. */
+static void run_prep(fc_readahead *ra, block *b, size_t i, const fc_rec *rec)
+{
+    uint8_t *out = b->prep + i * ra->prep_size;
+    if (ra->prep_size > PREP_LOCAL) {
+        ra->prep(ra->prep_ctx, rec, out);
+        return;
+    }
+    _Alignas(64) uint8_t tmp[PREP_LOCAL];
+    ra->prep(ra->prep_ctx, rec, tmp);
+    put_apart(out, tmp, ra->prep_size);
+}
+
 static void *produce(void *arg)
 {
     fc_readahead *ra = arg;
+    fc_readahead_fn next = ra->next;
+    void *ctx = ra->ctx;
+    fc_readahead_prep_fn prep = ra->prep;
     fc_rec r;
     int have = 0; /* r was read but did not fit the block before */
 
@@ -116,13 +166,15 @@ static void *produce(void *arg)
         while (b->n < BLOCK_RECS) {
             if (!have) {
                 int stable;
-                int rc = ra->next(ra->ctx, ra, &r, &stable);
+                int rc = next(ctx, ra, &r, &stable);
                 if (rc != FC_OK) {
                     b->end = rc;
                     break;
                 }
                 if (stable) { /* handed over where it lies */
-                    b->rec[b->n++] = r;
+                    if (prep)
+                        run_prep(ra, b, b->n, &r);
+                    put_apart(&b->rec[b->n++], &r, sizeof r);
                     continue;
                 }
                 have = 1; /* copied below, here or into the next block */
@@ -140,12 +192,17 @@ static void *produce(void *arg)
             }
             if (r.caplen)
                 memcpy(b->bytes + b->used, r.data, r.caplen);
-            b->rec[b->n] = r;
-            b->rec[b->n].data = b->bytes + b->used;
+            r.data = b->bytes + b->used;
+            put_apart(&b->rec[b->n], &r, sizeof r);
+            if (prep)
+                run_prep(ra, b, b->n, &r);
             b->used += r.caplen;
             b->n++;
             have = 0;
         }
+#if defined(__SSE2__)
+        __asm__ __volatile__("sfence" ::: "memory"); /* the streamed prep output before the block is published */
+#endif
         pthread_mutex_lock(&ra->mu);
         ra->filled = k + 1;
         pthread_cond_broadcast(&ra->cv);
@@ -157,15 +214,28 @@ static void *produce(void *arg)
 
 fc_readahead *fc_readahead_start(fc_readahead_fn next, void *ctx)
 {
-    fc_readahead *ra = fc_calloc(1, sizeof *ra);
+    return fc_readahead_start_prep(next, ctx, NULL, NULL, 0);
+}
+
+fc_readahead *fc_readahead_start_prep(fc_readahead_fn next, void *ctx, fc_readahead_prep_fn prep,
+                                      const void *prep_ctx, size_t size)
+{
+    fc_readahead *ra = fc_calloc_lines(1, sizeof *ra);
     if (!ra)
         return NULL;
     ra->next = next;
     ra->ctx = ctx;
+    ra->prep = prep;
+    ra->prep_ctx = prep_ctx;
+    ra->prep_size = (size + 7) / 8 * 8; /* the stride: whole 8-byte stores */
     for (int i = 0; i < NBLOCK; i++) {
         ra->blk[i].bytes = fc_malloc(BLOCK_BYTES);
         ra->blk[i].cap = BLOCK_BYTES;
         if (!ra->blk[i].bytes)
+            goto fail;
+        /* on lines of its own: the producer writes a block's while the
+         * consumer reads the block before */
+        if (prep && !(ra->blk[i].prep = fc_calloc_lines(BLOCK_RECS, ra->prep_size)))
             goto fail;
     }
     if (pthread_mutex_init(&ra->mu, NULL) != 0)
@@ -181,10 +251,19 @@ fc_readahead *fc_readahead_start(fc_readahead_fn next, void *ctx)
     }
     return ra;
 fail:
-    for (int i = 0; i < NBLOCK; i++)
+    for (int i = 0; i < NBLOCK; i++) {
         fc_free(ra->blk[i].bytes);
+        fc_free(ra->blk[i].prep);
+    }
     fc_free(ra);
     return NULL;
+}
+
+const void *fc_readahead_prep(const fc_readahead *ra)
+{
+    if (!ra->prep || !ra->cur || ra->pos == 0)
+        return NULL;
+    return ra->cur->prep + (ra->pos - 1) * ra->prep_size;
 }
 
 int fc_readahead_next(fc_readahead *ra, fc_rec *rec)
@@ -230,7 +309,9 @@ void fc_readahead_stop(fc_readahead *ra)
     fc_free(ra->dq);
     pthread_cond_destroy(&ra->cv);
     pthread_mutex_destroy(&ra->mu);
-    for (int i = 0; i < NBLOCK; i++)
+    for (int i = 0; i < NBLOCK; i++) {
         fc_free(ra->blk[i].bytes);
+        fc_free(ra->blk[i].prep);
+    }
     fc_free(ra);
 }

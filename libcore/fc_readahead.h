@@ -3,10 +3,10 @@
  *
  * With a second core, a producer thread reads the files (and merges
  * them) into a few blocks of records while the replay tracks the
- * records of the block before. A record whose bytes lie in a file's
- * mapping is handed over as a pointer into it, the producer putting off
- * the unmapping until the consumer is past the record; other records
- * (pipes, decompressed input) are copied into the block. The order of
+ * records of the block before. A record is handed over as a pointer into
+ * the buffer its file was read into, the producer putting off freeing
+ * that buffer until the consumer is past the record; a record whose
+ * reader cannot promise that is copied into the block. The order of
  * records, their bytes and the status that ends the stream are exactly
  * those of the producer. */
 #ifndef FC_READAHEAD_H
@@ -26,6 +26,20 @@ typedef int (*fc_readahead_fn)(void *ctx, fc_readahead *ra, fc_rec *rec, int *st
 /* Starts the producer thread. NULL when memory or a thread cannot be had
  * (the caller then reads directly; nothing was consumed). */
 fc_readahead *fc_readahead_start(fc_readahead_fn next, void *ctx);
+
+/* Work done on the producer thread for each record handed over: writes
+ * SIZE bytes at out from the record alone (and ctx, which it only
+ * reads), so that the consumer finds them beside the record. */
+typedef void (*fc_readahead_prep_fn)(const void *ctx, const fc_rec *rec, void *out);
+
+/* fc_readahead_start with prep run on every record (ctx must outlive
+ * the read-ahead). */
+fc_readahead *fc_readahead_start_prep(fc_readahead_fn next, void *ctx, fc_readahead_prep_fn prep,
+                                      const void *prep_ctx, size_t size);
+
+/* What prep wrote for the record the last fc_readahead_next returned
+ * (valid as long as the record), or NULL without prep. */
+const void *fc_readahead_prep(const fc_readahead *ra);
 
 /* The next record, in the producer's order: FC_OK with *rec filled (data
  * valid until the next call), or the status that ended the stream, again

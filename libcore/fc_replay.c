@@ -14,6 +14,7 @@
 #include "fc_replay.h"
 #include "fc_engine.h"
 #include "fc_ring.h"
+#include "fc_source_int.h"
 #include "fc_tracker_int.h"
 #include "fc_tunnel.h"
 
@@ -294,6 +295,14 @@ static int process(fc_replay *r, const fc_packet *p, const fc__engine_prep *prep
     return FC_OK;
 }
 
+/* On the reading thread: a record's first half of preparing for the
+ * seed tracker (fc__prep_key). */
+static void key_ahead(const void *ctx, const fc_rec *rec, void *out)
+{
+    fc_packet p = {rec->data, rec->caplen, rec->wirelen, rec->ts, rec->linktype};
+    fc__prep_key(ctx, &p, out);
+}
+
 int fc_replay_run(fc_replay *r, fc_source *src)
 {
     fc_rec rec;
@@ -311,6 +320,18 @@ int fc_replay_run(fc_replay *r, fc_source *src)
     /* the ring keeps no bytes unless tracking reads them */
     fc__ring_init(&ring, slots, &r->eng,
                   fc__engine_wants_data(&r->eng) ? FC__RING_COPY : FC__RING_NO_DATA);
+    /* A source reading ahead on a thread decodes and keys there too, for
+     * the seed tracker: the tracking thread, which is the replay's
+     * limit, then only looks flows up. Used only when the keying it did
+     * is this tracker's (a source replayed twice keeps its first). */
+    int keyed = 0;
+    if (ahead && !zeek) {
+        fc__keyer k;
+        fc__tracker_keyer(r->eng.t, &k);
+        if (fc__source_set_prep(src, key_ahead, &k, sizeof k, sizeof(fc__prep)) == FC_OK ||
+            (fc__source_prep_ctx(src) && memcmp(fc__source_prep_ctx(src), &k, sizeof k) == 0))
+            keyed = 1;
+    }
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
         fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
         if (fc_replay_outside(&r->o, rec.ts)) {
@@ -327,7 +348,7 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             }
             continue;
         }
-        if ((rc = fc__ring_push(&ring, &p)) != FC_OK)
+        if ((rc = fc__ring_push_keyed(&ring, &p, keyed ? fc__source_prep(src) : NULL)) != FC_OK)
             break; /* the packets read before are still tracked below */
         if (fc__ring_full(&ring)) {
             const fc__ring_slot *o = fc__ring_pop(&ring);

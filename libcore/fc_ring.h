@@ -114,8 +114,11 @@ static inline int fc__ring_empty(const fc__ring *r)
  * the later prefetch steps of the packets before it: every FC__STEP
  * packets for the tracker's chain walk, once FC__ZEEK_STEP packets on
  * for the Zeek table. FC_OK, or FC_ENOMEM when its bytes could not be
- * copied (nothing added: what was pushed before can still be popped). */
-static inline int fc__ring_push(fc__ring *r, const fc_packet *p)
+ * copied (nothing added: what was pushed before can still be popped).
+ * fc__ring_push_keyed: the same for the seed tracker with the first half
+ * of preparing done already (fc__prep_key, on the reading thread), or
+ * not (keyed NULL, which is fc__ring_push). */
+static inline int fc__ring_push_keyed(fc__ring *r, const fc_packet *p, const fc__prep *keyed)
 {
     fc__ring_slot *s = &r->slot[r->in % FC__RING];
     s->p = *p;
@@ -126,7 +129,12 @@ static inline int fc__ring_push(fc__ring *r, const fc_packet *p)
         if (rc != FC_OK)
             return rc;
     }
-    fc__engine_prepare(r->eng, p, &s->prep);
+    if (keyed) {
+        s->prep.seed = *keyed;
+        fc__tracker_prepare_keyed(r->eng->t, p, &s->prep.seed);
+    } else {
+        fc__engine_prepare(r->eng, p, &s->prep);
+    }
     r->in++;
     if (r->zeek) {
         if (r->in - r->out > FC__ZEEK_STEP) {
@@ -140,6 +148,11 @@ static inline int fc__ring_push(fc__ring *r, const fc_packet *p)
         }
     }
     return FC_OK;
+}
+
+static inline int fc__ring_push(fc__ring *r, const fc_packet *p)
+{
+    return fc__ring_push_keyed(r, p, NULL);
 }
 
 /* The oldest packet, to track now (the ring must not be empty). Valid

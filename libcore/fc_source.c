@@ -4,7 +4,7 @@
  * stops everything before a row is written) and its first record is
  * read; then the merge is a heap of files keyed by their next record's
  * time. A file that is not at the top keeps its place but not its
- * descriptor or mapping once more than MAX_OPEN files are held: files
+ * descriptor or buffer once more than MAX_OPEN files are held: files
  * whose time ranges do not overlap are thus read one after another, and
  * any number of them costs MAX_OPEN open files at most. */
 #include <dirent.h>
@@ -21,6 +21,7 @@
 #include "fc_error.h"
 #include "fc_readahead.h"
 #include "fc_source.h"
+#include "fc_source_int.h"
 
 #define MAX_OPEN 32
 #define FILTER_SNAPLEN 262144
@@ -46,21 +47,30 @@ struct fc_source {
     size_t n;
     size_t *heap;         /* indices of files not done, by (key, index) */
     size_t nheap;
-    size_t nopen;         /* readers holding a descriptor or mapping */
+    size_t nopen;         /* readers holding a descriptor and buffer */
     int handed;           /* heap[0]'s record was handed out */
     int failed;
     char err[FC_SOURCE_ERRBUF];
     const char *filter;
     filt **filts;         /* each apart: readers hold pointers to them */
     size_t nfilt;
-    fc_source_file *seen; /* per file, as far as records were delivered */
-    fc_readahead *ra;
-    fc_readahead *pra;    /* the same, as the producer thread knows it */
-    int started;
+    fc_readahead *pra;    /* the read-ahead, as the producer thread knows it */
     char **owned;         /* paths found in directories */
     size_t nowned;
     char **warn;
     size_t nwarn;
+    /* What the consumer reads for every record, on a cache line of its
+     * own: under read-ahead the fields above (and the readers) are
+     * written by the producer thread for every record, and a line both
+     * threads use would move between the two cores each time. The struct,
+     * the readers and `seen` are allocated with fc_calloc_lines. */
+    _Alignas(64) fc_readahead *ra;
+    fc_source_file *seen; /* per file, as far as records were delivered */
+    int started;
+    /* fc__source_set_prep's, for the read-ahead */
+    fc_readahead_prep_fn prep;
+    void *prep_ctx;
+    size_t prep_size;
 };
 
 static void set_err(char *buf, const char *path, const char *msg)
@@ -337,8 +347,8 @@ static void sift_up(fc_source *s, size_t i)
     }
 }
 
-/* Under read-ahead, records of a mapped file may still wait in blocks
- * for the consumer: a mapping taken from a reader being closed or
+/* Under read-ahead, records of a file may still wait in blocks for the
+ * consumer: the buffer taken from a reader being closed or
  * suspended is then let go only once the consumer is past them. 1 when
  * that can be arranged (or is not needed), 0 when memory for it cannot
  * be had: the reader then stays as it is (open, a little longer). */
@@ -350,7 +360,7 @@ static int can_let_go(fc_readahead *ra, const reader *r)
 static void let_go_later(fc_readahead *ra, void *kept)
 {
     if (kept)
-        fc_readahead_defer(ra, fc_capin_unmap, kept);
+        fc_readahead_defer(ra, fc_capin_free_kept, kept);
 }
 
 /* Keeps at most MAX_OPEN files open: lets go of the open file (other
@@ -542,7 +552,7 @@ fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *f
         snprintf(errbuf, FC_SOURCE_ERRBUF, "-: standard input given more than once");
         return NULL;
     }
-    if (!(s = fc_calloc(1, sizeof *s))) {
+    if (!(s = fc_calloc_lines(1, sizeof *s))) {
         snprintf(errbuf, FC_SOURCE_ERRBUF, "%s", fc_strerror(FC_ENOMEM));
         return NULL;
     }
@@ -568,7 +578,8 @@ fc_source *fc_source_open(const char *const *paths, size_t npaths, const char *f
             return NULL;
         }
     }
-    if (!(s->r = fc_calloc(l.n, sizeof *s->r)) || !(s->seen = fc_calloc(l.n, sizeof *s->seen)) ||
+    if (!(s->r = fc_calloc_lines(l.n, sizeof *s->r)) ||
+        !(s->seen = fc_calloc_lines(l.n, sizeof *s->seen)) ||
         !(s->heap = fc_calloc(l.n, sizeof *s->heap))) {
         snprintf(errbuf, FC_SOURCE_ERRBUF, "%s", fc_strerror(FC_ENOMEM));
         fc_free(l.p);
@@ -605,7 +616,8 @@ int fc_source_next(fc_source *s, fc_rec *rec)
     if (!s->started) {
         s->started = 1;
         if (read_ahead_pays(s))
-            s->ra = fc_readahead_start(next_direct, s); /* NULL: read directly */
+            s->ra = fc_readahead_start_prep(next_direct, s, s->prep, s->prep_ctx,
+                                            s->prep_size); /* NULL: read directly */
     }
     int stable;
     int rc = s->ra ? fc_readahead_next(s->ra, rec) : next_direct(s, NULL, rec, &stable);
@@ -668,5 +680,32 @@ void fc_source_close(fc_source *s)
     if (!s)
         return;
     fc_readahead_stop(s->ra);
+    fc_free(s->prep_ctx);
     free_source(s);
+}
+
+int fc__source_set_prep(fc_source *s, fc_readahead_prep_fn prep, const void *ctx, size_t ctx_size,
+                        size_t out_size)
+{
+    if (s->started || s->prep)
+        return FC_EINVAL;
+    void *c = fc_malloc(ctx_size);
+    if (!c)
+        return FC_ENOMEM;
+    if (ctx_size)
+        memcpy(c, ctx, ctx_size);
+    s->prep = prep;
+    s->prep_ctx = c;
+    s->prep_size = out_size;
+    return FC_OK;
+}
+
+const void *fc__source_prep_ctx(const fc_source *s)
+{
+    return s->prep ? s->prep_ctx : NULL;
+}
+
+const void *fc__source_prep(const fc_source *s)
+{
+    return s->ra ? fc_readahead_prep(s->ra) : NULL;
 }

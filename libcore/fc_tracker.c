@@ -208,6 +208,29 @@ static void end_flow(fc_tracker *t, uint32_t i)
 
 /* Decodes and resolves the flow key. Returns 1 with key/orientation set,
  * 0 for an unmatched frame. */
+/* The key of a decoded packet (fragments resolved): 1, or 0 for another
+ * shard's flow. */
+static int key_decoded(uint32_t shard_n, uint32_t shard_k, fc_decoded *d, fc_key *key,
+                       fc_orient *o)
+{
+    /* The seed keys ports for TCP and UDP only; everything else is one
+     * flow per address pair and protocol. */
+    if (d->proto != FC_PROTO_TCP && d->proto != FC_PROTO_UDP)
+        d->sport = d->dport = 0;
+    *o = fc_key_make(key, d->family, d->src, d->sport, d->dst, d->dport, d->proto);
+    /* another shard's flow: never tracked, so it costs no memory and
+     * evicts nothing here */
+    if (shard_n > 1 && fc_key_shard_hash(key) % shard_n != shard_k)
+        return 0;
+    return 1;
+}
+
+/* Fragments go through the tracker's fragment table, in packet order. */
+static int needs_fragtab(const fc_decoded *d)
+{
+    return (d->frag == FC_FRAG_FIRST && d->has_l4) || d->frag == FC_FRAG_LATER;
+}
+
 static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *key,
                    fc_orient *o)
 {
@@ -223,16 +246,7 @@ static int extract(fc_tracker *t, const fc_packet *pkt, fc_decoded *d, fc_key *k
             return 0;
         }
     }
-    /* The seed keys ports for TCP and UDP only; everything else is one
-     * flow per address pair and protocol. */
-    if (d->proto != FC_PROTO_TCP && d->proto != FC_PROTO_UDP)
-        d->sport = d->dport = 0;
-    *o = fc_key_make(key, d->family, d->src, d->sport, d->dst, d->dport, d->proto);
-    /* another shard's flow: never tracked, so it costs no memory and
-     * evicts nothing here */
-    if (t->cfg.shard_n > 1 && fc_key_shard_hash(key) % t->cfg.shard_n != t->cfg.shard_k)
-        return 0;
-    return 1;
+    return key_decoded(t->cfg.shard_n, t->cfg.shard_k, d, key, o);
 }
 
 /* Decodes and keys; no hash yet. */
@@ -252,6 +266,47 @@ void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
     if (p->status == 1) {
         p->hashed = 1;
         p->hash = fc_key_hash(&p->key, t->tab.seed);
+        __builtin_prefetch(&t->tab.bucket[p->hash & (t->tab.nbucket - 1)]);
+        if (t->tab.nbucket < t->walk_min)
+            p->walk = 2; /* a table this small stays in cache: no walk */
+    }
+}
+
+void fc__tracker_keyer(const fc_tracker *t, fc__keyer *k)
+{
+    memset(k, 0, sizeof *k);
+    k->seed = t->tab.seed;
+    k->shard_n = t->cfg.shard_n;
+    k->shard_k = t->cfg.shard_k;
+}
+
+void fc__prep_key(const fc__keyer *k, const fc_packet *pkt, fc__prep *p)
+{
+    p->hashed = 0;
+    p->walk = 0;
+    p->cand = FC_NIL;
+    if (fc_decode(pkt->linktype, pkt->data, pkt->caplen, 0, &p->d) != FC_OK) {
+        p->status = 0;
+        return;
+    }
+    if (needs_fragtab(&p->d)) {
+        p->status = FC__PREP_TRACKER;
+        return;
+    }
+    p->status = key_decoded(k->shard_n, k->shard_k, &p->d, &p->key, &p->orient);
+    if (p->status == 1) {
+        p->hashed = 1;
+        p->hash = fc_key_hash(&p->key, k->seed);
+    }
+}
+
+void fc__tracker_prepare_keyed(fc_tracker *t, const fc_packet *pkt, fc__prep *p)
+{
+    if (p->status == FC__PREP_TRACKER) {
+        fc__tracker_prepare(t, pkt, p);
+        return;
+    }
+    if (p->status == 1) {
         __builtin_prefetch(&t->tab.bucket[p->hash & (t->tab.nbucket - 1)]);
         if (t->tab.nbucket < t->walk_min)
             p->walk = 2; /* a table this small stays in cache: no walk */

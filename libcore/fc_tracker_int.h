@@ -39,6 +39,22 @@ typedef struct fc__prep {
 /* Decodes pkt and keys it; prefetches the flow's hash bucket. */
 void fc__tracker_prepare(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
 
+/* The same in two halves, the first on any thread: fc__prep_key decodes,
+ * keys and hashes from pkt and what the tracker's keying needs (copied
+ * by fc__tracker_keyer, fixed for the tracker's life), touching nothing
+ * else; a fragment it leaves to the tracker (status FC__PREP_TRACKER),
+ * whose fragment table sees packets in order. fc__tracker_prepare_keyed,
+ * on the tracking thread, then does the rest of fc__tracker_prepare. The
+ * result is that of fc__tracker_prepare. */
+#define FC__PREP_TRACKER 2
+typedef struct fc__keyer {
+    uint64_t seed;
+    uint32_t shard_n, shard_k;
+} fc__keyer;
+void fc__tracker_keyer(const fc_tracker *t, fc__keyer *k);
+void fc__prep_key(const fc__keyer *k, const fc_packet *pkt, fc__prep *p);
+void fc__tracker_prepare_keyed(fc_tracker *t, const fc_packet *pkt, fc__prep *p);
+
 /* One step of the chain walk (see above) for a packet at ts. What it
  * finds is a hint, checked again when the packet is tracked. */
 void fc__tracker_prefetch(const fc_tracker *t, fc__prep *p, fc_ts ts);

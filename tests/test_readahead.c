@@ -178,7 +178,7 @@ static int sgen_next(void *ctx, fc_readahead *ra, fc_rec *rec, int *stable)
     if (g->calls == g->n)
         return FC_DONE;
     uint64_t i = g->calls++;
-    if (i % 500 == 499) { /* say, the end of a mapped window */
+    if (i % 500 == 499) { /* say, a full buffer retired */
         if (fc_readahead_defer_room(ra) != FC_OK)
             return FC_ENOMEM;
         fc_readahead_defer(ra, sgen_release, g);
