@@ -64,4 +64,22 @@ fi
 "$REPLAY" -q -o "$tmp/merged-file.out" "$tmp/many.pcap" "$tmp/other.pcap" || fail "merge: files"
 "$REPLAY" -q -o "$tmp/merged-pipe.out" - "$tmp/other.pcap" <"$tmp/many.pcap" || fail "merge: stdin"
 cmp -s "$tmp/merged-file.out" "$tmp/merged-pipe.out" || fail "merge: rows differ"
+
+# Regular files are also decoded and keyed on the reading thread
+# (fc__prep_key), stdin on the tracking thread: fragments (keyed by the
+# tracker's fragment table, in order), another shard's flows and every
+# packet's event give the same rows either way.
+"$FLOWGEN" --scenario fragments -o "$tmp/frag.pcap" || fail "flowgen fragments"
+for f in frag many; do
+    for mode in "--events all" "--shard 1/3 --events all" "--shard 2/3"; do
+        # shellcheck disable=SC2086
+        "$REPLAY" -q $mode -o "$tmp/file.out" "$tmp/$f.pcap" || fail "$f $mode: file"
+        # shellcheck disable=SC2086
+        "$REPLAY" -q $mode -o "$tmp/pipe.out" - <"$tmp/$f.pcap" || fail "$f $mode: stdin"
+        cmp -s "$tmp/file.out" "$tmp/pipe.out" || fail "$f $mode: rows differ"
+        [ "$f" = frag ] || [ "$(wc -l <"$tmp/file.out")" -gt 100 ] || fail "$f $mode: too few rows"
+    done
+done
+"$REPLAY" -q --events all -o "$tmp/frag.out" "$tmp/frag.pcap" || fail "frag: file"
+[ "$(grep -c ',packet,' "$tmp/frag.out")" -eq 6 ] || fail "frag: want the six fragments' packet rows"
 finish

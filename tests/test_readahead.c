@@ -3,7 +3,8 @@
  * blocks and past a record larger than a block; the status that ends the
  * stream (end of input or an error in the middle) comes after the records
  * before it and again on every later call; stopping early ends the
- * producer without reading the rest. */
+ * producer without reading the rest; work done on the producer thread
+ * for each record (prep) comes out beside that record. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,88 @@ START_TEST(test_stable_records_not_copied)
 }
 END_TEST
 
+/* What a prep writes: 40 bytes (not a multiple of 16: the block's stride
+ * is rounded up) from the record and the context alone. */
+typedef struct prepd {
+    uint64_t pktno, ts, sum, salt;
+    uint32_t caplen, first;
+} prepd;
+
+static void prep_rec(const void *ctx, const fc_rec *rec, void *out)
+{
+    prepd p;
+    memset(&p, 0, sizeof p);
+    p.pktno = rec->pktno;
+    p.ts = (uint64_t)rec->ts;
+    p.caplen = rec->caplen;
+    p.first = rec->caplen ? rec->data[0] : 0xffffffffu;
+    for (uint32_t j = 0; j < rec->caplen; j++)
+        p.sum += rec->data[j];
+    p.salt = *(const uint64_t *)ctx;
+    memcpy(out, &p, sizeof p);
+}
+
+/* Copied records (a huge one among them) and stable ones: every record's
+ * prep output comes out beside it, computed from its bytes, through ten
+ * blocks; no prep, no output. */
+START_TEST(test_prep_beside_records)
+{
+    uint64_t salt = 0x5eed;
+    gen g;
+    gen_init(&g, 10 * 1024 + 5, FC_DONE);
+    g.huge_at = 2500;
+    fc_readahead *ra = fc_readahead_start_prep(gen_next, &g, prep_rec, &salt, sizeof(prepd));
+    ck_assert_ptr_nonnull(ra);
+    fc_rec r;
+    for (uint64_t i = 0; i < g.n; i++) {
+        ck_assert_int_eq(fc_readahead_next(ra, &r), FC_OK);
+        const prepd *p = fc_readahead_prep(ra);
+        ck_assert_ptr_nonnull(p);
+        uint64_t sum = 0;
+        for (uint32_t j = 0; j < len_of(&g, i); j++)
+            sum += byte_of(i, j);
+        ck_assert_uint_eq(p->pktno, i + 1);
+        ck_assert_uint_eq(p->ts, (uint64_t)i * 1000 + 17);
+        ck_assert_uint_eq(p->caplen, len_of(&g, i));
+        ck_assert_uint_eq(p->first, len_of(&g, i) ? byte_of(i, 0) : 0xffffffffu);
+        ck_assert_uint_eq(p->sum, sum);
+        ck_assert_uint_eq(p->salt, salt);
+    }
+    ck_assert_int_eq(fc_readahead_next(ra, &r), FC_DONE);
+    fc_readahead_stop(ra);
+    free(g.buf);
+
+    sgen sg = {.n = 3000};
+    sg.mem = malloc(sg.n + 16);
+    ck_assert_ptr_nonnull(sg.mem);
+    for (uint64_t i = 0; i < sg.n + 16; i++)
+        sg.mem[i] = (uint8_t)(i * 3);
+    ra = fc_readahead_start_prep(sgen_next, &sg, prep_rec, &salt, sizeof(prepd));
+    ck_assert_ptr_nonnull(ra);
+    for (uint64_t i = 0; i < sg.n; i++) {
+        ck_assert_int_eq(fc_readahead_next(ra, &r), FC_OK);
+        ck_assert_ptr_eq(r.data, sg.mem + i);
+        const prepd *p = fc_readahead_prep(ra);
+        ck_assert_ptr_nonnull(p);
+        uint64_t sum = 0;
+        for (uint64_t j = 0; j < 16; j++)
+            sum += (uint8_t)((i + j) * 3);
+        ck_assert_uint_eq(p->pktno, i + 1);
+        ck_assert_uint_eq(p->sum, sum);
+    }
+    fc_readahead_stop(ra);
+    free(sg.mem);
+
+    gen_init(&g, 10, FC_DONE);
+    ra = fc_readahead_start(gen_next, &g);
+    ck_assert_ptr_nonnull(ra);
+    ck_assert_int_eq(fc_readahead_next(ra, &r), FC_OK);
+    ck_assert_ptr_null(fc_readahead_prep(ra));
+    fc_readahead_stop(ra);
+    free(g.buf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("readahead");
@@ -229,6 +312,7 @@ int main(void)
     tcase_add_test(tc, test_error_mid_stream);
     tcase_add_test(tc, test_stop_early);
     tcase_add_test(tc, test_stable_records_not_copied);
+    tcase_add_test(tc, test_prep_beside_records);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

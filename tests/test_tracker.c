@@ -1252,6 +1252,98 @@ static void batch_equals_one_by_one(int walk_min)
     fc_tracker_free(t2);
 }
 
+/* The two halves of preparing (fc__prep_key on a copy of the keying
+ * constants, as the reading thread runs it, then
+ * fc__tracker_prepare_keyed) give what fc__tracker_prepare gives, byte
+ * for byte, and the same events: TCP, UDP, ICMP (no ports), a cut frame,
+ * fragments (left to the tracker), another shard's flows. */
+static void keyed_equals_prepare(uint32_t shard_n, uint32_t shard_k)
+{
+    static uint8_t frames[64][TF_BUFSZ];
+    size_t len[64];
+    int nf = 0;
+    for (int h = 0; h < 12; h++) {
+        len[nf] = udp(frames[nf], (uint8_t)(1 + h), 200, (uint16_t)(5000 + h), 53, "q");
+        nf++;
+        len[nf] = tcp(frames[nf], 200, (uint8_t)(1 + h), 80, (uint16_t)(6000 + h), 1, 1, 0x12, "");
+        nf++;
+    }
+    {
+        const uint8_t a[4] = {10, 0, 0, 7}, b[4] = {10, 0, 0, 8};
+        len[nf] = tf_ipv4_icmp(frames[nf], a, b, 8, 0, "ping", 4);
+        nf++;
+    }
+    len[nf] = 10; /* cut: unmatched */
+    memcpy(frames[nf], frames[0], 10);
+    nf++;
+    uint8_t l4[64], ip[128];
+    size_t n4 = tf_udp(l4, 4000, 53, "0123456789abcdef", 16);
+    tf_ip4_spec sp = {.src = {10, 0, 0, 1}, .dst = {10, 0, 0, 2}, .proto = FC_PROTO_UDP,
+                      .id = 77, .more_frags = 1};
+    size_t ni = tf_ip4(ip, &sp, l4, 16);
+    len[nf] = tf_eth(frames[nf], Z6, Z6, 0x0800, ip, ni);
+    nf++;
+    sp.frag_off = 16;
+    sp.more_frags = 0;
+    ni = tf_ip4(ip, &sp, l4 + 16, n4 - 16);
+    len[nf] = tf_eth(frames[nf], Z6, Z6, 0x0800, ip, ni);
+    nf++;
+    sp.id = 78; /* a later fragment of an unseen datagram */
+    ni = tf_ip4(ip, &sp, l4 + 16, n4 - 16);
+    len[nf] = tf_eth(frames[nf], Z6, Z6, 0x0800, ip, ni);
+    nf++;
+
+    fc_tracker_config cfg;
+    fc_tracker_config_default(&cfg);
+    cfg.hash_seed = 4242;
+    cfg.shard_n = shard_n;
+    cfg.shard_k = shard_k;
+    fc_tracker *t1 = new_tracker(&cfg), *t2 = new_tracker(&cfg);
+    fc__keyer k;
+    fc__tracker_keyer(t2, &k);
+    int frag_left = 0, other_shard = 0, keyed = 0;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < nf; i++) {
+            fc_packet pk = pkt_at(frames[i], len[i], FC_SEC(round * 10 + 1));
+            fc__prep a, b;
+            memset(&a, 0, sizeof a);
+            memset(&b, 0, sizeof b);
+            fc__tracker_prepare(t1, &pk, &a);
+            fc__prep_key(&k, &pk, &b);
+            frag_left += b.status == FC__PREP_TRACKER;
+            fc__tracker_prepare_keyed(t2, &pk, &b);
+            ck_assert_int_eq(a.status, b.status);
+            ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "frame %d: preparations differ", i);
+            keyed += a.status == 1;
+            fc_decoded d;
+            if (fc_decode(pk.linktype, pk.data, pk.caplen, 0, &d) == FC_OK && !d.frag &&
+                a.status == 0)
+                other_shard++;
+            const fc_event *e1, *e2;
+            int n1 = fc__tracker_track_prep(t1, &pk, &a, &e1);
+            int n2 = fc__tracker_track_prep(t2, &pk, &b, &e2);
+            ck_assert_int_eq(n1, n2);
+            for (int e = 0; e < n1; e++)
+                same_event(&e2[e], &e1[e], i);
+        }
+    }
+    ck_assert_int_eq(frag_left, 6); /* three fragments, twice */
+    ck_assert_int_gt(keyed, 0);
+    if (shard_n > 1)
+        ck_assert_int_gt(other_shard, 0);
+    ck_assert(memcmp(fc_tracker_stats_get(t1), fc_tracker_stats_get(t2),
+                     sizeof(fc_tracker_stats)) == 0);
+    fc_tracker_free(t1);
+    fc_tracker_free(t2);
+}
+
+START_TEST(keying_ahead_equals_prepare)
+{
+    keyed_equals_prepare(1, 0);
+    keyed_equals_prepare(3, 1);
+}
+END_TEST
+
 START_TEST(batch_tracking_equals_one_by_one)
 {
     batch_equals_one_by_one(-1);
@@ -1300,6 +1392,7 @@ static Suite *tracker_suite(void)
     tcase_add_test(more, peek_and_snapshots_do_not_touch_recency);
     tcase_add_test(more, payload_callback_for_tcp_data_only);
     tcase_add_test(more, fragments_join_their_flow);
+    tcase_add_test(more, keying_ahead_equals_prepare);
     tcase_add_test(more, alloc_failure_every_n_is_clean);
     tcase_add_test(more, packet_hook_and_user_state_in_ended_events);
     tcase_add_test(more, batch_tracking_equals_one_by_one);
