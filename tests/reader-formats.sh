@@ -26,6 +26,27 @@ python3 "$SRC/tests/reader-pcapng.py" "$tmp/mixed2.pcapng" "$tmp/eth.pcap" "$tmp
     fail "big-endian pcapng, 2^-30 s, if_tsoffset: $(cat "$tmp/mixed2.err")"
 cmp -s "$tmp/want.csv" "$tmp/mixed2.csv" || fail "big-endian pcapng: rows differ"
 
+# an interface whose link type flowkit does not read (USER0, 147), met
+# after packets of one it reads: the rows before it, then the one line
+# and exit 2 of a capture refused at its start
+python3 - "$tmp/raw.pcap" "$tmp/user0.pcap" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<I", b, 20, 147)
+open(sys.argv[2], "wb").write(b)
+PY
+python3 "$SRC/tests/reader-pcapng.py" "$tmp/mixbad.pcapng" "$tmp/eth.pcap" "$tmp/user0.pcap" ||
+    fail "writing mixbad.pcapng"
+"$REPLAY" -q "$tmp/mixbad.pcapng" >"$tmp/mixbad.csv" 2>"$tmp/mixbad.err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "later unsupported interface: exit $rc, want 2"
+[ "$(wc -l <"$tmp/mixbad.err")" -eq 1 ] || fail "later unsupported interface: $(cat "$tmp/mixbad.err")"
+grep -q 'mixbad.pcapng: packet [0-9]*: unsupported link type 147' "$tmp/mixbad.err" ||
+    fail "later unsupported interface: message '$(cat "$tmp/mixbad.err")'"
+"$REPLAY" -q --events lifecycle "$tmp/mixbad.pcapng" >"$tmp/mixbad-lc.csv" 2>/dev/null
+[ "$(grep -c ',started,' "$tmp/mixbad-lc.csv")" -ge 1 ] ||
+    fail "later unsupported interface: the rows before it were lost"
+
 # -f is compiled once per link type met (libpcap's pcap_open_dead): the
 # same rows from the two pcaps and from the pcapng mixing them
 "$REPLAY" -q -f 'tcp port 80' "$tmp/eth.pcap" "$tmp/raw.pcap" >"$tmp/fw.csv" 2>"$tmp/fw.err" ||

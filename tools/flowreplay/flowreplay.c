@@ -136,7 +136,9 @@ static int end_status(const char *outpath, int write_failed, int werr, int rc,
     if (rc != FC_OK) {
         fprintf(stderr, PROG ": %s\n",
                 fc_source_errmsg(src)[0] ? fc_source_errmsg(src) : fc_strerror(rc));
-        return 1;
+        /* a link type met later in the file (a pcapng interface) is
+         * refused as one met at the start is: not damage, exit 2 */
+        return rc == FC_EUNSUPP ? 2 : 1;
     }
     return 0;
 }
