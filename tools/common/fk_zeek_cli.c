@@ -201,6 +201,11 @@ int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp)
     return FC_OK;
 }
 
+int fk_zeek_service_error(const fk_zeek_cli *z)
+{
+    return fc_service_error(z->svc);
+}
+
 /* ------------------------------------------------------------ zeek mode */
 
 /* The conn.log writer: Zeek's records arrive as ENDED events from the

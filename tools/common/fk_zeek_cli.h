@@ -117,6 +117,12 @@ const fc_writer_ext *fk_zeek_configure(fk_zeek_cli *z, fc_replay_opts *ro);
  * FC_ENOMEM. */
 int fk_zeek_attach(fk_zeek_cli *z, fc_replay *rp);
 
+/* After the run, seed mode with --zeek-fields: FC_OK, or FC_ENOMEM when
+ * service detection ran out of memory (some connections then lack their
+ * service: the Zeek engine stops the run instead, through
+ * fc_replay_run's FC_ENOMEM). */
+int fk_zeek_service_error(const fk_zeek_cli *z);
+
 /* Seed options with a meaning in Zeek mode are carried over (the idle
  * timeouts become Zeek's inactivity timeouts: --tcp-timeout its
  * tcp_inactivity_timeout, --udp-timeout its udp_inactivity_timeout,

@@ -375,6 +375,11 @@ static int run(int argc, char **argv, const char **inputs)
     }
     int piped;
     status = end_status(outpath, oc.failed || wrc != FC_OK, werr, rc, src, &piped);
+    if (status == 0 && fk_zeek_service_error(&zc) != FC_OK) {
+        fprintf(stderr, PROG ": service detection: %s: the service of some connections is missing\n",
+                fc_strerror(fk_zeek_service_error(&zc)));
+        status = 1;
+    }
     if ((!quiet && !piped) || stats)
         fk_summary(PROG, fc_replay_stats_get(rp), fk_elapsed_ns(&tc.prog.start),
                    quiet || piped ? NULL : stderr, stats);

@@ -702,6 +702,8 @@ static fs_result replay_into(fs_importer *im, capture *c, fc_source *src, const 
     fk_progress_done(&c->prog);
     fs_add_stats(total, fc_replay_stats_get(rp));
     fc_replay_free(rp);
+    if (fc_service_error(c->svc) != FC_OK)
+        c->zfailed = 1; /* services missing: not stored, as any failed push */
     fc_service_free(c->svc);
     c->svc = NULL;
 
