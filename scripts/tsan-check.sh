@@ -1,7 +1,8 @@
 #!/bin/sh
 # tsan-check.sh - tests/test_threads under ThreadSanitizer: two trackers
-# and two Zeek tables on two threads must share no mutable state; and
-# tests/test_asyncw, the event writer's thread. Builds
+# and two Zeek tables on two threads must share no mutable state;
+# tests/test_asyncw, the event writer's thread; tests/test_readahead and
+# tests/test_replay, the reading thread. Builds
 # libcore and the test with clang -fsanitize=thread into $TSAN_DIR (default
 # tsan-build/), outside the autotools build; needs config.h from a
 # configured tree (run after ./configure). Exit 77 when clang or its
@@ -43,4 +44,13 @@ clang $flags -I$top/tools/common tests/test_asyncw.c tools/common/fk_asyncw.c "$
     -o "$out/test_asyncw" $(pkg-config --libs check) $libs $(mk CSV_LIBS) -lpthread -lm || exit 1
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" CK_FORK=no \
     "$out/test_asyncw" || { echo "tsan-check: FAILED (test_asyncw)"; exit 1; }
-echo "tsan-check: no data race in tests/test_threads, tests/test_asyncw"
+# the read-ahead thread (records, deferred frees, work done per record on
+# it) and the replay reading real captures through it
+for t in test_readahead test_replay; do
+    # shellcheck disable=SC2086
+    clang $flags tests/$t.c "$out/libcore-tsan.a" -o "$out/$t" $(pkg-config --libs check) \
+        $libs -lpthread -lm || exit 1
+    top_srcdir=$top TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
+        CK_FORK=no "$out/$t" || { echo "tsan-check: FAILED ($t)"; exit 1; }
+done
+echo "tsan-check: no data race in tests/test_threads, test_asyncw, test_readahead, test_replay"
