@@ -23,6 +23,7 @@
 #define FC_ENGINE_H
 
 #include <stdint.h>
+#include <string.h>
 #include "fc_error.h"
 #include "fc_tracker_int.h"
 #include "fc_zeek.h"
@@ -63,6 +64,21 @@ static inline void fc__engine_prepare(fc__engine *e, const fc_packet *p, fc__eng
         fc__zeek_table_hint(e->z, p->linktype, p->data, p->caplen, &pr->zeek);
     else
         fc__tracker_prepare(e->t, p, &pr->seed);
+}
+
+/* fc__engine_prepare's second half, after its first was done elsewhere
+ * (on the reading thread: fc__prep_key for the seed tracker,
+ * fc__zeek_hint_key for the Zeek table) into pre. */
+static inline void fc__engine_prepare_keyed(fc__engine *e, const fc_packet *p, const void *pre,
+                                            fc__engine_prep *pr)
+{
+    if (e->kind == FC__ENGINE_ZEEK) {
+        memcpy(&pr->zeek, pre, sizeof pr->zeek);
+        fc__zeek_table_hint_keyed(e->z, &pr->zeek);
+    } else {
+        memcpy(&pr->seed, pre, sizeof pr->seed);
+        fc__tracker_prepare_keyed(e->t, p, &pr->seed);
+    }
 }
 
 /* The Zeek table's second prefetch (its connection) comes this many

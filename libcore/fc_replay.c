@@ -295,12 +295,27 @@ static int process(fc_replay *r, const fc_packet *p, const fc__engine_prep *prep
     return FC_OK;
 }
 
+/* What the reading thread is given to prepare records for an engine:
+ * compared whole, so that a source replayed again keeps it only for the
+ * same engine and keying. */
+typedef struct ahead_ctx {
+    int kind;    /* fc__engine_kind */
+    fc__keyer k; /* SEED */
+} ahead_ctx;
+
 /* On the reading thread: a record's first half of preparing for the
- * seed tracker (fc__prep_key). */
+ * seed tracker (fc__prep_key) or the Zeek table (fc__zeek_hint_key). */
 static void key_ahead(const void *ctx, const fc_rec *rec, void *out)
 {
+    const ahead_ctx *a = ctx;
     fc_packet p = {rec->data, rec->caplen, rec->wirelen, rec->ts, rec->linktype};
-    fc__prep_key(ctx, &p, out);
+    fc__prep_key(&a->k, &p, out);
+}
+
+static void hint_ahead(const void *ctx, const fc_rec *rec, void *out)
+{
+    (void)ctx;
+    fc__zeek_hint_key(rec->linktype, rec->data, rec->caplen, out);
 }
 
 int fc_replay_run(fc_replay *r, fc_source *src)
@@ -320,16 +335,20 @@ int fc_replay_run(fc_replay *r, fc_source *src)
     /* the ring keeps no bytes unless tracking reads them */
     fc__ring_init(&ring, slots, &r->eng,
                   fc__engine_wants_data(&r->eng) ? FC__RING_COPY : FC__RING_NO_DATA);
-    /* A source reading ahead on a thread decodes and keys there too, for
-     * the seed tracker: the tracking thread, which is the replay's
-     * limit, then only looks flows up. Used only when the keying it did
-     * is this tracker's (a source replayed twice keeps its first). */
+    /* A source reading ahead on a thread decodes and keys there too:
+     * the tracking thread, which is the replay's limit, then mostly
+     * looks flows up. Used only when the keying it did is this engine's
+     * (a source replayed twice keeps its first). */
     int keyed = 0;
-    if (ahead && !zeek) {
-        fc__keyer k;
-        fc__tracker_keyer(r->eng.t, &k);
-        if (fc__source_set_prep(src, key_ahead, &k, sizeof k, sizeof(fc__prep)) == FC_OK ||
-            (fc__source_prep_ctx(src) && memcmp(fc__source_prep_ctx(src), &k, sizeof k) == 0))
+    if (ahead) {
+        ahead_ctx a;
+        memset(&a, 0, sizeof a);
+        a.kind = r->eng.kind;
+        if (!zeek)
+            fc__tracker_keyer(r->eng.t, &a.k);
+        if (fc__source_set_prep(src, zeek ? hint_ahead : key_ahead, &a, sizeof a,
+                                zeek ? sizeof(fc__zeek_hint) : sizeof(fc__prep)) == FC_OK ||
+            (fc__source_prep_ctx(src) && memcmp(fc__source_prep_ctx(src), &a, sizeof a) == 0))
             keyed = 1;
     }
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {

@@ -115,10 +115,10 @@ static inline int fc__ring_empty(const fc__ring *r)
  * packets for the tracker's chain walk, once FC__ZEEK_STEP packets on
  * for the Zeek table. FC_OK, or FC_ENOMEM when its bytes could not be
  * copied (nothing added: what was pushed before can still be popped).
- * fc__ring_push_keyed: the same for the seed tracker with the first half
- * of preparing done already (fc__prep_key, on the reading thread), or
- * not (keyed NULL, which is fc__ring_push). */
-static inline int fc__ring_push_keyed(fc__ring *r, const fc_packet *p, const fc__prep *keyed)
+ * fc__ring_push_keyed: the same with the first half of preparing done
+ * already (fc__engine_prepare_keyed), or not (keyed NULL, which is
+ * fc__ring_push). */
+static inline int fc__ring_push_keyed(fc__ring *r, const fc_packet *p, const void *keyed)
 {
     fc__ring_slot *s = &r->slot[r->in % FC__RING];
     s->p = *p;
@@ -130,8 +130,7 @@ static inline int fc__ring_push_keyed(fc__ring *r, const fc_packet *p, const fc_
             return rc;
     }
     if (keyed) {
-        s->prep.seed = *keyed;
-        fc__tracker_prepare_keyed(r->eng->t, p, &s->prep.seed);
+        fc__engine_prepare_keyed(r->eng, p, keyed, &s->prep);
     } else {
         fc__engine_prepare(r->eng, p, &s->prep);
     }

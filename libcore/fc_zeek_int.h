@@ -135,5 +135,10 @@ typedef struct fc__zeek_hint {
 void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
                          size_t caplen, fc__zeek_hint *h);
 void fc__zeek_table_hint_step(const fc_zeek_table *t, const fc__zeek_hint *h);
+/* fc__zeek_table_hint in two halves: the key's hash from the frame
+ * alone (any thread: the reading thread runs it), then, on the table's
+ * thread, the bucket's prefetch. The result is fc__zeek_table_hint's. */
+void fc__zeek_hint_key(int linktype, const uint8_t *frame, size_t caplen, fc__zeek_hint *h);
+void fc__zeek_table_hint_keyed(const fc_zeek_table *t, fc__zeek_hint *h);
 
 #endif

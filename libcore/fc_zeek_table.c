@@ -639,20 +639,35 @@ static int zt_frame(fc_zeek_table *t, int linktype, const uint8_t *frame, size_t
 
 /* ------------------------------------------------------ look-ahead */
 
-void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
-                         size_t caplen, fc__zeek_hint *h)
+void fc__zeek_hint_key(int linktype, const uint8_t *frame, size_t caplen, fc__zeek_hint *h)
 {
     fc_decoded d;
     zt_key k;
-    h->ok = 0;
+    memset(h, 0, sizeof *h);
     /* the outer frame only, unchecked: a wrong guess costs a prefetch */
     if (fc_decode(linktype, frame, caplen, FC_DECODE_TCP_CUT, &d) != FC_OK ||
-        d.frag != FC_FRAG_NONE || !t->nbuckets)
+        d.frag != FC_FRAG_NONE)
         return;
     make_key(&k, &d);
     h->hash = key_hash(&k);
     h->ok = 1;
-    __builtin_prefetch(&t->buckets[h->hash & (t->nbuckets - 1)]);
+}
+
+void fc__zeek_table_hint_keyed(const fc_zeek_table *t, fc__zeek_hint *h)
+{
+    if (!t->nbuckets) {
+        h->ok = 0;
+        return;
+    }
+    if (h->ok)
+        __builtin_prefetch(&t->buckets[h->hash & (t->nbuckets - 1)]);
+}
+
+void fc__zeek_table_hint(const fc_zeek_table *t, int linktype, const uint8_t *frame,
+                         size_t caplen, fc__zeek_hint *h)
+{
+    fc__zeek_hint_key(linktype, frame, caplen, h);
+    fc__zeek_table_hint_keyed(t, h);
 }
 
 void fc__zeek_table_hint_step(const fc_zeek_table *t, const fc__zeek_hint *h)

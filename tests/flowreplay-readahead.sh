@@ -66,12 +66,13 @@ fi
 cmp -s "$tmp/merged-file.out" "$tmp/merged-pipe.out" || fail "merge: rows differ"
 
 # Regular files are also decoded and keyed on the reading thread
-# (fc__prep_key), stdin on the tracking thread: fragments (keyed by the
-# tracker's fragment table, in order), another shard's flows and every
-# packet's event give the same rows either way.
+# (fc__prep_key; fc__zeek_hint_key for --zeek), stdin on the tracking
+# thread: fragments (keyed by the tracker's fragment table, in order),
+# another shard's flows, every packet's event and Zeek's conn.log give
+# the same rows either way.
 "$FLOWGEN" --scenario fragments -o "$tmp/frag.pcap" || fail "flowgen fragments"
 for f in frag many; do
-    for mode in "--events all" "--shard 1/3 --events all" "--shard 2/3"; do
+    for mode in "--events all" "--shard 1/3 --events all" "--shard 2/3" "--zeek --format zeek"; do
         # shellcheck disable=SC2086
         "$REPLAY" -q $mode -o "$tmp/file.out" "$tmp/$f.pcap" || fail "$f $mode: file"
         # shellcheck disable=SC2086
