@@ -1,8 +1,8 @@
 /* bench_floor.c - the floor: a bare libpcap read loop over a capture, as
  * pcap_dispatch and as pcap_next_ex, each with libpcap's own file stream
  * or (MODE-1m) with a 1 MiB stdio buffer; and beside it (MODE "reader")
- * flowkit's own reader walking the same files (fc_capread: mapped, no
- * copy, no decode). Several files are read one after another (a rotated
+ * flowkit's own reader walking the same files (fc_capread: read into its
+ * buffer and walked in place, no copy per record, no decode). Several files are read one after another (a rotated
  * capture: no merge, which only a flow tool needs, so the floor stays a
  * floor). Both do the same work per packet, so the comparison is fair:
  * each record goes, as a struct pcap_pkthdr (time in seconds and
