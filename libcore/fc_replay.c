@@ -312,6 +312,12 @@ static void key_ahead(const void *ctx, const fc_rec *rec, void *out)
     fc__prep_key(&a->k, &p, out);
 }
 
+static int same_ahead(const ahead_ctx *a, const ahead_ctx *b)
+{
+    return a->kind == b->kind && a->k.seed == b->k.seed && a->k.shard_n == b->k.shard_n &&
+           a->k.shard_k == b->k.shard_k;
+}
+
 static void hint_ahead(const void *ctx, const fc_rec *rec, void *out)
 {
     (void)ctx;
@@ -348,7 +354,7 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             fc__tracker_keyer(r->eng.t, &a.k);
         if (fc__source_set_prep(src, zeek ? hint_ahead : key_ahead, &a, sizeof a,
                                 zeek ? sizeof(fc__zeek_hint) : sizeof(fc__prep)) == FC_OK ||
-            (fc__source_prep_ctx(src) && memcmp(fc__source_prep_ctx(src), &a, sizeof a) == 0))
+            (fc__source_prep_ctx(src) && same_ahead(fc__source_prep_ctx(src), &a)))
             keyed = 1;
     }
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
