@@ -296,19 +296,25 @@ static int process(fc_replay *r, const fc_packet *p, const fc__engine_prep *prep
 }
 
 /* What the reading thread is given to prepare records for an engine:
- * compared whole, so that a source replayed again keeps it only for the
- * same engine and keying. */
+ * compared (same_ahead) so that a source replayed again keeps it only for
+ * the same engine and keying. */
 typedef struct ahead_ctx {
     int kind;    /* fc__engine_kind */
     fc__keyer k; /* SEED */
 } ahead_ctx;
+
+static inline fc_packet packet_of(const fc_rec *rec)
+{
+    fc_packet p = {rec->data, rec->caplen, rec->wirelen, rec->ts, rec->linktype};
+    return p;
+}
 
 /* On the reading thread: a record's first half of preparing for the
  * seed tracker (fc__prep_key) or the Zeek table (fc__zeek_hint_key). */
 static void key_ahead(const void *ctx, const fc_rec *rec, void *out)
 {
     const ahead_ctx *a = ctx;
-    fc_packet p = {rec->data, rec->caplen, rec->wirelen, rec->ts, rec->linktype};
+    fc_packet p = packet_of(rec);
     fc__prep_key(&a->k, &p, out);
 }
 
@@ -358,7 +364,7 @@ int fc_replay_run(fc_replay *r, fc_source *src)
             keyed = 1;
     }
     while ((rc = fc_source_next(src, &rec)) == FC_OK) {
-        fc_packet p = {rec.data, rec.caplen, rec.wirelen, rec.ts, rec.linktype};
+        fc_packet p = packet_of(&rec);
         if (fc_replay_outside(&r->o, rec.ts)) {
             r->st.outside++;
             r->past_to |= r->o.has_to && rec.ts >= r->o.to;
