@@ -458,6 +458,18 @@ static int frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
         memcpy(f->src, d->src, al);
         memcpy(f->dst, d->dst, al);
     }
+    /* A datagram reassembled in this slot (its slot freed as it was
+     * built) may carry, tunnelled, a fragment that lands in the same
+     * slot: its bytes then lie in f->buf, which the copies below write.
+     * Work from a copy of the frame then (hostile input only). */
+    uint8_t *own = NULL;
+    if ((uintptr_t)frame < (uintptr_t)(f->buf + sizeof f->buf) &&
+        (uintptr_t)(frame + caplen) > (uintptr_t)f->buf) {
+        if (!(own = fc_malloc(caplen)))
+            return FC_ENOMEM;
+        memcpy(own, frame, caplen);
+        frame = own;
+    }
     f->ts = ts;
     if (d->frag_off == 0) {
         /* keep an IP header: v4 as sent, v6 the fixed header only */
@@ -466,6 +478,7 @@ static int frag_add(fc_zeek_table *t, const fc_decoded *d, const uint8_t *frame,
         f->proto = d->proto;
     }
     memcpy(f->buf + 60 + d->frag_off, frame + d->l4_off, dlen);
+    fc_free(own);
     for (size_t u = d->frag_off / 8; u * 8 < d->frag_off + dlen; u++)
         f->have[u / 8] |= (uint8_t)(1u << (u % 8));
     if (!d->frag_more)
